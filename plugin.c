@@ -1,0 +1,37 @@
+/* plugin.c
+ * Registration of the MSNP and QQ dissectors as one Wireshark plugin.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#define WS_BUILD_DLL
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/proto.h>
+
+#ifndef PLUGIN_VERSION
+#define PLUGIN_VERSION "0.0.0"
+#endif
+
+#include "plugin.h"
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = PLUGIN_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+
+void
+plugin_register(void)
+{
+    static proto_plugin plug_msnp;
+    static proto_plugin plug_qq;
+
+    plug_msnp.register_protoinfo = proto_register_msnp;
+    plug_msnp.register_handoff = proto_reg_handoff_msnp;
+    proto_register_plugin(&plug_msnp);
+
+    plug_qq.register_protoinfo = proto_register_qq;
+    plug_qq.register_handoff = proto_reg_handoff_qq;
+    proto_register_plugin(&plug_qq);
+}
