@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Write doc/fields.md, the field reference, from the built plugin.
+"""Write doc/fields.md (field reference) and doc/elastic-template.json from the built plugin.
 
-    /usr/bin/python3 tests/gen_field_reference.py            # rewrite doc/fields.md
-    /usr/bin/python3 tests/gen_field_reference.py --check    # exit 1 when it is stale
+    /usr/bin/python3 tests/gen_field_reference.py            # rewrite both
+    /usr/bin/python3 tests/gen_field_reference.py --check    # exit 1 when one is stale
 
 Everything comes from the system's tshark with only the built module loaded
 (the same hermetic runner as the test suite, tests/conftest.py: as root it
@@ -16,6 +16,7 @@ runs tshark as nobody with WIRESHARK_PLUGIN_DIR holding just the module):
   tshark -G heuristic-decodes heuristics
   tshark -G dissector-tables  tables our protocols register
   tshark -z help              statistics
+  tshark -G elastic-mapping   Elasticsearch types (corrected, see elastic_template)
 
 Wireshark 4.0 has no `-G expert`; an expert info is registered as an FT_NONE
 field named after its summary, so the reference takes the filter name and the
@@ -28,6 +29,7 @@ Debian's /usr/bin/python3 is needed (tests/conftest.py imports pytest).
 
 import argparse
 import glob
+import json
 import os
 import re
 import shutil
@@ -40,6 +42,7 @@ sys.path.insert(0, HERE)
 from conftest import PLUGIN_SO, ROOT, Tshark  # noqa: E402
 
 DOC = os.path.join(ROOT, "doc", "fields.md")
+TEMPLATE = os.path.join(ROOT, "doc", "elastic-template.json")
 GENERATOR = "tests/gen_field_reference.py"
 PROTOCOLS = ("msnp", "qq")
 
@@ -72,19 +75,40 @@ def code(text):
 
 
 def owned(abbrev):
-    return any(abbrev == p or abbrev.startswith(p + ".") for p in PROTOCOLS)
+    """A filter/preference name of one of our protocols (or their helpers)."""
+    return section_of(abbrev.split(".")[0]) is not None
 
 
 # -- what tshark says -------------------------------------------------------------
 
-def glossary(ws):
-    """Protocols and fields registered by our plugin, from -G fields."""
+def plugin_protocols(ws):
+    """Filter names of every protocol the plugin registers (with it minus without it)."""
+    def names(plugin):
+        found = set()
+        for line in ws.out(["-G", "protocols"], plugin=plugin).splitlines():
+            cols = line.split("\t")
+            if len(cols) >= 3:
+                found.add(cols[2])
+        return found
+    return names(True) - names(False)
+
+
+def section_of(proto):
+    """The main protocol a (helper) protocol of the plugin is documented under."""
+    for p in PROTOCOLS:
+        if proto == p or proto.startswith(p + "_") or proto.startswith(p + "."):
+            return p
+    return None
+
+
+def glossary(ws, ours):
+    """Names of our protocols and their fields, from -G fields."""
     protocols, fields = {}, []
     for line in ws.out(["-G", "fields"]).splitlines():
         cols = line.split("\t")
-        if cols[0] == "P" and len(cols) >= 3 and cols[2] in PROTOCOLS:
+        if cols[0] == "P" and len(cols) >= 3 and cols[2] in ours:
             protocols[cols[2]] = cols[1]
-        elif cols[0] == "F" and len(cols) >= 8 and cols[4] in PROTOCOLS:
+        elif cols[0] == "F" and len(cols) >= 8 and cols[4] in ours:
             fields.append({"name": cols[1], "abbrev": cols[2], "type": cols[3],
                            "parent": cols[4], "base": cols[5], "mask": cols[6],
                            "blurb": "\t".join(cols[7:])})
@@ -144,27 +168,24 @@ def preferences(ws):
     return prefs
 
 
-def port_tables(ws):
-    """(table, value) pairs whose default dissector is one of ours."""
+def port_tables(ws, ours):
+    """(protocol, table, value) for table entries whose dissector is one of ours."""
     rows = []
     for line in ws.out(["-G", "decodes"]).splitlines():
         cols = line.split("\t")
-        if len(cols) == 3 and cols[2] in PROTOCOLS:
+        if len(cols) == 3 and cols[2] in ours:
             rows.append((cols[2], cols[0], cols[1]))
-    return sorted(set(rows), key=lambda r: (r[0], r[1], int(r[2]) if r[2].isdigit() else 0, r[2]))
+    return sorted(set(rows), key=lambda r: (r[1], int(r[2]) if r[2].isdigit() else 0, r[2], r[0]))
 
 
-def heuristics(ws, protocols):
-    """(protocol, table, heuristic name, enabled) for heuristics named after ours."""
+def heuristics(ws, ours):
+    """(protocol, table, enabled) for our heuristics (4.0 names them by protocol)."""
     rows = []
     for line in ws.out(["-G", "heuristic-decodes"]).splitlines():
         cols = line.split("\t")
-        if len(cols) != 3:
-            continue
-        for p in protocols:
-            if cols[1] == p or cols[1].startswith(p + "_"):
-                rows.append((p, cols[0], cols[1], cols[2] == "T"))
-    return sorted(rows)
+        if len(cols) == 3 and cols[1] in ours:
+            rows.append((cols[1], cols[0], cols[2] == "T"))
+    return sorted(set(rows))
 
 
 def dissector_tables(ws):
@@ -229,26 +250,43 @@ def base_cell(field):
     return text
 
 
+def classify_experts(fields, eis):
+    """Split -G fields into plain fields and expert infos.
+
+    Returns (plain fields, {abbrev: note}) where note says when an expert info
+    shares its filter name with a field (tshark then lists only the field)."""
+    experts, notes = set(), {}
+    by_abbrev = {}
+    for f in fields:
+        by_abbrev.setdefault(f["abbrev"], []).append(f)
+    for abbrev, (_, _, summary) in sorted(eis.items()):
+        entries = by_abbrev.get(abbrev)
+        if not entries:
+            raise GenerationError("expert info %s is in the sources but not in tshark -G fields: "
+                                  "rebuild the plugin" % abbrev)
+        if any(f["type"] == "FT_NONE" and f["name"] == summary for f in entries):
+            experts.add(abbrev)
+        elif any(f["type"] == "FT_NONE" for f in entries):
+            raise GenerationError("expert info %s: the sources say %r, tshark says %r: rebuild the "
+                                  "plugin" % (abbrev, summary, entries[0]["name"]))
+        else:
+            notes[abbrev] = "also the name of a `%s` field" % entries[0]["type"]
+    plain = [f for f in fields if f["abbrev"] not in experts or f["type"] != "FT_NONE"]
+    return plain, experts | set(notes), notes
+
+
 def render(ws, sources):
-    protocols, fields = glossary(ws)
+    ours = plugin_protocols(ws)
+    protocols, fields = glossary(ws, ours)
     ftypes = ftype_names(ws)
     values = value_strings(ws)
     prefs = preferences(ws)
-    ports = port_tables(ws)
-    heurs = heuristics(ws, protocols)
+    ports = port_tables(ws, ours)
+    heurs = heuristics(ws, ours)
     tables = dissector_tables(ws)
     stats = statistics(ws)
     eis = expert_infos(sources)
-
-    by_abbrev = {f["abbrev"]: f for f in fields}
-    for abbrev, (_, _, summary) in sorted(eis.items()):
-        f = by_abbrev.get(abbrev)
-        if f is None:
-            raise GenerationError("expert info %s is in the sources but not in tshark -G fields: "
-                                  "rebuild the plugin" % abbrev)
-        if f["type"] != "FT_NONE" or f["name"] != summary:
-            raise GenerationError("expert info %s: sources say %r, tshark says %r (%s)"
-                                  % (abbrev, summary, f["name"], f["type"]))
+    plain, experts, notes = classify_experts(fields, eis)
 
     out = []
     w = out.append
@@ -268,35 +306,37 @@ def render(ws, sources):
       "e.g. `msnp_msnp_cmd`).")
     w("")
     for p in PROTOCOLS:
-        own = [f for f in fields if f["parent"] == p]
-        n_ei = sum(1 for f in own if f["abbrev"] in eis)
-        n_pref = sum(1 for pr in prefs if pr[0].startswith(p + "."))
+        n_field = sum(1 for f in plain if section_of(f["parent"]) == p)
+        n_ei = sum(1 for a in experts if section_of(a.split(".")[0]) == p)
+        n_pref = sum(1 for pr in prefs if section_of(pr[0].split(".")[0]) == p)
         w("- [%s](#%s) (`%s`): %d fields, %d expert infos, %d preferences"
-          % (protocols[p], anchor(protocols[p]), p, len(own) - n_ei, n_ei, n_pref))
+          % (protocols[p], anchor(protocols[p]), p, n_field, n_ei, n_pref))
     w("")
 
     for p in PROTOCOLS:
-        own = sorted((f for f in fields if f["parent"] == p), key=lambda f: f["abbrev"])
-        plain = [f for f in own if f["abbrev"] not in eis]
-        experts = [f for f in own if f["abbrev"] in eis]
+        own = sorted((f for f in plain if section_of(f["parent"]) == p),
+                     key=lambda f: (f["abbrev"], f["type"]))
         w("## %s" % protocols[p])
         w("")
         w("Protocol filter name: `%s`." % p)
+        helpers = sorted(h for h in ours if h != p and section_of(h) == p)
+        for h in helpers:
+            w("Helper protocol: `%s` (%s)." % (h, md(protocols.get(h, ""))))
         w("")
 
         w("### Fields (%s)" % p)
         w("")
-        if plain:
+        if own:
             w("| Filter | Name | Type | Base / display | Description |")
             w("|---|---|---|---|---|")
-            for f in plain:
+            for f in own:
                 w("| `%s` | %s | %s | %s | %s |" % (f["abbrev"], md(f["name"]), type_cell(f, ftypes),
                                                 md(base_cell(f)), md(f["blurb"])))
         else:
             w("None registered.")
         w("")
 
-        valued = [f for f in plain if f["abbrev"] in values]
+        valued = [f for f in own if f["abbrev"] in values]
         if valued:
             w("### Values (%s)" % p)
             w("")
@@ -314,28 +354,30 @@ def render(ws, sources):
                 w("</details>")
                 w("")
 
+        own_ei = sorted(a for a in experts if section_of(a.split(".")[0]) == p)
         w("### Expert infos (%s)" % p)
         w("")
-        if experts:
+        if own_ei:
             w("Filter on one with its name, on all with `_ws.expert`, or list them with "
-              "`tshark -z expert`.")
+              "`tshark -z expert`. Group and severity are read from the `ei_register_info` "
+              "arrays of the sources (Wireshark 4.0 has no `tshark -G expert`).")
             w("")
             w("| Filter | Group | Severity | Summary |")
             w("|---|---|---|---|")
-            for f in experts:
-                group, severity, _ = eis[f["abbrev"]]
-                w("| `%s` | %s | %s | %s |" % (f["abbrev"], pi_name(group), pi_name(severity),
-                                              md(f["name"])))
+            for a in own_ei:
+                group, severity, summary = eis[a]
+                text = md(summary) + (" (%s)" % notes[a] if a in notes else "")
+                w("| `%s` | %s | %s | %s |" % (a, pi_name(group), pi_name(severity), text))
         else:
             w("None registered.")
         w("")
 
-        own_prefs = [pr for pr in prefs if pr[0].startswith(p + ".")]
+        own_prefs = [pr for pr in prefs if section_of(pr[0].split(".")[0]) == p]
         w("### Preferences (%s)" % p)
         w("")
         if own_prefs:
             w("In the GUI: *Edit › Preferences › Protocols › %s*; on the command line: "
-              "`-o NAME:VALUE`." % p.upper())
+              "`-o NAME:VALUE`. The ports below are preferences too (*Decode As…*)." % p.upper())
             w("")
             w("| Preference | Default | Kind | Description |")
             w("|---|---|---|---|")
@@ -347,19 +389,19 @@ def render(ws, sources):
 
         w("### Where it attaches (%s)" % p)
         w("")
-        rows = [r for r in ports if r[0] == p]
-        hrows = [r for r in heurs if r[0] == p]
+        rows = [r for r in ports if section_of(r[0]) == p]
+        hrows = [r for r in heurs if section_of(r[0]) == p]
         if rows or hrows:
-            w("| Table | Value / heuristic | Default |")
-            w("|---|---|---|")
-            for _, table, value in rows:
-                w("| `%s` | %s | on (Decode As can move it) |" % (table, value))
-            for _, table, name, enabled in hrows:
-                w("| `%s` heuristics | `%s` | %s |" % (table, name, "on" if enabled else "off"))
+            w("| Table | Value | Dissector | Default |")
+            w("|---|---|---|---|")
+            for proto, table, value in rows:
+                w("| `%s` | %s | `%s` | on (*Decode As* can change it) |" % (table, value, proto))
+            for proto, table, enabled in hrows:
+                w("| `%s` heuristics | any | `%s` | %s |" % (table, proto, "on" if enabled else "off"))
         else:
             w("No port table or heuristic.")
         w("")
-        own_tables = [t for t in tables if t[0] == p or t[0].startswith(p + ".")]
+        own_tables = [t for t in tables if section_of(t[0].split(".")[0]) == p]
         if own_tables:
             w("Dissector tables it offers to others:")
             w("")
@@ -367,16 +409,80 @@ def render(ws, sources):
                 w("- `%s`: %s (%s)" % (t[0], md(t[1]), t[2]))
             w("")
 
-        own_stats = [s for s in stats if s.split(",")[0] == p]
+        own_stats = [s for s in stats if section_of(s.split(",")[0]) == p]
         w("### Statistics (%s)" % p)
         w("")
         if own_stats:
             for s in own_stats:
-                w("- `tshark -z %s`" % s)
+                w("- `tshark -z %s` (GUI: *Statistics* menu)" % s)
         else:
             w("None registered.")
         w("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+# -- the Elasticsearch index template ----------------------------------------------
+
+INTEGER_TYPES = ("FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT40", "FT_UINT48",
+                 "FT_UINT56", "FT_UINT64", "FT_INT8", "FT_INT16", "FT_INT24", "FT_INT32",
+                 "FT_INT40", "FT_INT48", "FT_INT56", "FT_INT64", "FT_CHAR")
+DECIMAL_BASES = ("BASE_DEC", "BASE_DEC_HEX", "BASE_PT_TCP", "BASE_PT_UDP", "BASE_NONE", "")
+
+
+def ek_key(field):
+    """The key of a field in -T ek output: protocol, '_', filter name with '_' for '.'."""
+    return "%s_%s" % (field["parent"], field["abbrev"].replace(".", "_"))
+
+
+def corrected_type(field, es_type):
+    """What Elasticsearch should map one of our fields to, given 4.0's -T ek text.
+
+    tshark 4.0 writes every integer of -T ek as a JSON string in the field's
+    display base ("145", but "0x0091" for hexadecimal ones), bytes as
+    "0e:e0:..", relative times as seconds ("0.010000000"), and maps FT_BYTES
+    to the integer type "byte" and relative times to "date" in -G
+    elastic-mapping; documents loaded under that mapping are refused."""
+    t = field["type"]
+    if t in INTEGER_TYPES and field["base"] not in DECIMAL_BASES:
+        return {"type": "keyword"}
+    if t == "FT_UINT64":
+        return {"type": "unsigned_long"}
+    if t in ("FT_BYTES", "FT_UINT_BYTES"):
+        return {"type": "keyword", "ignore_above": 1024}
+    if t == "FT_RELATIVE_TIME":
+        return {"type": "double"}
+    return {"type": es_type}
+
+
+def elastic_template(ws, ours, fields):
+    """An Elasticsearch (7.8+) index template for tshark -T ek output of our protocols."""
+    text = ws.out(["-G", "elastic-mapping", "--elastic-mapping-filter", ",".join(sorted(ours))])
+    try:
+        mapping = json.loads(text)
+        layers = mapping["mappings"]["properties"]["layers"]["properties"]
+    except (ValueError, KeyError) as e:
+        raise GenerationError("tshark -G elastic-mapping: unexpected output (%s)" % e)
+    by_key = {}
+    for f in fields:
+        by_key.setdefault(ek_key(f), f)
+    for proto in sorted(layers):
+        props = layers[proto].get("properties", {})
+        for key in sorted(props):
+            f = by_key.get(key)
+            if f is None:
+                raise GenerationError("elastic mapping key %s matches no field of -G fields" % key)
+            props[key] = corrected_type(f, props[key].get("type"))
+        layers[proto]["properties"] = dict(sorted(props.items()))
+    # Other protocols' layers and our text fields are mapped by Elasticsearch
+    # itself (strings become text with a keyword sub-field).
+    mapping["mappings"]["dynamic"] = True
+    template = {
+        "index_patterns": ["packets-*"],
+        "_meta": {"description": "tshark -T ek output of the msnp/qq plugin; generated by %s"
+                                 % GENERATOR},
+        "template": mapping,
+    }
+    return json.dumps(template, indent=2) + "\n"
 
 
 def anchor(title):
@@ -392,17 +498,27 @@ def dissector_sources(source_dir=ROOT):
 
 
 def generate(plugin_so=PLUGIN_SO, source_dir=ROOT):
+    """{path: text} of every generated document."""
     workdir = tempfile.mkdtemp(prefix="msnp-qq-fieldref-")
     try:
-        return render(Tshark(workdir, plugin_so), dissector_sources(source_dir))
+        ws = Tshark(workdir, plugin_so)
+        return {DOC: render(ws, dissector_sources(source_dir)),
+                TEMPLATE: render_template(ws)}
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def render_template(ws):
+    ours = plugin_protocols(ws)
+    _, fields = glossary(ws, ours)
+    return elastic_template(ws, ours, fields)
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--check", action="store_true", help="only report whether the file is current")
-    ap.add_argument("--output", default=DOC, help="where to write (default doc/fields.md)")
+    ap.add_argument("--check", action="store_true", help="only report whether the files are current")
+    ap.add_argument("--output-dir", default=os.path.join(ROOT, "doc"),
+                    help="where to write (default: doc/ of this checkout)")
     ap.add_argument("--plugin", default=PLUGIN_SO, help="built module (default build/msnp_qq.so)")
     ap.add_argument("--source-dir", default=ROOT,
                     help="folder of the packet-*.c the module was built from (default: this checkout)")
@@ -411,22 +527,25 @@ def main(argv):
         print("plugin %s is missing: build it first" % args.plugin, file=sys.stderr)
         return 2
     try:
-        text = generate(args.plugin, args.source_dir)
+        docs = generate(args.plugin, args.source_dir)
     except GenerationError as e:
         print("error: %s" % e, file=sys.stderr)
         return 2
-    old = open(args.output, encoding="utf-8").read() if os.path.exists(args.output) else None
-    if args.check:
-        if old != text:
-            print("%s is out of date: run %s" % (args.output, GENERATOR), file=sys.stderr)
-            return 1
-        return 0
-    if old != text:
-        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-        with open(args.output, "w", encoding="utf-8") as f:
+    stale = 0
+    for path, text in sorted(docs.items()):
+        path = os.path.join(args.output_dir, os.path.basename(path))
+        old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
+        if old == text:
+            continue
+        if args.check:
+            print("%s is out of date: run %s" % (path, GENERATOR), file=sys.stderr)
+            stale = 1
+            continue
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-    print(args.output)
-    return 0
+        print(path)
+    return stale
 
 
 if __name__ == "__main__":
