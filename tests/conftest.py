@@ -128,8 +128,9 @@ class Tshark:
 
     def json(self, pcap, dfilter=None, two_pass=True, protocols=("msnp", "qq"), extra=()):
         args = ["-n", "-r", self.path(pcap), "-T", "json"]
-        for p in protocols:
-            args += ["-J", p]
+        if protocols:
+            # One -J with a space-separated list: tshark keeps only the last -J.
+            args += ["-J", " ".join(protocols)]
         if two_pass:
             args.append("-2")
         if dfilter:
