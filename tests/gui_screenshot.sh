@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PLUGIN_SO=${PLUGIN_SO:-$ROOT/build/msnp_qq.so}
 DEPS=(wireshark-qt xvfb xdotool imagemagick)
-WAIT_LOAD=${WAIT_LOAD:-6}     # seconds after the main window appears
+WAIT_LOAD=${WAIT_LOAD:-3}     # seconds after the capture is loaded
 
 die() { echo "gui_screenshot: $*" >&2; exit 1; }
 
@@ -135,6 +135,16 @@ EOF
         sleep 0.5
     done
     [ -n "$win" ] || die "no Wireshark window after 60 s: $(tail -n 20 "$WORK/wireshark.log")"
+    # The title names the capture once it is loaded; then give the packet
+    # list and details a moment to draw.
+    local name
+    name=$(basename "$capture")
+    for i in $(seq 1 120); do
+        case "$(xdotool getwindowname "$win" 2>/dev/null || true)" in
+        *"$name"*) break ;;
+        esac
+        sleep 0.5
+    done
     sleep "$WAIT_LOAD"
     # Open the last layer of the packet (our protocol) with all its subtrees,
     # leaving frame, Ethernet, IP and TCP/UDP collapsed: a click on the empty

@@ -102,7 +102,7 @@ def test_gui_screenshot(ws, tmp_path):
     p = subprocess.run(["bash", SCRIPT, os.path.join(ROOT, "sample-pcaps", "msnp-login.pcap"),
                         "msnp", "54", out, "1024x768"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=180,
-                       env=dict(os.environ, WAIT_LOAD="4", PLUGIN_SO=PLUGIN_SO))
+                       env=dict(os.environ, WAIT_LOAD="2", PLUGIN_SO=PLUGIN_SO))
     assert p.returncode == 0, p.stderr.decode("utf-8", "replace")[-2000:]
     # The window Wireshark opened is titled after the capture it shows.
     assert "window: msnp-login.pcap" in p.stderr.decode("utf-8", "replace")
