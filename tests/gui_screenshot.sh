@@ -43,8 +43,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/msnp-qq-gui.XXXXXX")
 XVFB_PID=
 WS_PID=
 cleanup() {
-    [ -n "$WS_PID" ] && kill "$WS_PID" 2>/dev/null || true
-    [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
+    if [ -n "$WS_PID" ]; then kill "$WS_PID" 2>/dev/null || true; fi
+    if [ -n "$XVFB_PID" ]; then kill "$XVFB_PID" 2>/dev/null || true; fi
     wait 2>/dev/null || true
     rm -rf "$WORK"
 }
@@ -127,8 +127,8 @@ EOF
         >"$WORK/wireshark.log" 2>&1 &
     WS_PID=$!
 
-    local win="" i
-    for i in $(seq 1 120); do
+    local win=""
+    for _ in $(seq 1 120); do
         win=$(xdotool search --onlyvisible --name 'Wireshark' 2>/dev/null | head -n 1 || true)
         [ -n "$win" ] && break
         kill -0 "$WS_PID" 2>/dev/null || die "wireshark exited: $(tail -n 20 "$WORK/wireshark.log")"
@@ -139,7 +139,7 @@ EOF
     # list and details a moment to draw.
     local name
     name=$(basename "$capture")
-    for i in $(seq 1 120); do
+    for _ in $(seq 1 120); do
         case "$(xdotool getwindowname "$win" 2>/dev/null || true)" in
         *"$name"*) break ;;
         esac
@@ -153,7 +153,9 @@ EOF
     xdotool windowfocus --sync "$win" 2>/dev/null || true
     xdotool mousemove --sync $(( width / 2 )) $(( height - 40 )) click 1
     sleep 0.5
-    xdotool key --clearmodifiers --delay 60 $(printf 'Down %.0s' $(seq 1 25))
+    local downs=()
+    for _ in $(seq 1 25); do downs+=(Down); done
+    xdotool key --clearmodifiers --delay 60 "${downs[@]}"
     sleep 0.5
     xdotool key --clearmodifiers shift+Right
     sleep 2
