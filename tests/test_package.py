@@ -6,6 +6,7 @@ package is read with dpkg-deb, unpacked into a scratch root with `dpkg -x`,
 and the unpacked module is loaded by tshark like the one under test.
 """
 
+import gzip
 import hashlib
 import os
 import re
@@ -49,7 +50,7 @@ def global_plugin_folder():
 
 @pytest.fixture(scope="module")
 def deb():
-    for tool in ("cmake", "cpack", "dpkg-deb", "dpkg-query", "nm"):
+    for tool in ("cmake", "cpack", "dpkg-deb", "dpkg-query", "nm", "readelf"):
         if shutil.which(tool) is None:
             pytest.skip("%s is not installed (Debian packages cmake, dpkg, binutils)" % tool)
     work = tempfile.mkdtemp(prefix="msnp-qq-package-")
@@ -64,6 +65,28 @@ def deb():
         yield os.path.join(build, debs[0]), work
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def linked_packages(path, work):
+    """Debian packages that own the libraries the packaged module needs."""
+    root = os.path.join(work, "needed")
+    shutil.rmtree(root, ignore_errors=True)
+    sh("dpkg", "-x", path, root)
+    module = root + os.path.join(global_plugin_folder(), "epan", "msnp_qq.so")
+    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", sh("readelf", "-d", module))
+    assert needed, "the module needs no library at all?"
+    # The multiarch folder (x86_64-linux-gnu), as in the plugin folder's path.
+    triplet = global_plugin_folder().split("/")[3]
+    packages = set()
+    for soname in needed:
+        owners = []
+        for line in sh("dpkg", "-S", "*/" + soname).splitlines():
+            pkg, _, lib = line.rpartition(": ")
+            if lib.endswith("/%s/%s" % (triplet, soname)):
+                owners.append(pkg.split(":")[0])
+        assert owners, soname
+        packages.update(owners)
+    return packages
 
 
 def control(path):
@@ -88,13 +111,20 @@ def test_package_name_version_architecture(deb):
 
 
 def test_depends_on_the_libwireshark_it_was_built_for(deb):
-    path, _ = deb
+    path, work = deb
     dev_version, dev_depends = sh("dpkg-query", "-W", "-f=${Version}|${Depends}",
                                   "libwireshark-dev").split("|", 1)
     lib = re.search(r"\b(libwireshark\d+)\b", dev_depends).group(1)
     major, minor = (int(x) for x in dev_version.split(".")[:2])
     expected = "%s (>= %s), %s (<< %d.%d~)" % (lib, dev_version, lib, major, minor + 1)
-    assert control(path)["Depends"] == expected
+    depends = control(path)["Depends"]
+    assert depends == expected or depends.startswith(expected + ", "), depends
+    if shutil.which("dpkg-shlibdeps"):
+        # Every library the module links comes from a package it depends on
+        # (dpkg-shlibdeps adds them; without it only libwireshark is declared).
+        names = {d.split()[0] for d in depends.split(", ")}
+        for pkg in linked_packages(path, work):
+            assert pkg in names, (pkg, depends)
     # The library installed here satisfies it, and the next minor release would not.
     installed = sh("dpkg-query", "-W", "-f=${Version}", lib)
     for op, a, b, ok in (("ge", installed, dev_version, True),
@@ -104,19 +134,33 @@ def test_depends_on_the_libwireshark_it_was_built_for(deb):
         assert (r == 0) == ok, (a, op, b)
 
 
-def test_installs_only_the_module_into_the_global_plugin_folder(deb):
+def test_installs_the_module_into_the_global_plugin_folder(deb):
     path, _ = deb
     listing = sh("dpkg-deb", "-c", path).splitlines()
-    files = [l for l in listing if not l.startswith("d")]
+    files = {l.split()[-1]: l.split()[:2] for l in listing if not l.startswith("d")}
     target = os.path.join(global_plugin_folder(), "epan", "msnp_qq.so")
     assert target.startswith("/usr/lib/") and "/wireshark/plugins/4.0/epan/" in target
-    assert len(files) == 1, files
-    perms, owner = files[0].split()[:2]
-    assert files[0].split()[-1] == "." + target
-    assert perms == "-rw-r--r--" and owner == "root/root"
-    # Every directory in the package is a parent of the module.
+    doc = "./usr/share/doc/%s/" % PACKAGE
+    assert sorted(files) == sorted(["." + target, doc + "changelog.gz", doc + "copyright"])
+    for perms, owner in files.values():
+        assert perms == "-rw-r--r--" and owner == "root/root"
+    # Every directory in the package is a parent of one of its files.
     dirs = [l.split()[-1].rstrip("/") for l in listing if l.startswith("d")]
-    assert all(("." + target).startswith(d + "/") for d in dirs), dirs
+    assert all(any(f.startswith(d + "/") for f in files) for d in dirs), dirs
+
+
+def test_debian_copyright_and_changelog(deb):
+    path, work = deb
+    root = os.path.join(work, "docroot")
+    shutil.rmtree(root, ignore_errors=True)
+    sh("dpkg", "-x", path, root)
+    doc = os.path.join(root, "usr", "share", "doc", PACKAGE)
+    with open(os.path.join(doc, "copyright"), encoding="utf-8") as f:
+        text = f.read()
+    assert "License: GPL-2.0-or-later" in text and "/usr/share/common-licenses/GPL-2" in text
+    with gzip.open(os.path.join(doc, "changelog.gz"), "rt", encoding="utf-8") as f:
+        first = f.readline()
+    assert first.startswith("%s (%s) unstable; urgency=medium" % (PACKAGE, project_version()))
 
 
 def test_md5sums_match_the_payload(deb):
@@ -129,7 +173,7 @@ def test_md5sums_match_the_payload(deb):
     sh("dpkg", "-x", path, root)
     with open(os.path.join(ctl, "md5sums")) as f:
         sums = [l.split(None, 1) for l in f.read().splitlines()]
-    assert len(sums) == 1
+    assert len(sums) == 3
     for digest, name in sums:
         with open(os.path.join(root, name.strip()), "rb") as mod:
             assert hashlib.md5(mod.read()).hexdigest() == digest
