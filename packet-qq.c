@@ -729,16 +729,16 @@ qq_add_tail(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int tail_off)
     proto_item *ti = proto_tree_add_item_ret_uint(tree, hf_qq_tail, tvb, tail_off, 1, ENC_NA, &tail);
 
     if (tail != QQ_TAIL)
-        expert_add_info_format(pinfo, ti, &ei_qq_bad_tail, "Last byte is 0x%02x, not 0x03", tail);
+        expert_add_info_format(pinfo, ti, &ei_qq_bad_tail, "Last byte is 0x%02x instead of the 0x03 tail", tail);
 }
 
 /* Other families (first byte 0x00, 0x03, 0x04, 0x05): labelled only. */
 static int
-qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 flag)
+qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, guint8 flag)
 {
     int len = tvb_reported_length(tvb);
     int variant;
-    proto_item *ti, *it;
+    proto_item *it;
     proto_tree *qq_tree;
     const char *label;
 
@@ -749,7 +749,6 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 fl
     default:   variant = QQ_VAR_FAMILY_EMOTICON; break;
     }
     label = val_to_str_const(variant, qq_variant_vals, "Unknown");
-    ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
     proto_item_append_text(ti, ", %s", label);
     qq_tree = proto_item_add_subtree(ti, ett_qq);
     proto_tree_add_item(qq_tree, hf_qq_flag, tvb, 0, 1, ENC_NA);
@@ -762,10 +761,12 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint8 fl
     return len;
 }
 
-/* Dissect one QQ packet (flag .. tail) in its own tvb. The caller has
- * checked that it is long enough for a header. */
+/* Dissect one QQ packet (flag .. tail) in its own tvb, under `ti` when the
+ * caller already made the protocol item (TCP, whose item also covers the
+ * length), else under a new one. */
 static int
-qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t *qc, guint32 server_port)
+qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t *qc, guint32 server_port,
+        proto_item *ti)
 {
     int len = tvb_reported_length(tvb);
     guint8 flag = tvb_get_guint8(tvb, 0);
@@ -775,14 +776,16 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     guint32 version, cmd, seq, uin = 0;
     gboolean has_uin;
     const char *cmd_name, *ver_name;
-    proto_item *ti, *it, *cmd_it, *ver_it;
+    proto_item *it, *cmd_it, *ver_it;
     proto_tree *qq_tree;
     qq_tap_info_t *tap;
     wmem_strbuf_t *info;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "QQ");
+    if (!ti)
+        ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
     if (flag != QQ_FLAG_BASIC)
-        return qq_dissect_family(tvb, pinfo, tree, flag);
+        return qq_dissect_family(tvb, pinfo, ti, flag);
 
     qq_learn_server(qc, pinfo, server_port);
     pd = qq_pdu_data(pinfo);
@@ -798,7 +801,6 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
         variant = qq_choose_variant(tvb, dir, qc);
     }
 
-    ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
     qq_tree = proto_item_add_subtree(ti, ett_qq);
     proto_tree_add_item(qq_tree, hf_qq_flag, tvb, 0, 1, ENC_NA);
 
@@ -936,7 +938,7 @@ dissect_qq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
         return 0;
     col_clear(pinfo->cinfo, COL_INFO);
     qc = qq_get_conv(pinfo, NULL);
-    return qq_dissect_packet(tvb, pinfo, tree, qc, server_port);
+    return qq_dissect_packet(tvb, pinfo, tree, qc, server_port, NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -980,17 +982,12 @@ dissect_qq_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "QQ packet with bad length");
         return avail;
     }
-    /* The length sits in front of the packet; show it under the packet's tree. */
-    {
-        tvbuff_t *pkt = tvb_new_subset_length(tvb, QQ_TCP_LEN_LEN, len - QQ_TCP_LEN_LEN);
-        proto_tree *sub;
-
-        ti = proto_tree_add_item(tree, proto_qq, tvb, 0, QQ_TCP_LEN_LEN, ENC_NA);
-        proto_item_append_text(ti, " TCP framing");
-        sub = proto_item_add_subtree(ti, ett_qq);
-        proto_tree_add_item(sub, hf_qq_length, tvb, 0, 2, ENC_BIG_ENDIAN);
-        qq_dissect_packet(pkt, pinfo, tree, qc, server_port);
-    }
+    /* One protocol item over length and packet; the length comes first. */
+    ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
+    qq_tree = proto_item_add_subtree(ti, ett_qq);
+    proto_tree_add_item(qq_tree, hf_qq_length, tvb, 0, 2, ENC_BIG_ENDIAN);
+    qq_dissect_packet(tvb_new_subset_length(tvb, QQ_TCP_LEN_LEN, len - QQ_TCP_LEN_LEN), pinfo, tree, qc,
+            server_port, ti);
     return avail;
 }
 
@@ -1106,7 +1103,7 @@ dissect_qq_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     qc = qq_get_conv(pinfo, &conv);
     conversation_set_dissector(conv, qq_handle);
     col_clear(pinfo->cinfo, COL_INFO);
-    qq_dissect_packet(tvb, pinfo, tree, qc, 0);
+    qq_dissect_packet(tvb, pinfo, tree, qc, 0, NULL);
     return TRUE;
 }
 

@@ -188,6 +188,14 @@ def variants():
     c.client(framed(qq(0x0E1B, 0x7777, 0x3002, noise("tcp8000-unknown-cmd", 16), uin=12345678))
              + framed(qq(0x2A2A, 0x0002, 0x3003, noise("tcp8000-unknown-ver", 16), uin=12345678)))
     c.close()
+    # 23-24, 25-30: QQ on ports nobody registers: found by the heuristics.
+    cap.udp("10.0.0.10", 4005, "58.60.14.40", 9000,
+            qq(0x1E0D, 0x0058, 0x4001, noise("heur-ka", 16), uin=87654321, ext=ext))
+    cap.udp("58.60.14.40", 9000, "10.0.0.10", 4005,
+            qq(0x1E0D, 0x0058, 0x4001, noise("heur-ka/reply", 16), uin=87654321, ext=b"\x00\x00\x00"))
+    c = cap.tcp("10.0.0.11", 5002, "58.60.14.41", 9001)
+    c.client(framed(qq(0x0E1B, 0x0002, 0x4002, noise("heur-tcp-ka", 16), uin=12345678)))
+    c.server(framed(qq(0x0E1B, 0x0002, 0x4002, noise("heur-tcp-ka/reply", 16), uin=None)))
     return cap
 
 
@@ -220,7 +228,24 @@ def negatives():
     return cap
 
 
+def malformed():
+    cap = Capture()
+    cl, srv = "10.2.0.5", "10.2.0.1"
+    # 1: UDP 8000 request whose last byte is not the 0x03 tail.
+    cap.udp(cl, 4000, srv, 8000, qq(0x1E0D, 0x0058, 0x0001, noise("bad-tail", 16))[:-1] + b"\x00")
+    # 2: the shortest classic reply (7-byte header, empty body, tail).
+    cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0058, 0x0001, b"", uin=None))
+    c = cap.tcp(cl, 5001, srv, 8000)
+    # 6: a framed request of 10 bytes: shorter than a request header.
+    c.client(framed(b"\x02\x0e\x1b\x00\x02\x00\x07\x00\x00\x03"))
+    # 7: a length field below the minimum, then junk.
+    c.client(b"\x00\x04\x02" + noise("junk", 20))
+    c.close()
+    return cap
+
+
 CAPTURES = {
+    "qq-malformed.pcap": malformed,
     "qq-udp-session.pcap": udp_session,
     "qq-tcp-443.pcap": tcp_443,
     "qq-variants.pcap": variants,
