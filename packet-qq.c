@@ -5,6 +5,20 @@
  * Facts used here: docs/PROTOCOLS.md of this project (header variants,
  * command codes per client era, version codes, TCP framing, login keys).
  *
+ * Finding the traffic:
+ * - udp.port 8000 ("qq") and tcp.port 8000 ("qq_tcp", 2-byte length prefix)
+ *   with Decode As preferences; this replaces the built-in oicq on UDP 8000.
+ * - Heuristics on UDP and TCP (enabled): a UDP datagram must start with 0x02,
+ *   end with 0x03 and carry a plausible version and command; TCP data must
+ *   be whole length-prefixed packets, each 0x02 ... 0x03, that end exactly
+ *   at the end of the segment.
+ * - TCP 443 belongs to TLS, which would take a QQ stream as "Continuation
+ *   Data". The "qq_tcp_443" handle (a helper protocol under TLS) sits on
+ *   tcp.port 443, looks at the first payload of each conversation once,
+ *   dissects the conversation as QQ when it has QQ framing, and hands every
+ *   other conversation to TLS after restoring pinfo->can_desegment (each
+ *   dissector call level lowers it). Preference qq.tcp_443 switches it off.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -1278,6 +1292,7 @@ proto_register_qq(void)
 
     module_t *qq_module;
     expert_module_t *expert_qq;
+    int proto_tls;
 
     proto_qq = proto_register_protocol("Tencent QQ Protocol", "QQ", "qq");
     proto_register_field_array(proto_qq, hf, array_length(hf));
@@ -1302,8 +1317,9 @@ proto_register_qq(void)
     qq_tcp_handle = register_dissector("qq_tcp", dissect_qq_tcp, proto_qq);
     /* A helper protocol under TLS: TLS frames on 443 then list no extra layer,
      * and disabling QQ still leaves port 443 to TLS (the wrapper checks). */
+    proto_tls = proto_get_id_by_filter_name("tls");
     proto_qq_tls_port = proto_register_protocol_in_name_only("QQ or TLS on TCP port 443",
-            "QQ/TLS", "qq_tls_port", proto_get_id_by_filter_name("tls"), FT_PROTOCOL);
+            "QQ/TLS", "qq_tls_port", proto_tls >= 0 ? proto_tls : proto_qq, FT_PROTOCOL);
     qq_tls_port_handle = register_dissector("qq_tcp_443", dissect_qq_tls_port, proto_qq_tls_port);
 
     qq_tap = register_tap("qq");
