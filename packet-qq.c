@@ -802,7 +802,8 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
         return qq_dissect_family(tvb, pinfo, ti, flag);
 
     qq_learn_server(qc, pinfo, server_port);
-    pd = qq_pdu_data(pinfo);
+    /* A packet quoted inside an ICMP error is shown, not tracked. */
+    pd = pinfo->flags.in_error_pkt ? NULL : qq_pdu_data(pinfo);
     if (pd && !PINFO_FD_VISITED(pinfo)) {
         pd->dir = qq_direction(qc, pinfo);
         pd->variant = (guint8)qq_choose_variant(tvb, pd->dir, qc);

@@ -2,7 +2,14 @@
 """QQ dissector: field contract, header variants, links, resends, TCP 443
 next to TLS, statistics, negatives and the real captures."""
 
+import sys
+
 import pytest
+
+from conftest import SAMPLES
+
+sys.path.insert(0, SAMPLES)
+from qq_scenarios import noise  # noqa: E402  (the bytes the captures were built from)
 
 SESSION = "qq-udp-session.pcap"
 TCP443 = "qq-tcp-443.pcap"
@@ -132,9 +139,11 @@ def test_login_key_and_body(ws):
     assert rows[1][0] == "0ee0c1d79fed3fffc3065ccf0b181604"
     assert rows[5][0] == "8505e6883ca3715a676c662dbc1583a1"
     assert rows[4][0] == "" and rows[7][0] == "" and rows[15][0] == ""
-    assert len(rows[1][1]) == 48 * 2
-    assert len(rows[7][1]) == 16 * 2
-    assert len(rows[11][1]) == 120 * 2
+    assert rows[1] == [noise("login1/key", 16).hex(), noise("login1/enc", 48).hex()]
+    assert rows[4][1] == noise("login1/reply", 32).hex()
+    assert rows[7][1] == noise("ka1", 16).hex()
+    assert rows[11][1] == noise("im-out", 120).hex()
+    assert rows[13][1] == noise("im-in", 136).hex()
 
 
 def test_info_column(ws):
@@ -399,6 +408,15 @@ def test_heuristics_find_qq_on_other_ports(ws):
     off = ["--disable-heuristic", "qq_udp", "--disable-heuristic", "qq_tcp"]
     assert ws.count(VARIANTS, "qq && (udp.port == 9000 || tcp.port == 9001)", extra=off) == 0
     assert ws.count(VARIANTS, "qq", extra=off) == 16
+
+
+def test_decode_as(ws):
+    off = ["--disable-heuristic", "qq_udp", "--disable-heuristic", "qq_tcp"]
+    extra = off + ["-d", "udp.port==9000,qq", "-d", "tcp.port==9001,qq"]
+    rows = ws.fields(VARIANTS, ["frame.number", "qq.cmd", "qq.direction"], extra=extra,
+                     dfilter="udp.port == 9000 || (tcp.port == 9001 && qq)")
+    assert rows == [["23", "0x0058", "0"], ["24", "0x0058", "1"], ["28", "0x0002", "0"],
+                    ["29", "0x0002", "1"]]
 
 
 # -- real captures -------------------------------------------------------------------
