@@ -1286,7 +1286,7 @@ proto_register_qq(void)
         { &ei_qq_no_response,
           { "qq.no_response", PI_SEQUENCE, PI_NOTE, "No reply seen to this request", EXPFILL }},
         { &ei_qq_retransmission,
-          { "qq.retransmission", PI_SEQUENCE, PI_NOTE, "Identical resend", EXPFILL }},
+          { "qq.resend", PI_SEQUENCE, PI_NOTE, "Identical resend", EXPFILL }},
         { &ei_qq_duplicate_response,
           { "qq.duplicate_response", PI_SEQUENCE, PI_NOTE, "Reply to a request that was already answered", EXPFILL }},
     };
