@@ -125,7 +125,7 @@ def test_ek_field_types_qq(ws):
     assert qq["qq_qq_cmd"] == "0x0091"
     assert qq["qq_qq_retransmission"] is True        # booleans are JSON booleans
     assert qq["qq_qq_retransmission_of"] == "1"
-    assert qq["_ws_expert"]["qq_qq_retransmission"] is None  # FT_NONE is null
+    assert qq["_ws_expert"]["qq_qq_resend"] is None  # an expert info (FT_NONE) is null
 
 
 # -- loading into Elasticsearch -------------------------------------------------------
