@@ -23,6 +23,7 @@
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
 #include <epan/dissectors/packet-http.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <wsutil/strtoi.h>
 #include <wsutil/inet_addr.h>
 #include <wsutil/wmem/wmem.h>
@@ -245,10 +246,10 @@ static const value_string msnp_error_vals[] = {
     { 200, "Syntax error" },
     { 201, "Invalid parameter" },
     { 204, "Invalid network ID" },
-    { 205, "Invalid principal (user does not exist)" },
+    { 205, "User does not exist" },
     { 206, "Domain name missing" },
     { 207, "Already logged in" },
-    { 208, "Invalid principal (username)" },
+    { 208, "Invalid username" },
     { 209, "Invalid friendly name" },
     { 210, "List full" },
     { 215, "Principal already on list" },
@@ -272,7 +273,7 @@ static const value_string msnp_error_vals[] = {
     { 302, "Not logged in" },
     { 402, "Contact list unavailable" },
     { 403, "Contact list error" },
-    { 500, "Internal server error (service unavailable)" },
+    { 500, "Internal server error" },
     { 501, "Database server error" },
     { 502, "Command disabled" },
     { 510, "File operation failed" },
@@ -290,7 +291,7 @@ static const value_string msnp_error_vals[] = {
     { 712, "Session is overloaded" },
     { 713, "Calling too rapidly" },
     { 714, "Too many sessions" },
-    { 715, "Not expected (passport not verified)" },
+    { 715, "Passport not verified" },
     { 717, "Bad friend file" },
     { 731, "Not expected" },
     { 800, "Friendly name changes too rapidly" },
@@ -607,8 +608,14 @@ msnp_get_conv(packet_info *pinfo, const msnp_cmd_t *first_cmd, gboolean first_is
         msnp_set_server(mc, pinfo, FALSE);
     } else {
         ref = NULL;
+        struct tcp_analysis *tcpd = pinfo->ptype == PT_TCP ? get_tcp_conversation_data(conv, pinfo) : NULL;
+
         if (http_dir != DIR_UNKNOWN)
             msnp_set_server(mc, pinfo, http_dir == DIR_C2S);
+        else if (tcpd && tcpd->server_port != 0 && tcpd->server_port != pinfo->srcport)
+            msnp_set_server(mc, pinfo, TRUE);
+        else if (tcpd && tcpd->server_port != 0 && tcpd->server_port != pinfo->destport)
+            msnp_set_server(mc, pinfo, FALSE);
         else if (msnp_known_port(pinfo->destport) && !msnp_known_port(pinfo->srcport))
             msnp_set_server(mc, pinfo, TRUE);
         else if (msnp_known_port(pinfo->srcport) && !msnp_known_port(pinfo->destport))
@@ -1357,7 +1364,8 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         if (has_payload) {
             if ((guint32)pavail < plen) {
                 it = proto_tree_add_item(mt, hf_msnp_payload, tvb, next, pavail, ENC_NA);
-                expert_add_info_format(pinfo, it, &ei_msnp_partial_payload,
+                if (!length_bad)
+                    expert_add_info_format(pinfo, it, &ei_msnp_partial_payload,
                                        "Only %d of %u payload bytes present", pavail, plen);
             } else {
                 msnp_dissect_payload(tvb, pinfo, mt, c, next, pavail);
