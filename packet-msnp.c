@@ -365,6 +365,7 @@ typedef struct {
     gboolean role_from_referral;
     guint32  referred_by;
     wmem_tree_t *trans;     /* TrID -> tree of frame -> msnp_trans_t */
+    guint32  pending[3];    /* per direction: payload bytes still to come (no reassembly) */
 } msnp_conv_t;
 
 typedef struct {
@@ -1169,6 +1170,43 @@ msnp_trid_index(const msnp_cmd_t *c, gboolean is_error, int dir, const msnp_tok_
     }
 }
 
+/* Without reassembly: the rest of a payload that began in an earlier segment. */
+static gint
+msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir, msnp_conv_t **mcp)
+{
+    conversation_t *conv;
+    msnp_conv_t *mc;
+    guint32 skip;
+    gint total = tvb_captured_length(tvb);
+    proto_item *ti;
+
+    if (http_dir != DIR_UNKNOWN)
+        return 0;
+    if (PINFO_FD_VISITED(pinfo)) {
+        skip = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, 1));
+    } else {
+        int dir;
+        conv = find_conversation_pinfo(pinfo, 0);
+        mc = conv ? (msnp_conv_t *)conversation_get_proto_data(conv, proto_msnp) : NULL;
+        if (!mc)
+            return 0;
+        *mcp = mc;
+        dir = msnp_direction(mc, pinfo);
+        skip = MIN(mc->pending[dir], (guint32)total);
+        if (skip == 0)
+            return 0;
+        mc->pending[dir] -= skip;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, 1, GUINT_TO_POINTER(skip));
+    }
+    if (skip == 0)
+        return 0;
+    ti = proto_tree_add_item(tree, proto_msnp, tvb, 0, skip, ENC_NA);
+    proto_item_append_text(ti, ", payload continued from an earlier segment");
+    proto_tree_add_item(proto_item_add_subtree(ti, ett_msnp), hf_msnp_payload, tvb, 0, skip, ENC_NA);
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[payload continued]");
+    return (gint)skip;
+}
+
 static int
 dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir)
 {
@@ -1181,6 +1219,8 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         col_clear(pinfo->cinfo, COL_INFO);
         p_add_proto_data(pinfo->pool, pinfo, proto_msnp, 0, GINT_TO_POINTER(1));
     }
+
+    offset = msnp_continuation(tvb, pinfo, tree, http_dir, &mc);
 
     while (offset < total) {
         gint remaining = total - offset;
@@ -1364,9 +1404,12 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         if (has_payload) {
             if ((guint32)pavail < plen) {
                 it = proto_tree_add_item(mt, hf_msnp_payload, tvb, next, pavail, ENC_NA);
-                if (!length_bad)
+                if (!length_bad) {
                     expert_add_info_format(pinfo, it, &ei_msnp_partial_payload,
-                                       "Only %d of %u payload bytes present", pavail, plen);
+                                           "Only %d of %u payload bytes present", pavail, plen);
+                    if (!PINFO_FD_VISITED(pinfo) && http_dir == DIR_UNKNOWN)
+                        mc->pending[dir] = plen - pavail;
+                }
             } else {
                 msnp_dissect_payload(tvb, pinfo, mt, c, next, pavail);
             }
