@@ -1420,7 +1420,8 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         if (tridx)
             msnp_track(tvb, pinfo, mt, mc, dir, trid, trid_item);
 
-        /* Info column */
+        /* Info column: the line as on the wire, control characters escaped */
+        linestr = format_text(pinfo->pool, (const guchar *)linestr, strlen(linestr));
         if (is_error)
             col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s%s%s (%s)", msnp_dir_arrow[dir],
                                 dir ? " " : "", linestr,
@@ -1646,7 +1647,7 @@ proto_register_msnp(void)
             "Transaction id; the reply echoes it.", HFILL } },
         { &hf_msnp_param,
           { "Parameter", "msnp.param", FT_STRING, BASE_NONE, NULL, 0x0,
-            NULL, HFILL } },
+            "A parameter after the TrID, as on the wire; the payload length is msnp.length.", HFILL } },
         { &hf_msnp_length,
           { "Payload length", "msnp.length", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Length of the payload after the command line.", HFILL } },

@@ -344,6 +344,12 @@ def test_payload_over_three_segments(ws):
     assert frames == "8,9,10"
 
 
+def test_reassembly_in_one_pass(ws):
+    got = by_frame(ws, SEG, ["msnp.cmd", "msnp.length", "msnp.msg.text"], "tcp.len > 0", two_pass=False)
+    assert got[10] == ["MSG", "732", LONG_TEXT]
+    assert got[12][0] == "ACK" and got[13][0] == "MSG" and got[14][0] == "BYE"
+
+
 def test_line_split_and_several_commands(ws):
     got = by_frame(ws, SEG, ["msnp.cmd", "msnp.trid", "msnp.response_to"], "tcp.len > 0")
     assert got[11] == ["", "", ""]                    # "AC"
