@@ -952,7 +952,18 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_con
     }
 
     for (i = 0; i < na; i++) {
-        const char *email = msnp_email_part(a[i].str);
+        const char *str = a[i].str;
+        const char *email;
+
+        /* LST/ADC/ADD (MSNP10+): N=account and F=friendly name items */
+        if (str[0] == 'F' && str[1] == '=' && a[i].len > 2) {
+            msnp_tok_t fn = { a[i].off + 2, a[i].len - 2, str + 2 };
+            msnp_add_friendly_name(tree, tvb, pinfo, &fn);
+            continue;
+        }
+        if (str[0] == 'N' && str[1] == '=')
+            str += 2;
+        email = msnp_email_part(str);
         if (email) {
             gint skip = (gint)(email - a[i].str);
             proto_tree_add_item(tree, hf_msnp_account, tvb, a[i].off + skip, a[i].len - skip, ENC_ASCII);

@@ -183,7 +183,10 @@ def test_versions_accounts_status_friendly_names(ws):
     assert got[6][1] == "cndes2005@hotmail.com"
     assert got[23][1] == "cndes2005@hotmail.com"
     assert got[63][1] == "cecile260992@hotmail.com"
-    assert got[36][1] == ""           # N=nobody@... is not a bare address
+    assert got[36][1] == "nobody@hotmail.com"      # ADC ... N=nobody@hotmail.com F=nobody
+    assert got[36][3] == "nobody"
+    assert got[27][1] == "cecile260992@hotmail.com" and got[27][3] == "choupi"     # LST N=... F=...
+    assert got[28][1] == "xiaoming@hotmail.com" and got[28][3] == "\u5c0f\u660e"
     assert got[29][2] == "NLN" and got[31][2] == "NLN" and got[32][2] == "AWY" and got[34][2] == "BSY"
     assert got[31][3] == "choupi"
     assert got[32][3] == "\u5c0f\u660e"     # %E5%B0%8F%E6%98%8E
