@@ -409,6 +409,15 @@ msnp_find_cmd(const guint8 *name)
     return NULL;
 }
 
+/* A three-letter command as one number for switch statements; 0 otherwise. */
+static guint32
+msnp_code(const char *s)
+{
+    if (strlen(s) != 3)
+        return 0;
+    return (guint32)(guint8)s[0] << 16 | (guint32)(guint8)s[1] << 8 | (guint8)s[2];
+}
+
 static gboolean
 msnp_is_digits(const char *s, size_t maxlen)
 {
@@ -830,7 +839,7 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_con
 {
     int i;
 
-    switch (cmd[0] << 16 | cmd[1] << 8 | cmd[2]) {
+    switch (msnp_code(cmd)) {
     case 'V' << 16 | 'E' << 8 | 'R':
         for (i = 0; i < na; i++)
             if (g_str_has_prefix(a[i].str, "MSNP"))
@@ -1299,7 +1308,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
             offset = next;
             continue;
         }
-        if (toks[0].len == 3) {
+        if (toks[0].len == 3 && strlen(toks[0].str) == 3) {
             const guint8 *n = (const guint8 *)toks[0].str;
             if (g_ascii_isdigit(n[0]) && g_ascii_isdigit(n[1]) && g_ascii_isdigit(n[2])) {
                 is_error = TRUE;
@@ -1378,7 +1387,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
                                    val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
         } else {
             expert_add_info_format(pinfo, it, &ei_msnp_unknown_command, "Unknown command %s",
-                                   format_text(pinfo->pool, (const guchar *)toks[0].str, toks[0].len));
+                                   format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str)));
         }
 
         if (tridx) {
@@ -1390,7 +1399,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
                 nargs = ntoks - 1 - (has_payload ? 1 : 0);
                 expert_add_info_format(pinfo, ti, &ei_msnp_bad_trid, "%s needs a numeric TrID%s%s",
                                        toks[0].str, ntoks > 1 ? ", got " : "",
-                                       ntoks > 1 ? format_text(pinfo->pool, (const guchar *)toks[1].str, toks[1].len) : "");
+                                       ntoks > 1 ? format_text(pinfo->pool, (const guchar *)toks[1].str, strlen(toks[1].str)) : "");
             }
         }
 
@@ -1542,7 +1551,7 @@ msnp_looks_like(tvbuff_t *tvb, packet_info *pinfo)
         break;
     }
     /* Commands without TrID: check their shape. */
-    switch (c->name[0] << 16 | c->name[1] << 8 | c->name[2]) {
+    switch (msnp_code(c->name)) {
     case 'Q' << 16 | 'N' << 8 | 'G':
     case 'N' << 16 | 'O' << 8 | 'T':
     case 'I' << 16 | 'P' << 8 | 'G':

@@ -314,6 +314,10 @@ def errors():
     sb.server(cmd(b"ACK 99"))                                         # reply without request
     sb.client(b"OUT")                                                 # no CRLF at the end
     sb.close()
+    odd = cap.tcp(CLIENT, 1092, SB1, 1863)
+    odd.client(b"A\r\n" + b"M\x00G 1 N 2\r\nhi" + b"\xff\xfe\xfd 5\r\n")   # short, NUL, binary
+    odd.client(b"MSG 2 N 2\r\nok\r\n")                               # payload then an empty line
+    odd.close()
     return cap
 
 

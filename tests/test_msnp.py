@@ -405,7 +405,7 @@ def test_expert_infos_on_odd_commands(ws):
     assert got[19][2] == "Empty line"
     assert got[24][2] == "P2P header needs 48 bytes, only 20 present"
     assert got[25][2] == "Message size 500 exceeds the 4 bytes present"
-    counts = {name: ws.count(ERRORS, name) for name in (
+    counts = {name: ws.count(ERRORS, name + " && tcp.port != 1092") for name in (
         "msnp.bad_trid", "msnp.unknown_command", "msnp.bad_escape", "msnp.bad_address",
         "msnp.bad_length", "msnp.empty_line", "msnp.p2p_short", "msnp.p2p_bad_size",
         "msnp.error_reply", "msnp.partial_payload")}
@@ -416,6 +416,16 @@ def test_expert_infos_on_odd_commands(ws):
     # Malformed-group expert infos, and no exception anywhere.
     malformed = by_frame(ws, ERRORS, [], "_ws.malformed")
     assert sorted(malformed) == [8, 9, 10, 11, 12, 13, 14, 24, 25]
+    assert ws.count(ERRORS, "_ws.expert.message contains \"Exception\"") == 0
+
+
+def test_garbage_commands(ws):
+    got = by_frame(ws, ERRORS, ["msnp.cmd", "msnp.length", "msnp.msg.text", "_ws.expert.message"],
+                   "msnp && tcp.srcport == 1092")
+    assert sorted(got) == [34, 35]
+    assert got[34][0].split(",")[0] == "A"
+    assert got[34][3].startswith("Unknown command A,")
+    assert got[35] == ["MSG", "2", "", "Empty line"]     # "ok" has no MIME blank line: no text
     assert ws.count(ERRORS, "_ws.expert.message contains \"Exception\"") == 0
 
 
