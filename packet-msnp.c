@@ -1485,9 +1485,10 @@ dissect_msnp_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
 /* ---------------------------------------------------------------------- */
 /* Heuristic                                                                */
 
-/* Does the data start with an MSNP command line?  Never throws. */
+/* Does the data start with an MSNP command line?  Never throws.
+ * Sets the offset of its LF and the payload length it announces. */
 static gboolean
-msnp_looks_like(tvbuff_t *tvb, packet_info *pinfo)
+msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *plen)
 {
     gint len = tvb_captured_length(tvb);
     guint8 head[4];
@@ -1522,14 +1523,19 @@ msnp_looks_like(tvbuff_t *tvb, packet_info *pinfo)
         if (b < 0x20 || b == 0x7f)
             return FALSE;
     }
+    *eol_out = eol;
     if (head[3] == '\r')   /* bare command */
         return c && (c->flags & CMD_BARE);
 
+    *eol_out = eol;
+    *plen = 0;
     line = (guint8 *)tvb_memdup(pinfo->pool, tvb, 0, eol - 1);
     ntoks = msnp_tokenize(line, eol - 1, 0, toks, pinfo->pool);
     if (ntoks < 2)
         return FALSE;
     last = toks[ntoks - 1].str;
+    if ((is_error && ntoks == 3) || (c && (c->flags & CMD_PAYLOAD)))
+        msnp_tok_u32(last, plen);
 
     if (is_error)   /* NNN trid [length] */
         return ntoks <= 3 && msnp_is_digits(toks[1].str, 10) && msnp_is_digits(last, 10);
@@ -1579,6 +1585,30 @@ msnp_looks_like(tvbuff_t *tvb, packet_info *pinfo)
     default:
         return FALSE;
     }
+}
+
+/* The first command line, and the start of what follows it if the segment holds more. */
+static gboolean
+msnp_looks_like(tvbuff_t *tvb, packet_info *pinfo)
+{
+    gint len = tvb_captured_length(tvb);
+    gint eol = 0, next, i;
+    guint32 plen = 0;
+    guint8 b[4];
+
+    if (!msnp_first_line_ok(tvb, pinfo, &eol, &plen))
+        return FALSE;
+    next = eol + 1;
+    if (plen >= (guint32)(len - next) || len - next - (gint)plen < 4)
+        return TRUE;
+    next += (gint)plen;
+    tvb_memcpy(tvb, b, next, 4);
+    if (b[0] == '\r' && b[1] == '\n')
+        return TRUE;
+    for (i = 0; i < 3; i++)
+        if (!g_ascii_isupper(b[i]) && !g_ascii_isdigit(b[i]))
+            return FALSE;
+    return b[3] == ' ' || b[3] == '\r';
 }
 
 static gboolean

@@ -387,6 +387,12 @@ def negatives():
     http.server(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\nUSR 1 OK\n")
     http.close()
 
+    # A first line of MSNP shape followed by text that is not.
+    shaped = cap.tcp("10.1.1.2", 40009, "10.1.1.77", 7777)
+    shaped.client(b"ACK 5\r\nthis is a plain text stream, not MSNP\r\n")
+    shaped.server(b"ok\r\n")
+    shaped.close()
+
     # A TLS ClientHello start on 443 and on another port.
     hello = bytes.fromhex("16030100a5010000a10303") + bytes(range(32)) + bytes.fromhex("000004c02fc0300100006f")
     tls = cap.tcp("10.1.1.2", 40007, "10.1.1.44", 443)

@@ -513,6 +513,8 @@ def test_negatives_not_claimed(ws):
     # The capture really holds those protocols' text.
     assert ws.count(NEGATIVES, 'tcp.payload contains "MAIL FROM"') == 1
     assert ws.count(NEGATIVES, 'tcp.payload contains "a001 LOGIN"') == 1
+    # "ACK 5" has MSNP's shape, the line after it does not.
+    assert ws.count(NEGATIVES, 'tcp.payload contains "ACK 5\\r\\nthis is"') == 1
 
 
 @pytest.mark.parametrize("name", ["ndpi_wechat.pcap", "ndpi_tencent_games.pcap"])
