@@ -760,7 +760,7 @@ msnp_add_status(proto_tree *tree, tvbuff_t *tvb, const msnp_tok_t *t)
 
 static void
 msnp_add_address(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t,
-                 msnp_conv_t *mc, guint8 role)
+                 guint8 role)
 {
     ws_in4_addr ip;
     guint16 port;
@@ -784,7 +784,6 @@ msnp_add_address(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp
         ref->frame = pinfo->num;
         wmem_map_insert(msnp_referrals, key, ref);
     }
-    (void)mc;
 }
 
 static void
@@ -834,7 +833,7 @@ msnp_add_locale(proto_tree *tree, tvbuff_t *tvb, const msnp_tok_t *t)
 
 /* Meaningful fields from the parameters of one command. */
 static void
-msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc,
+msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                    const char *cmd, int dir, const msnp_tok_t *a, int na)
 {
     int i;
@@ -889,7 +888,7 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_con
         if (na >= 1)
             proto_tree_add_item(tree, hf_msnp_xfr_server_type, tvb, a[0].off, a[0].len, ENC_ASCII);
         if (na >= 2)
-            msnp_add_address(tree, tvb, pinfo, &a[1], mc,
+            msnp_add_address(tree, tvb, pinfo, &a[1],
                              strcmp(a[0].str, "NS") == 0 ? ROLE_NS :
                              strcmp(a[0].str, "SB") == 0 ? ROLE_SB : ROLE_UNKNOWN);
         if (na >= 4 && strcmp(a[2].str, "CKI") == 0) {
@@ -901,7 +900,7 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_con
         if (na >= 1)
             proto_tree_add_item(tree, hf_msnp_session_id, tvb, a[0].off, a[0].len, ENC_ASCII);
         if (na >= 2)
-            msnp_add_address(tree, tvb, pinfo, &a[1], mc, ROLE_SB);
+            msnp_add_address(tree, tvb, pinfo, &a[1], ROLE_SB);
         if (na >= 4) {
             proto_tree_add_item(tree, hf_msnp_xfr_auth, tvb, a[2].off, a[2].len, ENC_ASCII);
             proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[3].off, a[3].len, ENC_ASCII);
@@ -1356,7 +1355,8 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         /* The command item. */
         ti = proto_tree_add_item(tree, proto_msnp, tvb, offset, (next - offset) + pavail, ENC_NA);
         mt = proto_item_add_subtree(ti, ett_msnp);
-        proto_item_append_text(ti, ", %s%s%s", msnp_dir_arrow[dir], dir ? " " : "", toks[0].str);
+        proto_item_append_text(ti, ", %s%s%s", msnp_dir_arrow[dir], dir ? " " : "",
+                               format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str)));
         if (c)
             proto_item_append_text(ti, " (%s)", c->desc);
         else if (is_error)
@@ -1405,7 +1405,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
 
         for (i = 0; i < nargs; i++)
             proto_tree_add_item(mt, hf_msnp_param, tvb, toks[first_arg + i].off, toks[first_arg + i].len, ENC_UTF_8);
-        msnp_decode_params(tvb, pinfo, mt, mc, toks[0].str, dir, &toks[first_arg], nargs);
+        msnp_decode_params(tvb, pinfo, mt, toks[0].str, dir, &toks[first_arg], nargs);
 
         if (has_payload || length_bad) {
             if (has_payload)
@@ -1643,7 +1643,7 @@ msnp_stats_tree_init(stats_tree *st)
 }
 
 static tap_packet_status
-msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
                        const void *p, tap_flags_t flags _U_)
 {
     const msnp_tap_info_t *ti = (const msnp_tap_info_t *)p;
