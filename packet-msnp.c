@@ -1451,7 +1451,11 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
                                 dir ? " " : "", linestr);
 
         tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
-        tap->cmd = toks[0].str;
+        if (c || is_error || (strlen(toks[0].str) == 3 && g_ascii_isupper(toks[0].str[0]) &&
+                              g_ascii_isupper(toks[0].str[1]) && g_ascii_isupper(toks[0].str[2])))
+            tap->cmd = toks[0].str;
+        else
+            tap->cmd = "[not a command]";
         tap->direction = dir;
         tap->is_error = is_error;
         tap->error = errcode;

@@ -465,6 +465,11 @@ def test_stats_tree(ws):
     # Per command C->S/S->C children, then the Direction node's two children.
     assert sum(counts[C2S]) + sum(counts[S2C]) == 2 * len(LOGIN_COMMANDS)
     assert counts[C2S][-1] == 22 and counts[S2C][-1] == 32
+    # Unknown three-letter commands keep their name; other garbage is grouped.
+    out = ws.out(["-n", "-q", "-r", ws.path(ERRORS), "-z", "msnp,tree"])
+    names = [l.split()[0] for l in out.splitlines() if l.startswith(" ") and l.split()]
+    assert "ZZZ" in names and "[not" in names
+    assert "A" not in names and "M" not in names
 
 
 # -- finding the traffic --------------------------------------------------------------
