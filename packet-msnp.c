@@ -1651,7 +1651,8 @@ msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _
                        const void *p, tap_flags_t flags _U_)
 {
     const msnp_tap_info_t *ti = (const msnp_tap_info_t *)p;
-    static const char *const dirs[] = { "Unknown direction", "C\xe2\x86\x92S", "S\xe2\x86\x92" "C" };
+    /* ASCII names: tshark pads the statistics columns by bytes, not characters. */
+    static const char *const dirs[] = { "Unknown direction", "Client to server", "Server to client" };
     int node;
 
     tick_stat_node(st, st_str_cmds, 0, TRUE);

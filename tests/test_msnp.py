@@ -463,8 +463,10 @@ def test_stats_tree(ws):
     assert counts["Error replies"] == [1]
     assert counts["Direction"] == [len(LOGIN_COMMANDS)]
     # Per command C->S/S->C children, then the Direction node's two children.
-    assert sum(counts[C2S]) + sum(counts[S2C]) == 2 * len(LOGIN_COMMANDS)
-    assert counts[C2S][-1] == 22 and counts[S2C][-1] == 32
+    c2s, s2c = counts["Client to server"], counts["Server to client"]
+    assert sum(c2s) + sum(s2c) == 2 * len(LOGIN_COMMANDS)
+    assert c2s[-1] == 22 and s2c[-1] == 32
+    assert counts["USR"] == [7] and c2s[0] + s2c[0] == 7
     # Unknown three-letter commands keep their name; other garbage is grouped.
     out = ws.out(["-n", "-q", "-r", ws.path(ERRORS), "-z", "msnp,tree"])
     names = [l.split()[0] for l in out.splitlines() if l.startswith(" ") and l.split()]
