@@ -55,6 +55,7 @@ static int hf_msnp_account = -1;
 static int hf_msnp_friendly_name = -1;
 static int hf_msnp_status = -1;
 static int hf_msnp_session_id = -1;
+static int hf_msnp_msg_ack_type = -1;
 static int hf_msnp_cvr_locale = -1;
 static int hf_msnp_cvr_os_type = -1;
 static int hf_msnp_cvr_os_version = -1;
@@ -947,6 +948,24 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         if (na >= 2)
             msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
         break;
+    case 'M' << 16 | 'S' << 8 | 'G':
+        if (dir == DIR_C2S && na >= 1 && a[0].len == 1) {
+            /* MSG trid U|N|A|D length: what the switchboard acknowledges */
+            static const char *const acks[] = {
+                "U", "no acknowledgement",
+                "N", "NAK only if delivery fails",
+                "A", "ACK or NAK",
+                "D", "ACK or NAK (P2P data)",
+            };
+            proto_item *ack = proto_tree_add_item(tree, hf_msnp_msg_ack_type, tvb, a[0].off, 1, ENC_ASCII);
+            for (i = 0; i < (int)G_N_ELEMENTS(acks); i += 2)
+                if (strcmp(a[0].str, acks[i]) == 0)
+                    proto_item_append_text(ack, " (%s)", acks[i + 1]);
+        } else if (dir == DIR_S2C && na >= 2) {
+            /* MSG account friendly-name length */
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+        }
+        break;
     case 'C' << 16 | 'H' << 8 | 'L':
         if (na >= 1)
             proto_tree_add_item(tree, hf_msnp_chl_challenge, tvb, a[0].off, a[0].len, ENC_ASCII);
@@ -1724,6 +1743,10 @@ proto_register_msnp(void)
         { &hf_msnp_session_id,
           { "Switchboard session id", "msnp.session_id", FT_STRING, BASE_NONE, NULL, 0x0,
             NULL, HFILL } },
+        { &hf_msnp_msg_ack_type,
+          { "Acknowledgement type", "msnp.msg.ack_type", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the client asks the switchboard to acknowledge for a MSG it sends: U (nothing), "
+            "N (NAK on failure), A (ACK or NAK), D (ACK or NAK, P2P data)", HFILL } },
         { &hf_msnp_cvr_locale,
           { "Locale id", "msnp.cvr.locale", FT_UINT16, BASE_HEX, VALS(msnp_locale_vals), 0x0,
             "Windows language identifier.", HFILL } },

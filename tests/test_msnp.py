@@ -555,3 +555,13 @@ def test_builtin_msnms_replaced(ws, real_pcap):
     assert without == ws.count(path, "tcp.len > 0", plugin=False) > 0
     assert ws.count(path, "msnms") == 0
     assert ws.count(HTTP, "msnms") == 0
+
+
+def test_msg_ack_type_and_sender_name(ws):
+    got = by_frame(ws, LOGIN, ["msnp.msg.ack_type", "msnp.friendly_name", "msnp.account"],
+                   dfilter="msnp.cmd == \"MSG\"")
+    # Client MSG: U (typing), A (text), D (P2P); server MSG: sender and friendly name.
+    assert got == {53: ["U", "", ""], 54: ["A", "", ""], 56: ["D", "", ""],
+                   70: ["", "choupi", "cecile260992@hotmail.com"]}
+    text = ws.out(["-n", "-2", "-r", ws.path(LOGIN), "-V", "-O", "msnp", "-Y", "frame.number == 54"])
+    assert "Acknowledgement type: A (ACK or NAK)" in text
