@@ -190,7 +190,7 @@ elif [ $# -eq 0 ]; then
     # details' context menu: Protocol Preferences > Open ... preferences).
     shot sample-pcaps/msnp-login.pcap 'msnp' 54 doc/msnp-gui.png
     shot sample-pcaps/qq-udp-session.pcap 'qq' 2 doc/qq-gui.png
-    GUI_KEYS="alt+s Up" shot sample-pcaps/qq-udp-session.pcap 'qq' 2 doc/gui-statistics-menu.png
+    GUI_KEYS="alt+s Up Right" shot sample-pcaps/qq-udp-session.pcap 'qq' 2 doc/gui-statistics-menu.png
     GUI_KEYS="Menu Up Up Right Return" shot sample-pcaps/msnp-login.pcap 'msnp' 54 \
         doc/gui-msnp-preferences.png
 else
