@@ -109,3 +109,16 @@ def test_gui_screenshot(ws, tmp_path):
     size = subprocess.run(["identify", "-format", "%w %h", out], stdout=subprocess.PIPE,
                           check=True).stdout.decode()
     assert size == "1024 768"
+
+
+def test_decode_as_brings_the_builtins_back(ws):
+    # Decode As is the way back to Wireshark's own msnms/oicq: disabling our
+    # protocols leaves the ports to nobody (plain TCP/UDP), since ours took
+    # the built-ins' places in the port tables.
+    msnms = ["-d", "tcp.port==1863,msnms"]
+    assert ws.count("msnp-login.pcap", "msnms", extra=msnms) == 54
+    assert ws.count("msnp-login.pcap", "msnp", extra=msnms) == 0
+    assert ws.count("msnp-login.pcap", "msnms || msnp", extra=["--disable-protocol", "msnp"]) == 0
+    oicq = ["-d", "udp.port==8000,oicq", "--disable-heuristic", "qq_udp"]
+    without = ws.count("qq-variants.pcap", "oicq", plugin=False)
+    assert without > 0 and ws.count("qq-variants.pcap", "oicq", extra=oicq) == without
