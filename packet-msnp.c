@@ -162,7 +162,8 @@ enum {
     TRID_ALWAYS,    /* first parameter is the TrID */
     TRID_NEVER,     /* no TrID (pushed by the server, or PNG/QNG/OUT) */
     TRID_C2S,       /* TrID only when sent by the client (MSG) */
-    TRID_OPTIONAL   /* TrID when the first parameter is numeric (LST, LSG, PRP, BPR) */
+    TRID_OPTIONAL   /* TrID when the first parameter is numeric (LST, LSG, PRP, BPR, and
+                     * BLP/GTC, which come without one in the MSNP8-12 SYN list) */
 };
 
 #define CMD_PAYLOAD 0x10   /* last parameter is the length of a payload */
@@ -185,7 +186,7 @@ static const msnp_cmd_t msnp_cmds[] = {
     { "ADG", "Add group",                                    TRID_ALWAYS },
     { "ADL", "Add contacts to the list (XML)",               TRID_ALWAYS | CMD_PAYLOAD },
     { "ANS", "Answer a switchboard invitation",              TRID_ALWAYS },
-    { "BLP", "Privacy mode (default list)",                  TRID_ALWAYS },
+    { "BLP", "Privacy mode (default list)",                  TRID_OPTIONAL },
     { "BPR", "Contact phone number or property",             TRID_OPTIONAL },
     { "BYE", "Contact left the switchboard",                 TRID_NEVER },
     { "CAL", "Invite a contact to the switchboard",          TRID_ALWAYS },
@@ -198,7 +199,7 @@ static const msnp_cmd_t msnp_cmds[] = {
     { "FND", "Find a member",                                TRID_ALWAYS },
     { "FQY", "Federated contact query",                      TRID_ALWAYS | CMD_PAYLOAD },
     { "GCF", "Get configuration file",                       TRID_ALWAYS | CMD_PAYLOAD },
-    { "GTC", "Reverse-list prompt setting",                  TRID_ALWAYS },
+    { "GTC", "Reverse-list prompt setting",                  TRID_OPTIONAL },
     { "ILN", "Initial presence of a contact",                TRID_ALWAYS },
     { "IMS", "Instant message setting",                      TRID_ALWAYS },
     { "INF", "Authentication methods (MSNP2-7)",             TRID_ALWAYS },
@@ -1296,6 +1297,10 @@ msnp_trid_index(const msnp_cmd_t *c, gboolean is_error, int dir, const msnp_tok_
             return 0;
         return msnp_is_digits(toks[1].str, 10) && ntoks == 4 && toks[2].len == 1 ? 1 : 0;
     case TRID_OPTIONAL:
+        /* MSNP8-9 "LSG id name 0": a group id, not the TrID of MSNP2-7's
+         * "LSG trid version index total id name 0" */
+        if (memcmp(c->name, "LSG", 3) == 0 && ntoks < 6)
+            return 0;
         return msnp_is_digits(toks[1].str, 10) ? 1 : 0;
     default:
         return 0;
@@ -1615,7 +1620,7 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
     const msnp_cmd_t *c = NULL;
     gboolean is_error = FALSE;
     gint scan, eol, i, ntoks;
-    guint8 *line;
+    guint8 line[MSNP_HEUR_MAX_LINE];
     msnp_tok_t toks[MSNP_MAX_TOKENS];
     const char *last;
 
@@ -1636,11 +1641,14 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
     }
     scan = MIN(len, MSNP_HEUR_MAX_LINE);
     eol = tvb_find_guint8(tvb, 0, scan, '\n');
-    if (eol < 4 || tvb_get_guint8(tvb, eol - 1) != '\r')
+    if (eol < 4)
+        return FALSE;
+    /* One copy of the line (eol < MSNP_HEUR_MAX_LINE): no per-byte accessor, no allocation. */
+    tvb_memcpy(tvb, line, 0, eol);
+    if (line[eol - 1] != '\r')
         return FALSE;
     for (i = 0; i < eol - 1; i++) {
-        guint8 b = tvb_get_guint8(tvb, i);
-        if (b < 0x20 || b == 0x7f)
+        if (line[i] < 0x20 || line[i] == 0x7f)
             return FALSE;
     }
     *eol_out = eol;
@@ -1649,7 +1657,6 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
 
     *eol_out = eol;
     *plen = 0;
-    line = (guint8 *)tvb_memdup(pinfo->pool, tvb, 0, eol - 1);
     ntoks = msnp_tokenize(line, eol - 1, 0, toks, pinfo->pool);
     if (ntoks < 2)
         return FALSE;
@@ -1694,13 +1701,19 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
     case 'J' << 16 | 'O' << 8 | 'I':
     case 'U' << 16 | 'B' << 8 | 'X':
     case 'U' << 16 | 'B' << 8 | 'N':
+    case 'U' << 16 | 'B' << 8 | 'M':
         return msnp_email_part(toks[1].str) != NULL;
+    case 'N' << 16 | 'F' << 8 | 'Y':    /* NFY PUT|DEL length */
+        return ntoks == 3 && (strcmp(toks[1].str, "PUT") == 0 || strcmp(toks[1].str, "DEL") == 0) &&
+               msnp_is_digits(last, 10);
     case 'O' << 16 | 'U' << 8 | 'T':
         return ntoks == 2 && toks[1].len == 3;
     case 'L' << 16 | 'S' << 8 | 'T':
     case 'L' << 16 | 'S' << 8 | 'G':
     case 'P' << 16 | 'R' << 8 | 'P':
     case 'B' << 16 | 'P' << 8 | 'R':
+    case 'B' << 16 | 'L' << 8 | 'P':
+    case 'G' << 16 | 'T' << 8 | 'C':
         return msnp_is_digits(toks[1].str, 10);
     default:
         return FALSE;

@@ -21,7 +21,9 @@ Captures:
                            login with SSO and its payload commands (GCF, ADL, RML with
                            an error that carries a payload, UUX, UBX 1:, UUN, UBM, UUM,
                            FQY); MSNP21 PUT/NFY/SDG/DEL with Routing/Reliability/Messaging
-                           header blocks (on TCP 443).
+                           header blocks (on TCP 443); two connections on 443
+                           caught mid-stream that start with NFY and UBM; an MSNP8
+                           contact list (SYN, GTC, BLP, PRP, LSG, LST, BPR).
   msnp-negatives.pcap      SMTP, FTP, IRC, POP3, IMAP, HTTP and TLS on other ports
                            (none of it is MSNP).
 """
@@ -444,6 +446,33 @@ def versions():
                                     b'<user><s n="IM"></s></user>')))
     new.client(cmd(b"OUT"))
     new.close()
+
+    # Captured mid-stream (no handshake): the first data is a server-pushed NFY, then UBM.
+    mid = cap.tcp(CLIENT, 1104, NS, 443, handshake=False)
+    mid.server(cmd(b"NFY PUT", blocks(routing(me, b"1:" + BOB), [b"Reliability: 1.0"],
+                                      [b"Notification: 1.0", b"NotifNum: 2", b"Uri: /user",
+                                       b"NotifType: Partial", b"Content-Type: application/user+xml"], presence)))
+    mid.server(cmd(b"UBM bob@yahoo.com 32 1", mime([b"MIME-Version: 1.0",
+                                                    b"Content-Type: text/plain; charset=UTF-8"], b"still there?")))
+    mid2 = cap.tcp(CLIENT, 1105, NS, 443, handshake=False)
+    mid2.server(cmd(b"UBM bob@yahoo.com 32 1", mime([b"MIME-Version: 1.0",
+                                                     b"Content-Type: text/plain; charset=UTF-8"], b"hello?")))
+
+    # MSNP8: the contact list after SYN, where GTC, BLP, PRP and LST carry no TrID.
+    syn = cap.tcp(CLIENT, 1106, NS, 1863)
+    syn.client(cmd(b"VER 1 MSNP8 CVR0"))
+    syn.server(cmd(b"VER 1 MSNP8"))
+    syn.client(cmd(b"SYN 2 0"))
+    syn.server(cmd(b"SYN 2 12 1 1"),
+               cmd(b"GTC A"),
+               cmd(b"BLP AL"),
+               cmd(b"PRP PHH 555%20123"),
+               cmd(b"LSG 0 Other%20Contacts 0"),
+               cmd(b"LST bob@hotmail.com Bob%20%E2%98%85 11 0"),
+               cmd(b"BPR PHH 555%20456"))
+    syn.client(cmd(b"BLP 3 BL"))
+    syn.server(cmd(b"BLP 3 13 BL"))
+    syn.close()
     return cap
 
 

@@ -584,6 +584,9 @@ def test_versions_capture_commands_roles_and_no_warnings(ws):
         "1": ["VER", "VER", "CVR", "CVR", "USR", "USR", "USR", "USR", "GCF", "ADL", "ADL", "RML", "241",
               "UUX", "UUX", "NLN", "UBX", "GCF", "GCF", "UUN", "UUN", "UBM", "UUM", "FQY", "FQY", "OUT"],
         "2": ["VER", "VER", "USR", "USR", "PUT", "PUT", "NFY", "SDG", "SDG", "DEL", "OUT"],
+        "3": ["NFY", "UBM"],
+        "4": ["UBM"],
+        "5": ["VER", "VER", "SYN", "SYN", "GTC", "BLP", "PRP", "LSG", "LST", "BPR", "BLP", "BLP"],
     }
     assert ws.count(VERSIONS, "_ws.malformed || _ws.expert.severity >= warning", two_pass=True) == 0
     assert ws.count(VERSIONS, "tcp.len > 0 && !msnp") == 0
@@ -720,3 +723,36 @@ def test_absurd_line_limit_is_clamped(ws):
     assert ws.count(LOGIN, "msnp.line_too_long", extra=extra) == 0
     extra = ("-o", "msnp.max_line:2147483647")
     assert ws.count(SEG, "msnp.cmd", extra=extra, two_pass=True) == ws.count(SEG, "msnp.cmd", two_pass=True)
+
+
+def test_heuristic_mid_stream_nfy_and_ubm(ws):
+    """Connections on 443 caught without their start: server-pushed NFY and UBM are recognised."""
+    got = by_frame(ws, VERSIONS, ["tcp.stream", "msnp.direction", "msnp.cmd", "msnp.length", "msnp.msg.text",
+                                  "_ws.col.Info"], "tcp.stream >= 3 && tcp.stream <= 4")
+    assert got == {
+        72: ["3", "2", "NFY", "252", "", "S\u2192C NFY PUT 252"],
+        73: ["3", "2", "UBM", "74", "still there?", "S\u2192C UBM bob@yahoo.com 32 1 74"],
+        74: ["4", "2", "UBM", "68", "hello?", "S\u2192C UBM bob@yahoo.com 32 1 68"],
+    }
+    assert ws.count(VERSIONS, "tcp.stream >= 3 && tcp.stream <= 4 && msnp", extra=("--disable-heuristic", "msnp_tcp")) == 0
+
+
+def test_msnp8_contact_list_without_trids(ws):
+    """After SYN, MSNP8-12 servers send GTC, BLP, PRP, LSG, LST and BPR without a TrID:
+    no TrID field and no bad-TrID warning."""
+    got = by_frame(ws, VERSIONS, ["msnp.cmd", "msnp.trid", "msnp.param", "msnp.account", "msnp.friendly_name",
+                                  "msnp.response_to", "_ws.expert.message"], "tcp.stream == 5 && msnp")
+    assert got == {
+        78: ["VER", "1", "MSNP8,CVR0", "", "", "", ""],
+        79: ["VER", "1", "MSNP8", "", "", "78", ""],
+        80: ["SYN", "2", "0", "", "", "", ""],
+        81: ["SYN", "2", "12,1,1", "", "", "80", ""],
+        82: ["GTC", "", "A", "", "", "", ""],
+        83: ["BLP", "", "AL", "", "", "", ""],
+        84: ["PRP", "", "PHH,555%20123", "", "", "", ""],
+        85: ["LSG", "", "0,Other%20Contacts,0", "", "", "", ""],
+        86: ["LST", "", "bob@hotmail.com,Bob%20%E2%98%85,11,0", "bob@hotmail.com", "Bob \u2605", "", ""],
+        87: ["BPR", "", "PHH,555%20456", "", "", "", ""],
+        88: ["BLP", "3", "BL", "", "", "", ""],
+        89: ["BLP", "3", "13,BL", "", "", "88", ""],
+    }
