@@ -756,3 +756,18 @@ def test_msnp8_contact_list_without_trids(ws):
         88: ["BLP", "3", "BL", "", "", "", ""],
         89: ["BLP", "3", "13,BL", "", "", "88", ""],
     }
+
+
+def test_port_preference_and_media_type(ws):
+    # dissector_add_uint_with_preference: the port is a preference (msnp.tcp.port).
+    assert ws.count(ODD_PORT, "msnp", extra=("--disable-heuristic", "msnp_tcp", "-o", "msnp.tcp.port:2863")) == 7
+    # The HTTP gateway's bodies reach msnp through the media type, not msnms.
+    rows = ws.fields(HTTP, ["frame.protocols", "http.content_type"], "msnp")
+    assert rows == [["eth:ethertype:ip:tcp:http:msnp", "application/x-msn-messenger"]] * 5
+
+
+def test_payload_bytes_exact(ws):
+    # msnp.payload covers exactly the msnp.length bytes after the CRLF.
+    assert row(ws, LOGIN, 39, ["msnp.length", "msnp.payload"]) == \
+        ["32", b"d1c1d3a4e1d1d7f0fb3e6d8e3fc5a1a3".hex()]
+    assert row(ws, VERSIONS, 45, ["msnp.length", "msnp.payload"]) == ["14", b"goawyplzthxbye".hex()]
