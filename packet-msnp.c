@@ -1896,7 +1896,7 @@ proto_register_msnp(void)
           { "Authentication state", "msnp.usr.state", FT_STRING, BASE_NONE, NULL, 0x0,
             "Step of the authentication: I (initial: the client names its account), S (subsequent: the server's challenge or the client's answer) or OK (logged in).", HFILL } },
         { &hf_msnp_usr_challenge,
-          { "Passport challenge", "msnp.usr.challenge", FT_STRING, BASE_NONE, NULL, 0x0,
+          { "Authentication challenge", "msnp.usr.challenge", FT_STRING, BASE_NONE, NULL, 0x0,
             "What the server asks the client to prove: the TWN Passport string (comma-separated key=value items), the MD5 salt, or the SSO nonce.", HFILL } },
         { &hf_msnp_usr_challenge_key,
           { "Key", "msnp.usr.challenge.key", FT_STRING, BASE_NONE, NULL, 0x0,
