@@ -489,11 +489,12 @@ msnp_tok_u32(const char *s, guint32 *v)
     return ws_strtou32(s, &end, v) && *end == '\0';
 }
 
-/* "user@domain.tld", also with an MSNP18 network prefix "1:user@...". */
+/* "user@domain.tld", also with an MSNP18 network prefix "1:user@..." and an
+ * end-point suffix "user@...;{guid}": the address part, its length in *len. */
 static const char *
-msnp_email_part(const char *s)
+msnp_email_len(const char *s, gint *len)
 {
-    const char *at, *p, *start = s;
+    const char *at = NULL, *p, *start = s;
     gboolean dot = FALSE;
 
     while (g_ascii_isdigit(*s))
@@ -502,16 +503,29 @@ msnp_email_part(const char *s)
         s++;
     else
         s = start;
-    at = strchr(s, '@');
-    if (!at || at == s || strchr(at + 1, '@'))
-        return NULL;
-    for (p = s; *p; p++) {
-        if (p > at && *p == '.' && p[1] != '\0')
+    for (p = s; *p && *p != ';'; p++) {
+        if (*p == '@') {
+            if (at || p == s)
+                return NULL;
+            at = p;
+        } else if (at && *p == '.' && p[1] != '\0' && p[1] != ';') {
             dot = TRUE;
-        if (!g_ascii_isalnum(*p) && !strchr("@._-+", *p))
+        } else if (!g_ascii_isalnum(*p) && !strchr("._-+", *p)) {
             return NULL;
+        }
     }
-    return dot ? s : NULL;
+    if (!at || !dot)
+        return NULL;
+    *len = (gint)(p - s);
+    return s;
+}
+
+static const char *
+msnp_email_part(const char *s)
+{
+    gint len;
+
+    return msnp_email_len(s, &len);
 }
 
 static int
@@ -1056,6 +1070,7 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     for (i = 0; i < na; i++) {
         const char *str = a[i].str;
         const char *email;
+        gint elen;
 
         /* LST/ADC/ADD (MSNP10+): N=account and F=friendly name items */
         if (str[0] == 'F' && str[1] == '=' && a[i].len > 2) {
@@ -1065,10 +1080,10 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         }
         if (str[0] == 'N' && str[1] == '=')
             str += 2;
-        email = msnp_email_part(str);
+        email = msnp_email_len(str, &elen);
         if (email) {
             gint skip = (gint)(email - a[i].str);
-            proto_tree_add_item(tree, hf_msnp_account, tvb, a[i].off + skip, a[i].len - skip, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_account, tvb, a[i].off + skip, elen, ENC_ASCII);
         }
     }
 }
@@ -1175,14 +1190,11 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             if (routing && blocks == 1 && (g_ascii_strcasecmp(name, "To") == 0 ||
                                            g_ascii_strcasecmp(name, "From") == 0)) {
                 /* To: 1:bob@example.com;epid={...} */
-                gint semi = tvb_find_guint8(tvb, vstart, vend - vstart, ';');
-                gint aend = semi >= 0 ? semi : vend;
-                const char *addr = (const char *)tvb_get_string_enc(pinfo->pool, tvb, vstart, aend - vstart, ENC_ASCII);
-                const char *email = msnp_email_part(addr);
-                if (email) {
-                    gint skip = (gint)(email - addr);
-                    proto_tree_add_item(tree, hf_msnp_account, tvb, vstart + skip, aend - vstart - skip, ENC_ASCII);
-                }
+                const char *addr = (const char *)tvb_get_string_enc(pinfo->pool, tvb, vstart, vend - vstart, ENC_ASCII);
+                gint elen;
+                const char *email = msnp_email_len(addr, &elen);
+                if (email)
+                    proto_tree_add_item(tree, hf_msnp_account, tvb, vstart + (gint)(email - addr), elen, ENC_ASCII);
             } else if (g_ascii_strcasecmp(name, "Content-Type") == 0) {
                 gint semi = tvb_find_guint8(tvb, vstart, vend - vstart, ';');
                 gint tend = semi >= 0 ? semi : vend;

@@ -23,7 +23,8 @@ Captures:
                            FQY); MSNP21 PUT/NFY/SDG/DEL with Routing/Reliability/Messaging
                            header blocks (on TCP 443); two connections on 443
                            caught mid-stream that start with NFY and UBM; an MSNP8
-                           contact list (SYN, GTC, BLP, PRP, LSG, LST, BPR).
+                           contact list (SYN, GTC, BLP, PRP, LSG, LST, BPR); an MSNP18
+                           switchboard whose accounts carry ";{end point}".
   msnp-negatives.pcap      SMTP, FTP, IRC, POP3, IMAP, HTTP and TLS on other ports
                            (none of it is MSNP).
 """
@@ -473,6 +474,17 @@ def versions():
     syn.client(cmd(b"BLP 3 BL"))
     syn.server(cmd(b"BLP 3 13 BL"))
     syn.close()
+
+    # MSNP18 switchboard: accounts carry the sender's end point, "account;{guid}".
+    sb = cap.tcp(CLIENT, 1107, SB1, 1863)
+    sb.client(cmd(b"USR 1 " + ALICE + b";" + MACHINE_GUID + b" 246503.1115372323.20879"))
+    sb.server(cmd(b"USR 1 OK " + ALICE + b";" + MACHINE_GUID + b" Alice"))
+    sb.client(cmd(b"CAL 2 " + BOB))
+    sb.server(cmd(b"CAL 2 RINGING 246503"))
+    sb.server(cmd(b"JOI " + BOB + b";{0f2bc6c4-4f4b-4d1c-9b47-1c0a0f6e1a5d} Bob 2789003324:48"))
+    sb.client(cmd(b"MSG 3 N", text(b"hi bob")))
+    sb.client(cmd(b"OUT"))
+    sb.close()
     return cap
 
 

@@ -576,7 +576,8 @@ def test_versions_capture_commands_roles_and_no_warnings(ws):
     got = by_frame(ws, VERSIONS, ["tcp.stream", "msnp.cmd", "msnp.server_role"])
     streams = {}
     for f, (stream, cmd, role) in got.items():
-        assert role == "NS", (f, cmd)      # the MSNP7 NS's "USR 4 OK account name" is no switchboard
+        # The MSNP7 NS's "USR 4 OK account name" is no switchboard.
+        assert role == ("SB" if stream == "6" else "NS"), (f, cmd)
         streams.setdefault(stream, []).append(cmd)
     assert streams == {
         "0": ["VER", "VER", "INF", "INF", "USR", "USR", "USR", "USR", "CHG", "CHG", "ILN", "NOT",
@@ -587,6 +588,7 @@ def test_versions_capture_commands_roles_and_no_warnings(ws):
         "3": ["NFY", "UBM"],
         "4": ["UBM"],
         "5": ["VER", "VER", "SYN", "SYN", "GTC", "BLP", "PRP", "LSG", "LST", "BPR", "BLP", "BLP"],
+        "6": ["USR", "USR", "CAL", "CAL", "JOI", "MSG", "OUT"],
     }
     assert ws.count(VERSIONS, "_ws.malformed || _ws.expert.severity >= warning", two_pass=True) == 0
     assert ws.count(VERSIONS, "tcp.len > 0 && !msnp") == 0
@@ -771,3 +773,20 @@ def test_payload_bytes_exact(ws):
     assert row(ws, LOGIN, 39, ["msnp.length", "msnp.payload"]) == \
         ["32", b"d1c1d3a4e1d1d7f0fb3e6d8e3fc5a1a3".hex()]
     assert row(ws, VERSIONS, 45, ["msnp.length", "msnp.payload"]) == ["14", b"goawyplzthxbye".hex()]
+
+
+def test_msnp18_switchboard_end_points(ws):
+    """MSNP18 accounts with an end point ("account;{guid}"): the account is the address alone."""
+    got = by_frame(ws, VERSIONS, ["msnp.cmd", "msnp.account", "msnp.friendly_name", "msnp.xfr.cookie",
+                                  "msnp.usr.auth", "msnp.usr.state", "msnp.response_to"], "tcp.stream == 6 && msnp")
+    assert got == {
+        96: ["USR", "alice@live.com", "", "246503.1115372323.20879", "", "", ""],
+        97: ["USR", "alice@live.com", "Alice", "", "", "OK", "96"],
+        98: ["CAL", "bob@hotmail.com", "", "", "", "", ""],
+        99: ["CAL", "", "", "", "", "", "98"],
+        100: ["JOI", "bob@hotmail.com", "Bob", "", "", "", ""],
+        101: ["MSG", "", "", "", "", "", ""],
+        102: ["OUT", "", "", "", "", "", ""],
+    }
+    assert row(ws, VERSIONS, 101, ["msnp.msg.text", "msnp.msg.ack_type"]) == ["hi bob", "N"]
+    assert ws.count(VERSIONS, 'msnp.account contains ";"') == 0
