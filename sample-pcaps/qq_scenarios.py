@@ -240,7 +240,47 @@ def malformed():
     c.client(framed(b"\x02\x0e\x1b\x00\x02\x00\x07\x00\x00\x03"))
     # 7: a length field below the minimum, then junk.
     c.client(b"\x00\x04\x02" + noise("junk", 20))
+    # 8: a plausible length (0x0102) not followed by the 0x02 flag: the
+    # reader skips to the byte after the next 0x03 and finds two packets.
+    c.client(b"\x01\x02\x03"
+             + framed(qq(0x0E1B, 0x0002, 0x0008, noise("resync-ka", 16), uin=12345678))
+             + framed(qq(0x0E1B, 0x0027, 0x0009, noise("resync-online", 8), uin=12345678)))
+    # 9: later segments of the stream are QQ as usual.
+    c.client(framed(qq(0x0E1B, 0x0002, 0x000A, noise("after-resync", 16), uin=12345678)))
     c.close()
+    return cap
+
+
+# Command codes of PROTOCOLS.md section 2.2 per era, one request each.
+CMDS_CLASSIC = [0x0001, 0x0002, 0x0004, 0x0005, 0x0006, 0x0009, 0x000A, 0x000B, 0x000D, 0x0012,
+                0x0016, 0x0017, 0x001C, 0x001D, 0x0021, 0x0022, 0x0026, 0x0027, 0x0029, 0x002D,
+                0x0030, 0x0031, 0x003C, 0x003D, 0x003E, 0x0058, 0x005C, 0x005E, 0x005F, 0x0061,
+                0x0062, 0x0065, 0x0066, 0x0067, 0x0080, 0x0081, 0x0091, 0x00A6, 0x00A7, 0x00A8,
+                0x00AE, 0x00B5, 0x00B7, 0x00BA, 0x00DD, 0x03F7]
+CMDS_2010 = [0x0001, 0x0002, 0x0004, 0x0005, 0x0009, 0x000A, 0x000B, 0x000D, 0x0012, 0x0017,
+             0x001C, 0x001D, 0x0021, 0x0027, 0x0029, 0x0030, 0x003C, 0x003E, 0x0058, 0x0062,
+             0x0067, 0x0080, 0x0081, 0x0091, 0x00A6, 0x00A7, 0x00A8, 0x00AE, 0x00B5, 0x00B7,
+             0x00BA, 0x00CD, 0x00CE, 0x00D5, 0x00DD, 0x00E3, 0x00E5, 0x00E9, 0x00EA, 0x00EB,
+             0x00EC, 0x00ED, 0x0126]
+CMDS_SOURCE_DOC = [0x0058, 0x0062, 0x0091, 0x00B9, 0x00CD, 0x00CE]
+CMDS_TIM = [0x00EC, 0x0319, 0x0825, 0x0828, 0x0836]
+# Versions in no table: the era is assumed from the range.
+UNKNOWN_VERSIONS = [0x0A00, 0x2A2A, 0x3C00]
+
+
+def commands():
+    cap = Capture()
+    srv = "58.60.14.50"
+    seq = 0x6000
+    tim_ext = b"\x03\x00\x00" + struct.pack("!I", 0x00012E01) + struct.pack("!I", 0x00006852) + b"\0\0\0\0"
+    eras = [(0x0E1B, CMDS_CLASSIC, b""), (0x1E0D, CMDS_2010, FIXED_2010 + b"\x2a\x05"),
+            (V_SOURCE_DOC, CMDS_SOURCE_DOC, b""), (0x3713, CMDS_TIM, tim_ext)]
+    eras += [(v, [0x0062], b"") for v in UNKNOWN_VERSIONS]
+    for i, (version, cmds, ext) in enumerate(eras):
+        for cmd in cmds:
+            seq += 1
+            cap.udp("10.3.0.%d" % (i + 1), 4000, srv, 8000,
+                    qq(version, cmd, seq, noise("cmd%04x/%04x" % (version, cmd), 16), uin=20000 + i, ext=ext))
     return cap
 
 
@@ -250,4 +290,5 @@ CAPTURES = {
     "qq-tcp-443.pcap": tcp_443,
     "qq-variants.pcap": variants,
     "qq-negatives.pcap": negatives,
+    "qq-commands.pcap": commands,
 }
