@@ -387,6 +387,7 @@ typedef struct {
     guint32 uin;
     gboolean uin_known;
     int tls_state;
+    guint32 tcp_qq_from;    /* first frame of a TCP conversation seen as QQ */
     wmem_map_t *txns;   /* (cmd << 16 | seq) -> wmem_tree of qq_txn_t by frame */
 } qq_conv_t;
 
@@ -1088,6 +1089,17 @@ dissect_qq_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     qq_conv_t *qc = qq_get_conv(pinfo, NULL);
     guint32 server_port = pinfo->match_uint;
 
+    /* TCP 8000 also carries HTTP and more: a conversation is QQ from the
+     * first segment that starts like a QQ packet on; earlier segments are
+     * left to other dissectors (the same frames in every pass). */
+    if (!qc->tcp_qq_from) {
+        if (PINFO_FD_VISITED(pinfo)
+                || !qq_tcp_plausible_start(tvb, 0, (int)tvb_captured_length(tvb)))
+            return 0;
+        qc->tcp_qq_from = pinfo->num;
+    } else if (pinfo->num < qc->tcp_qq_from) {
+        return 0;
+    }
     if (pinfo->srcport != server_port && pinfo->destport != server_port)
         server_port = 0;
     qq_learn_server(qc, pinfo, server_port);
@@ -1201,6 +1213,8 @@ dissect_qq_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
         return FALSE;
     qc = qq_get_conv(pinfo, &conv);
     qq_learn_server(qc, pinfo, 0);
+    if (!qc->tcp_qq_from && !PINFO_FD_VISITED(pinfo))
+        qc->tcp_qq_from = pinfo->num;
     conversation_set_dissector(conv, qq_tcp_handle);
     qq_tcp_common(tvb, pinfo, tree, qc);
     return TRUE;

@@ -225,6 +225,11 @@ def negatives():
     c.client(noise("tcp-random-c", 60))
     c.server(noise("tcp-random-s", 90))
     c.close()
+    # HTTP on TCP 8000 (a common alternative HTTP port).
+    c = cap.tcp(cl, 41001, srv, 8000)
+    c.client(b"GET /index.html HTTP/1.1\r\nHost: 10.1.0.1:8000\r\n\r\n")
+    c.server(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+    c.close()
     return cap
 
 
@@ -247,6 +252,13 @@ def malformed():
              + framed(qq(0x0E1B, 0x0027, 0x0009, noise("resync-online", 8), uin=12345678)))
     # 9: later segments of the stream are QQ as usual.
     c.client(framed(qq(0x0E1B, 0x0002, 0x000A, noise("after-resync", 16), uin=12345678)))
+    c.close()
+    # 14-18: a TCP 8000 capture that starts in the middle of a packet: the
+    # first segment (its end) is left alone, the next ones are QQ.
+    c = cap.tcp(cl, 5002, srv, 8000)
+    c.client(noise("mid-stream", 30) + b"\x03")
+    c.client(framed(qq(0x0E1B, 0x0002, 0x000B, noise("mid-stream-ka", 16), uin=12345678)))
+    c.server(framed(qq(0x0E1B, 0x0002, 0x000B, noise("mid-stream-ka/reply", 16), uin=None)))
     c.close()
     return cap
 

@@ -581,3 +581,23 @@ def test_every_field_has_a_blurb(ws):
     qq = [r for r in rows if r[0] == "F" and r[4] in ("qq", "qq_tls_port") and r[3] != "FT_NONE"]
     assert len(qq) >= 25
     assert [r[2] for r in qq if len(r) < 8 or not r[7].strip()] == []
+
+
+# -- TCP 8000 is shared: only conversations that start like QQ are QQ ------------------------
+
+def test_http_on_tcp_8000_not_claimed(ws):
+    for two_pass in (False, True):
+        assert ws.column(NEGATIVES, "_ws.col.Protocol", dfilter="tcp.port == 8000 && tcp.len > 0",
+                         two_pass=two_pass) == ["HTTP", "HTTP"]
+        assert ws.count(NEGATIVES, "qq && tcp.port == 8000", two_pass=two_pass) == 0
+
+
+def test_tcp_8000_capture_starting_mid_packet(ws):
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(MALFORMED, ["frame.number", "_ws.col.Protocol", "qq.cmd", "qq.response_to"],
+                                  dfilter="tcp.port == 5002 && tcp.len > 0", two_pass=two_pass))
+        assert rows[16] == ["TCP", "", ""]
+        assert rows[17][:2] == ["QQ", "0x0002"]
+        assert rows[18] == ["QQ", "0x0002", "17"]
+    assert ws.count(MALFORMED, "tcp.port == 5002 && (_ws.malformed || qq.bad_length || qq.no_response)",
+                    two_pass=True) == 0
