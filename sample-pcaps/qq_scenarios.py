@@ -293,6 +293,17 @@ def commands():
             seq += 1
             cap.udp("10.3.0.%d" % (i + 1), 4000, srv, 8000,
                     qq(version, cmd, seq, noise("cmd%04x/%04x" % (version, cmd), 16), uin=20000 + i, ext=ext))
+    # 104-108: classic server pushes. A message (0x0017) and a system message
+    # (0x0080) are acked by the client with the same command and sequence; a
+    # buddy status change (0x0081) is never acked.
+    cl = "10.3.0.20"
+    cap.udp(cl, 4000, srv, 8000, qq(0x0E1B, 0x0002, 0x7001, noise("push/ka", 16), uin=30000))
+    cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0017, 0x9001, noise("push/im", 64), uin=None))
+    cap.udp(cl, 4000, srv, 8000, qq(0x0E1B, 0x0017, 0x9001, noise("push/im-ack", 16), uin=30000))
+    cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0081, 0x9002, noise("push/status", 24), uin=None))
+    cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0080, 0x9003, noise("push/sys", 32), uin=None))
+    cap.advance(0.25)
+    cap.udp(cl, 4000, srv, 8000, qq(0x0E1B, 0x0080, 0x9003, noise("push/sys-ack", 16), uin=30000))
     return cap
 
 

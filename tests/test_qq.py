@@ -559,7 +559,7 @@ def test_login_keys_per_era(ws):
 
 def test_unknown_versions_say_the_era_is_assumed(ws):
     first = len(CMDS_CLASSIC) + len(CMDS_2010) + len(CMDS_SOURCE_DOC) + len(CMDS_TIM) + 1
-    dfilter = "frame.number >= %d" % first
+    dfilter = "frame.number >= %d && frame.number < %d" % (first, first + len(UNKNOWN_VERSIONS))
     rows = ws.fields(COMMANDS, ["qq.version", "qq.era", "qq.cmd_name", "_ws.col.Info"], dfilter=dfilter)
     assert [r[0] for r in rows] == ["0x%04x" % v for v in UNKNOWN_VERSIONS]
     assert [r[1:3] for r in rows] == [["0", "Request login token"], ["2", "Logout"], ["3", "Logout"]]
@@ -571,7 +571,7 @@ def test_unknown_versions_say_the_era_is_assumed(ws):
     assert "[Client era: QQ2010+ (2) (assumed: version 0x2a2a is not in the table)]" in text
     assert ws.count(COMMANDS, "qq.unknown_version") == 3
     # Known versions never say "assumed".
-    known = ws.column(COMMANDS, "_ws.col.Info", dfilter=dfilter.replace(">=", "<"))
+    known = ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number < %d" % first)
     assert len(known) == first - 1 and not [i for i in known if "?" in i]
 
 
@@ -601,3 +601,21 @@ def test_tcp_8000_capture_starting_mid_packet(ws):
         assert rows[18] == ["QQ", "0x0002", "17"]
     assert ws.count(MALFORMED, "tcp.port == 5002 && (_ws.malformed || qq.bad_length || qq.no_response)",
                     two_pass=True) == 0
+
+
+
+def test_classic_server_pushes_and_acks(ws):
+    rows = by_frame(ws.fields(COMMANDS, ["frame.number", "qq.cmd", "qq.direction", "qq.response_in",
+                                         "qq.response_to", "qq.time", "qq.uin"],
+                              dfilter="ip.addr == 10.3.0.20", two_pass=True))
+    assert sorted(rows) == [104, 105, 106, 107, 108, 109]
+    assert rows[105] == ["0x0017", "1", "106", "", "", ""]
+    assert rows[106] == ["0x0017", "0", "", "105", "0.010000000", "30000"]
+    assert rows[108] == ["0x0080", "1", "109", "", "", ""]
+    assert rows[109][:5] == ["0x0080", "0", "", "108", "0.260000000"]
+    # The status push expects no answer; the keep-alive request went unanswered.
+    assert rows[107] == ["0x0081", "1", "", "", "", ""]
+    assert [r[0] for r in ws.fields(COMMANDS, ["frame.number"], two_pass=True,
+                                    dfilter="ip.addr == 10.3.0.20 && qq.no_response")] == ["104"]
+    info = ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number == 105")
+    assert info == ["Classic Receive IM (0x0017) seq=0x9001 %s [classic 7-byte reply]" % ARROW_SC]
