@@ -420,7 +420,6 @@ qq_get_conv(packet_info *pinfo, conversation_t **conv_out)
 
     if (!qc) {
         qc = wmem_new0(wmem_file_scope(), qq_conv_t);
-        qc->txns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
         conversation_add_proto_data(conv, proto_qq, qc);
     }
     if (conv_out)
@@ -523,10 +522,12 @@ qq_is_push(int era, guint16 cmd)
     }
 }
 
+/* Packets nobody answers: buddy status pushes, and the one-way 0x0001
+ * packets of 2018+ clients (PROTOCOLS.md 2.2, seen in 2023 captures). */
 static gboolean
-qq_expects_answer(guint16 cmd)
+qq_expects_answer(int era, guint16 cmd)
 {
-    return cmd != 0x0081;
+    return cmd != 0x0081 && !(cmd == 0x0001 && era == QQ_ERA_TIM);
 }
 
 /* The 9 fixed bytes after the QQ number in QQ2010+ requests. */
@@ -616,7 +617,12 @@ static wmem_tree_t *
 qq_txn_tree(qq_conv_t *qc, guint16 cmd, guint16 seq)
 {
     gpointer key = GUINT_TO_POINTER(((guint32)cmd << 16) | seq);
-    wmem_tree_t *t = (wmem_tree_t *)wmem_map_lookup(qc->txns, key);
+    wmem_tree_t *t;
+
+    /* Made on first use: TLS conversations on 443 never need one. */
+    if (!qc->txns)
+        qc->txns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    t = (wmem_tree_t *)wmem_map_lookup(qc->txns, key);
 
     if (!t) {
         t = wmem_tree_new(wmem_file_scope());
@@ -678,7 +684,7 @@ qq_track_reply(qq_conv_t *qc, packet_info *pinfo, guint16 cmd, guint16 seq, qq_p
 }
 
 static void
-qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_pdu_t *pd, guint16 cmd)
+qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_pdu_t *pd, int era, guint16 cmd)
 {
     proto_item *it;
 
@@ -696,7 +702,7 @@ qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_pdu_t
         if (pd->txn->rep_frame) {
             it = proto_tree_add_uint(tree, hf_qq_response_in, tvb, 0, 0, pd->txn->rep_frame);
             proto_item_set_generated(it);
-        } else if (!pd->retrans_of && !pd->txn->group->answered && qq_expects_answer(cmd)) {
+        } else if (!pd->retrans_of && !pd->txn->group->answered && qq_expects_answer(era, cmd)) {
             it = proto_tree_add_item(tree, proto_qq, tvb, 0, 0, ENC_NA);
             proto_item_set_hidden(it);
             expert_add_info(pinfo, it, &ei_qq_no_response);
@@ -901,7 +907,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
             else
                 qq_track_reply(qc, pinfo, (guint16)cmd, (guint16)seq, pd);
         }
-        qq_add_links(qq_tree, pinfo, tvb, pd, (guint16)cmd);
+        qq_add_links(qq_tree, pinfo, tvb, pd, era, (guint16)cmd);
     }
 
     proto_item_append_text(ti, ", %s, %s (0x%04x), seq 0x%04x",

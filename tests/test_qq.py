@@ -435,6 +435,9 @@ def test_real_oicq_every_frame_is_qq(ws, real_pcap):
     assert ws.count(path, "qq && qq.version == 0x3b0b && qq.cmd == 0x0001", two_pass=True) == total
     assert ws.count(path, "_ws.malformed", two_pass=True) == 0
     assert ws.count(path, "oicq") == 0
+    # These 0x0001 packets of 2018+ clients are one-way: no "no reply" notes.
+    assert ws.count(path, "qq.no_response", two_pass=True) == 0
+    assert ws.count(path, "qq.direction == 0 && qq.uin == 1444875387 && qq.variant == 1") == total
 
 
 @pytest.mark.parametrize("name", ["ndpi_wechat.pcap", "ndpi_tencent_games.pcap"])
