@@ -1129,8 +1129,11 @@ qq_tcp_framing_ok(tvbuff_t *tvb, gboolean whole)
         if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || tvb_get_guint8(tvb, off + 2) != QQ_FLAG_BASIC)
             return FALSE;
         if ((int)len > avail - off) {
-            /* Incomplete last packet: only allowed after a complete one. */
-            return !whole && n > 0;
+            /* Incomplete last packet: allowed after a complete one, or as
+             * the first when its version is plausible (a large packet
+             * over several segments). */
+            return !whole && (n > 0 || (avail - off >= QQ_TCP_LEN_LEN + 5
+                    && tvb_get_ntohs(tvb, off + QQ_TCP_LEN_LEN + 1) >= 0x0100));
         }
         if (tvb_get_guint8(tvb, off + len - 1) != QQ_TAIL)
             return FALSE;

@@ -150,6 +150,12 @@ def tcp_443():
     t.client(client_hello("weixin.qq.com"))
     t.server(server_hello())
     t.close()
+    # A QQ conversation on 443 whose first packet spans two segments.
+    c = cap.tcp(CLIENT, 3458, TCP_SERVER, 443, isn=(11000, 13000))
+    first = framed(qq(v, 0x0091, 0x0500, login_body("tcp-split-login", 400)))
+    c.client(*split(first, 60))
+    c.server(framed(qq(v, 0x0091, 0x0500, noise("tcp-split-login/reply", 48))))
+    c.close()
     return cap
 
 

@@ -326,7 +326,7 @@ def test_tcp_443_is_qq(ws):
     info = ws.column(TCP443, "_ws.col.Info", dfilter="frame.number == 6")
     assert info == ["QQ2010 Keep alive (0x0058) seq=0x0401 QQ=550313996 %s | "
                     "QQ2010 Send text message (0x00cd) seq=0x0402 QQ=550313996 %s" % (ARROW_CS, ARROW_CS)]
-    assert ws.count(TCP443, "qq.login_key") == 1
+    assert ws.count(TCP443, "qq.login_key && tcp.port == 3456") == 1
     assert ws.count(TCP443, "_ws.malformed || _ws.expert.severity >= warning", two_pass=True) == 0
 
 
@@ -622,3 +622,16 @@ def test_classic_server_pushes_and_acks(ws):
                                     dfilter="ip.addr == 10.3.0.20 && qq.no_response")] == ["104"]
     info = ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number == 105")
     assert info == ["Classic Receive IM (0x0017) seq=0x9001 %s [classic 7-byte reply]" % ARROW_SC]
+
+
+def test_tcp_443_first_packet_over_two_segments(ws):
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(TCP443, ["frame.number", "_ws.col.Protocol", "qq.length", "qq.cmd",
+                                           "qq.login_key", "tcp.reassembled_in"],
+                                  dfilter="tcp.port == 3458 && tcp.len > 0", two_pass=two_pass))
+        assert rows[25][0] == "TCP"
+        assert rows[26][:4] == ["QQ", "430", "0x0091", noise("tcp-split-login/key", 16).hex()]
+        assert rows[27][:3] == ["QQ", "62", "0x0091"]
+    assert ws.column(TCP443, "tcp.reassembled_in", dfilter="frame.number == 25", two_pass=True) == ["26"]
+    assert ws.column(TCP443, "qq.response_in", dfilter="frame.number == 26", two_pass=True) == ["27"]
+    assert ws.count(TCP443, "tls && tcp.port == 3458") == 0
