@@ -8,6 +8,12 @@
  * Finding the traffic:
  * - udp.port 8000 ("qq") and tcp.port 8000 ("qq_tcp", 2-byte length prefix)
  *   with Decode As preferences; this replaces the built-in oicq on UDP 8000.
+ *   TCP 8000 is shared with HTTP and others: a TCP conversation is QQ from
+ *   its first segment that starts like a QQ packet on.
+ * - TCP framing: a length in bounds followed by the 0x02 flag; otherwise the
+ *   reader skips to the byte after a 0x03 that a plausible packet follows
+ *   (the rule of the readers in the sources), so one bad frame does not
+ *   swallow the packets after it.
  * - Heuristics on UDP and TCP (enabled): a UDP datagram must start with 0x02,
  *   end with 0x03 and carry a plausible version and command; TCP data must
  *   be whole length-prefixed packets, each 0x02 ... 0x03, that end exactly
