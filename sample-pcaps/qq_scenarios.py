@@ -310,6 +310,13 @@ def commands():
     cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0080, 0x9003, noise("push/sys", 32), uin=None))
     cap.advance(0.25)
     cap.udp(cl, 4000, srv, 8000, qq(0x0E1B, 0x0080, 0x9003, noise("push/sys-ack", 16), uin=30000))
+    # 110-112: one keep-alive answered twice (the second answer is a duplicate).
+    cl = "10.3.0.21"
+    cap.udp(cl, 4000, srv, 8000, qq(0x1E0D, 0x0058, 0x7101, noise("dup/ka", 16), uin=30001,
+                                    ext=FIXED_2010 + b"\x2a\x05"))
+    for _ in range(2):
+        cap.udp(srv, 8000, cl, 4000, qq(0x1E0D, 0x0058, 0x7101, noise("dup/ka-reply", 16), uin=30001,
+                                        ext=b"\x00\x00\x00"))
     return cap
 
 

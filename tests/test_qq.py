@@ -635,3 +635,13 @@ def test_tcp_443_first_packet_over_two_segments(ws):
     assert ws.column(TCP443, "tcp.reassembled_in", dfilter="frame.number == 25", two_pass=True) == ["26"]
     assert ws.column(TCP443, "qq.response_in", dfilter="frame.number == 26", two_pass=True) == ["27"]
     assert ws.count(TCP443, "tls && tcp.port == 3458") == 0
+
+
+def test_duplicate_reply(ws):
+    rows = by_frame(ws.fields(COMMANDS, ["frame.number", "qq.response_in", "qq.response_to", "qq.variant",
+                                         "qq.retransmission"],
+                              dfilter="ip.addr == 10.3.0.21", two_pass=True))
+    assert rows == {110: ["111", "", REQ_2010, ""], 111: ["", "110", REP_2010, ""],
+                    112: ["", "110", REP_2010, ""]}
+    assert experts(ws, COMMANDS, 112) == [(SEQUENCE_GROUP, NOTE, "Reply to a request that was already answered")]
+    assert ws.count(COMMANDS, "qq.duplicate_response", two_pass=True) == 1
