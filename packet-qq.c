@@ -439,7 +439,7 @@ qq_get_conv(packet_info *pinfo, conversation_t **conv_out)
 static void
 qq_learn_server(qq_conv_t *qc, packet_info *pinfo, guint32 server_port)
 {
-    if (qc->srv_known || PINFO_FD_VISITED(pinfo))
+    if (qc->srv_known || PINFO_FD_VISITED(pinfo) || pinfo->flags.in_error_pkt)
         return;
     if (server_port != 0 && pinfo->srcport == server_port && pinfo->destport != server_port) {
         copy_address_wmem(wmem_file_scope(), &qc->srv_addr, &pinfo->src);
@@ -1108,7 +1108,8 @@ dissect_qq_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         if (PINFO_FD_VISITED(pinfo)
                 || !qq_tcp_plausible_start(tvb, 0, (int)tvb_captured_length(tvb)))
             return 0;
-        qc->tcp_qq_from = pinfo->num;
+        if (!pinfo->flags.in_error_pkt)
+            qc->tcp_qq_from = pinfo->num;
     } else if (pinfo->num < qc->tcp_qq_from) {
         return 0;
     }
@@ -1210,7 +1211,8 @@ dissect_qq_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     if (version < 0x0100 || version == 0xffff || tvb_get_ntohs(tvb, 3) == 0)
         return FALSE;
     qc = qq_get_conv(pinfo, &conv);
-    conversation_set_dissector(conv, qq_handle);
+    if (!pinfo->flags.in_error_pkt)
+        conversation_set_dissector(conv, qq_handle);
     col_clear(pinfo->cinfo, COL_INFO);
     qq_dissect_packet(tvb, pinfo, tree, qc, 0, NULL);
     return TRUE;
@@ -1228,9 +1230,11 @@ dissect_qq_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
         return FALSE;
     qc = qq_get_conv(pinfo, &conv);
     qq_learn_server(qc, pinfo, 0);
-    if (!qc->tcp_qq_from && !PINFO_FD_VISITED(pinfo))
-        qc->tcp_qq_from = pinfo->num;
-    conversation_set_dissector(conv, qq_tcp_handle);
+    if (!pinfo->flags.in_error_pkt) {
+        if (!qc->tcp_qq_from && !PINFO_FD_VISITED(pinfo))
+            qc->tcp_qq_from = pinfo->num;
+        conversation_set_dissector(conv, qq_tcp_handle);
+    }
     qq_tcp_common(tvb, pinfo, tree, qc);
     return TRUE;
 }

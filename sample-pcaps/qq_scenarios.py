@@ -11,7 +11,7 @@ stand-in bytes from SHA-256 (deterministic, random-looking).
 import hashlib
 import struct
 
-from pcapgen import Capture, split
+from pcapgen import Capture, split, _checksum
 
 UIN = 550313996                 # 0x20cd200c
 V_SOURCE_DOC = 0x1C51           # "QQ2010" in the source document
@@ -266,6 +266,21 @@ def malformed():
     c.client(framed(qq(0x0E1B, 0x0002, 0x000B, noise("mid-stream-ka", 16), uin=12345678)))
     c.server(framed(qq(0x0E1B, 0x0002, 0x000B, noise("mid-stream-ka/reply", 16), uin=None)))
     c.close()
+    # 22: an ICMP port unreachable that quotes a server-to-client QQ packet on
+    # a port nobody registers, before any QQ of that conversation; 23-24: the
+    # conversation itself, whose directions must not come from the quote.
+    srv9 = "10.2.0.9"
+    ext = FIXED_2010 + b"\x2a\x05"
+    quoted = Capture()
+    quoted.udp(srv9, 9100, cl, 4100, qq(0x1E0D, 0x0058, 0x0C01, noise("icmp/quoted", 16), uin=87654321,
+                                        ext=b"\x00\x00\x00"))
+    ip_and_udp = quoted.frames[0][1][14:]
+    icmp = struct.pack("!BBHI", 3, 3, 0, 0) + ip_and_udp
+    icmp = icmp[:2] + struct.pack("!H", _checksum(icmp)) + icmp[4:]
+    cap.ipv4_frame(cl, srv9, 1, icmp)
+    cap.udp(cl, 4100, srv9, 9100, qq(0x1E0D, 0x0058, 0x0C02, noise("icmp/ka", 16), uin=87654321, ext=ext))
+    cap.udp(srv9, 9100, cl, 4100, qq(0x1E0D, 0x0058, 0x0C02, noise("icmp/ka-reply", 16), uin=87654321,
+                                     ext=b"\x00\x00\x00"))
     return cap
 
 

@@ -645,3 +645,18 @@ def test_duplicate_reply(ws):
                     112: ["", "110", REP_2010, ""]}
     assert experts(ws, COMMANDS, 112) == [(SEQUENCE_GROUP, NOTE, "Reply to a request that was already answered")]
     assert ws.count(COMMANDS, "qq.duplicate_response", two_pass=True) == 1
+
+
+def test_icmp_quote_does_not_decide_directions(ws):
+    # Frame 22 quotes a server-to-client packet before the conversation starts;
+    # the directions of 23-24 still come from the real first packet.
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(MALFORMED, ["frame.number", "_ws.col.Protocol", "qq.cmd", "qq.seq",
+                                              "qq.direction", "qq.response_in", "qq.response_to"],
+                                  dfilter="frame.number >= 22", two_pass=two_pass))
+        assert rows[22][:4] == ["ICMP", "0x0058", "0x0c01", "1" if two_pass else "0"]
+        assert rows[22][4:] == ["", ""]
+        assert rows[23][:4] == ["QQ", "0x0058", "0x0c02", "0"]
+        assert rows[24][:4] == ["QQ", "0x0058", "0x0c02", "1"]
+    assert ws.column(MALFORMED, "qq.response_to", dfilter="frame.number == 24", two_pass=True) == ["23"]
+    assert ws.column(MALFORMED, "qq.response_in", dfilter="frame.number == 23", two_pass=True) == ["24"]
