@@ -1223,10 +1223,14 @@ dissect_qq_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
 {
     conversation_t *conv;
     qq_conv_t *qc;
+    guint16 version;
 
     if (!qq_tcp_framing_ok(tvb, TRUE))
         return FALSE;
-    if (tvb_captured_length(tvb) < QQ_TCP_LEN_LEN + 3 || tvb_get_ntohs(tvb, 3) < 0x0100)
+    /* Same version and command checks as on UDP (the first packet is whole,
+     * so at least QQ_TCP_MIN_PDU bytes are there). */
+    version = tvb_get_ntohs(tvb, QQ_TCP_LEN_LEN + 1);
+    if (version < 0x0100 || version == 0xffff || tvb_get_ntohs(tvb, QQ_TCP_LEN_LEN + 3) == 0)
         return FALSE;
     qc = qq_get_conv(pinfo, &conv);
     qq_learn_server(qc, pinfo, 0);

@@ -236,6 +236,16 @@ def negatives():
     c.client(b"GET /index.html HTTP/1.1\r\nHost: 10.1.0.1:8000\r\n\r\n")
     c.server(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
     c.close()
+    # QQ-shaped data with command 0 (or version 0xffff) on ports nobody
+    # registers: the heuristics want a plausible version and a command.
+    cap.udp(cl, 40201, srv, 40301, qq(0x0E1B, 0x0000, 0x0001, noise("cmd0", 16), uin=1))
+    cap.udp(cl, 40202, srv, 40302, qq(0xFFFF, 0x0058, 0x0001, noise("ver-ffff", 16), uin=1))
+    c = cap.tcp(cl, 41002, srv, 7778)
+    c.client(framed(qq(0x0E1B, 0x0000, 0x0001, noise("tcp-cmd0", 16), uin=1)))
+    c.close()
+    c = cap.tcp(cl, 41003, srv, 7779)
+    c.client(framed(qq(0xFFFF, 0x0058, 0x0001, noise("tcp-ver-ffff", 16), uin=1)))
+    c.close()
     return cap
 
 
