@@ -779,6 +779,7 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, guint8 flag
     proto_item *it;
     proto_tree *qq_tree;
     const char *label;
+    qq_tap_info_t *tap;
 
     switch (flag) {
     case 0x00: variant = QQ_VAR_FAMILY_P2P; break;
@@ -796,6 +797,9 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, guint8 flag
         proto_tree_add_item(qq_tree, hf_qq_body, tvb, 1, len - 2, ENC_NA);
     qq_add_tail(tvb, pinfo, qq_tree, len - 1);
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s packet (0x%02x), %d bytes", label, flag, len);
+    tap = wmem_new0(pinfo->pool, qq_tap_info_t);
+    tap->variant = (guint8)variant;
+    tap_queue_packet(qq_tap, pinfo, tap);
     return len;
 }
 
@@ -1254,6 +1258,8 @@ static int st_node_packets = -1;
 static int st_node_commands = -1;
 static int st_node_directions = -1;
 static int st_node_versions = -1;
+static const char st_str_families[] = "Other families";
+static int st_node_families = -1;
 
 static void
 qq_stats_tree_init(stats_tree *st)
@@ -1262,6 +1268,7 @@ qq_stats_tree_init(stats_tree *st)
     st_node_commands = stats_tree_create_node(st, st_str_commands, st_node_packets, STAT_DT_INT, TRUE);
     st_node_directions = stats_tree_create_node(st, st_str_directions, st_node_packets, STAT_DT_INT, TRUE);
     st_node_versions = stats_tree_create_node(st, st_str_versions, st_node_packets, STAT_DT_INT, TRUE);
+    st_node_families = stats_tree_create_node(st, st_str_families, st_node_packets, STAT_DT_INT, TRUE);
 }
 
 static tap_packet_status
@@ -1273,6 +1280,12 @@ qq_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt
     const char *ver_name = try_val_to_str(info->version, qq_version_vals);
 
     tick_stat_node(st, st_str_packets, 0, FALSE);
+    if (info->variant >= QQ_VAR_FAMILY_P2P) {
+        /* No version, command or known direction outside the basic family. */
+        tick_stat_node(st, st_str_families, st_node_packets, TRUE);
+        tick_stat_node(st, val_to_str_const(info->variant, qq_variant_vals, "Unknown"), st_node_families, FALSE);
+        return TAP_PACKET_REDRAW;
+    }
     snprintf(name, sizeof name, "%s (0x%04x)", info->cmd_name ? info->cmd_name : "Unknown", info->cmd);
     tick_stat_node(st, st_str_commands, st_node_packets, TRUE);
     tick_stat_node(st, name, st_node_commands, FALSE);

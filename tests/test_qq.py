@@ -243,6 +243,12 @@ def test_variants_stats_tree(ws):
     assert counts["0x0e1b QQ2005/2006"] == 9
     assert counts["0x2a2a (unknown)"] == 1
     assert counts["Unknown (0x7777)"] == 1
+    # 17 basic-family packets and the 4 packets of other families.
+    assert counts["QQ packets"] == 21
+    assert counts["By command"] == counts["By version"] == counts["By direction"] == 17
+    assert counts["Other families"] == 4
+    assert [counts[f] for f in ("P2P family", "Custom head family", "File/agent family",
+                                "Group custom emoticon family")] == [1, 1, 1, 1]
 
 
 def test_session_no_errors(ws):
