@@ -931,6 +931,9 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     if (has_uin)
         wmem_strbuf_append_printf(info, " QQ=%u", uin);
     wmem_strbuf_append(info, dir == QQ_DIR_C2S ? " C" UTF8_RIGHTWARDS_ARROW "S" : " S" UTF8_RIGHTWARDS_ARROW "C");
+    /* Server pushes are started by the server and acked by the client. */
+    if (qq_is_push(era, (guint16)cmd))
+        wmem_strbuf_append(info, dir == QQ_DIR_C2S ? " ack" : " push");
     if (variant != QQ_VAR_SOURCE_DOC)
         wmem_strbuf_append_printf(info, " [%s]", val_to_str_const(variant, qq_variant_short_vals, "?"));
     if (pd && pd->retrans_of)

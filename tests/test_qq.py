@@ -157,7 +157,8 @@ def test_info_column(ws):
     assert info[1] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 %s [resend of #1]" % ARROW_CS
     assert info[3] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 " + ARROW_SC
     assert info[8] == "QQ2010 Keep alive (0x0058) seq=0x0317 QQ=550313996 " + ARROW_CS
-    assert info[12] == "QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 " + ARROW_SC
+    assert info[12] == "QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 %s push" % ARROW_SC
+    assert info[13] == "QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 %s ack" % ARROW_CS
     assert info[23] == "QQ2010 Logout confirmation (0x0062) seq=0x031a QQ=550313996 %s [resend of #21]" % ARROW_CS
     assert ws.column(SESSION, "_ws.col.Protocol") == ["QQ"] * 24
 
@@ -627,7 +628,9 @@ def test_classic_server_pushes_and_acks(ws):
     assert [r[0] for r in ws.fields(COMMANDS, ["frame.number"], two_pass=True,
                                     dfilter="ip.addr == 10.3.0.20 && qq.no_response")] == ["104"]
     info = ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number == 105")
-    assert info == ["Classic Receive IM (0x0017) seq=0x9001 %s [classic 7-byte reply]" % ARROW_SC]
+    assert info == ["Classic Receive IM (0x0017) seq=0x9001 %s push [classic 7-byte reply]" % ARROW_SC]
+    assert ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number == 106") == [
+        "Classic Receive IM (0x0017) seq=0x9001 QQ=30000 %s ack [classic 11-byte request]" % ARROW_CS]
 
 
 def test_tcp_443_first_packet_over_two_segments(ws):
