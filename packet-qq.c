@@ -1217,6 +1217,12 @@ dissect_qq_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     version = tvb_get_ntohs(tvb, 1);
     if (version < 0x0100 || version == 0xffff || tvb_get_ntohs(tvb, 3) == 0)
         return FALSE;
+    /* On an arbitrary port, 0x02 ... 0x03 alone is one datagram in 65536 of
+     * random data, and a claim binds the whole conversation: also ask for a
+     * known client version or a command known in that version's era. */
+    if (!try_val_to_str(version, qq_version_vals) &&
+        !qq_cmd_name(qq_era(version), tvb_get_ntohs(tvb, 3)))
+        return FALSE;
     qc = qq_get_conv(pinfo, &conv);
     if (!pinfo->flags.in_error_pkt)
         conversation_set_dissector(conv, qq_handle);

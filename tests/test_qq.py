@@ -669,3 +669,24 @@ def test_icmp_quote_does_not_decide_directions(ws):
         assert rows[24][:4] == ["QQ", "0x0058", "0x0c02", "1"]
     assert ws.column(MALFORMED, "qq.response_to", dfilter="frame.number == 24", two_pass=True) == ["23"]
     assert ws.column(MALFORMED, "qq.response_in", dfilter="frame.number == 23", two_pass=True) == ["24"]
+
+
+def test_udp_heuristic_needs_a_known_version_or_command(ws, tmp_path):
+    # 0x02 ... 0x03 on an arbitrary port: claimed (and its conversation bound)
+    # only with a known version or a command known in that version's era.
+    import struct
+    from pcapgen import Capture
+    cap = Capture()
+    body = noise("heur", 20)
+    cases = [
+        (5001, struct.pack("!BHHH", 2, 0x7a7a, 0x7b7b, 1) + body + b"\x03"),  # unknown both
+        (5002, struct.pack("!BHHH", 2, 0x7a7a, 0x0058, 2) + body + b"\x03"),  # era's keep-alive
+        (5003, struct.pack("!BHHH", 2, 0x1e0d, 0x7b7b, 3) + body + b"\x03"),  # QQ2010 Intl
+    ]
+    for port, data in cases:
+        cap.udp("10.1.1.1", port, "10.2.2.2", 9999 - port % 10, data)
+    path = str(tmp_path / "heur.pcap")
+    cap.write(path)
+    rows = ws.fields(path, ["frame.number", "qq.version", "qq.cmd"], "qq")
+    assert rows == [["2", "0x7a7a", "0x0058"], ["3", "0x1e0d", "0x7b7b"]]
+    assert ws.count(path, "data && frame.number == 1") == 1
