@@ -121,6 +121,17 @@ set_pref(const char *name, const char *value)
     g_free(errmsg);
 }
 
+/* The protocol itself or a helper protocol of it ("qq_tls_port"). */
+static gboolean
+is_own_protocol(int proto)
+{
+    const char *name = proto >= 0 ? proto_get_protocol_filter_name(proto) : NULL;
+    size_t n = strlen(FUZZ_TARGET);
+
+    return name != NULL && strncmp(name, FUZZ_TARGET, n) == 0 &&
+           (name[n] == '\0' || name[n] == '_');
+}
+
 static void
 add_table_handles(const char *table, gboolean tcp)
 {
@@ -129,7 +140,7 @@ add_table_handles(const char *table, gboolean tcp)
     for (GSList *l = list; l != NULL && n_handles < MAX_HANDLES - 1; l = l->next) {
         dissector_handle_t h = (dissector_handle_t)l->data;
 
-        if (dissector_handle_get_protocol_index(h) != fuzz_proto)
+        if (!is_own_protocol(dissector_handle_get_protocol_index(h)))
             continue;
         handles[n_handles].handle = h;
         handles[n_handles].tcp = tcp;
@@ -147,7 +158,7 @@ add_table_handles(const char *table, gboolean tcp)
 static void
 enable_own_heuristic(const char *table_name _U_, heur_dtbl_entry_t *entry, gpointer user_data)
 {
-    if (entry->protocol != NULL && proto_get_id(entry->protocol) == fuzz_proto) {
+    if (entry->protocol != NULL && is_own_protocol(proto_get_id(entry->protocol))) {
         entry->enabled = TRUE;
         *(gboolean *)user_data = TRUE;
         fprintf(stderr, "fuzz-target: heuristic %s enabled\n", entry->short_name);
