@@ -4,6 +4,10 @@
 
     pcaptool.py corpus OUTDIR PROTO CAPTURE...
         Seed corpus for the libFuzzer targets, made from captures' payloads.
+    pcaptool.py concat OUT IN...
+        The captures one after the other (same link type), each file's IPv4
+        addresses shifted by its index so that conversations stay apart:
+        one tshark run (e.g. under valgrind) then covers every capture.
     pcaptool.py repeat IN OUT COPIES
         COPIES back-to-back copies of a capture, each copy's IPv4 addresses
         shifted so that it forms its own conversations (no retransmissions
@@ -173,6 +177,32 @@ def repeat(src, dst, copies):
     return copies * len(records)
 
 
+def concat(dst, sources):
+    header = None
+    total, t0 = 0, 0
+    with open(dst, "wb") as f:
+        for index, src in enumerate(sources):
+            head, endian, records = read_pcap(src)
+            if endian != "<":
+                raise SystemExit("%s: only little-endian pcap files can be joined" % src)
+            if header is None:
+                header = head
+                f.write(header)
+            elif head[20:24] != header[20:24]:
+                raise SystemExit("%s: link type differs from the first capture" % src)
+            linktype = struct.unpack("<I", head[20:24])[0] & 0x0FFFFFFF
+            if not records:
+                continue
+            base = struct.unpack("<I", records[0][0][:4])[0]
+            for rec, frame in records:
+                sec = struct.unpack("<I", rec[:4])[0] - base + t0
+                f.write(struct.pack("<I", sec) + rec[4:])
+                f.write(shift_addresses(linktype, frame, index + 1))
+            t0 += struct.unpack("<I", records[-1][0][:4])[0] - base + 10
+            total += len(records)
+    return total
+
+
 def corpus(outdir, proto, captures):
     os.makedirs(outdir, exist_ok=True)
     written = set()
@@ -192,6 +222,9 @@ def main(argv):
     if len(argv) >= 5 and argv[1] == "corpus":
         n = corpus(argv[2], argv[3], argv[4:])
         print("%d seeds in %s" % (n, argv[2]))
+        return 0
+    if len(argv) >= 4 and argv[1] == "concat":
+        print(concat(argv[2], argv[3:]))
         return 0
     if len(argv) == 5 and argv[1] == "repeat":
         print(repeat(argv[2], argv[3], int(argv[4])))
