@@ -281,6 +281,46 @@ for _name in QQ_VARIANT_HEADERS:
     CAPTURES["hostile-qq-cut-%s.pcap" % _name] = qq_cut_headers(_name)
 
 
+# -------------------------------------------------------- memory bounds ----
+# Large captures (made on demand, not in CAPTURES): the same number of bytes
+# as normal traffic, as a 4 GB payload claim, and as a never-ending line.
+
+def _stream_capture(data):
+    cap = Capture()
+    c = msnp_conn(cap)
+    c.client(*[data[i:i + SEGMENT] for i in range(0, len(data), SEGMENT)])
+    msnp_sentinels(c)
+    c.close()
+    return cap
+
+
+def memory_normal(size):
+    """MSG commands with 4,000-byte payloads (each over three segments)."""
+    out, trid = [], 10
+    body = b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n"
+    body += b"y" * (4000 - len(body))
+    while sum(map(len, out)) < size:
+        out.append(line(b"MSG %d N %d" % (trid, len(body))) + body)
+        trid += 1
+    return _stream_capture(b"".join(out))
+
+
+def memory_huge_claim(size):
+    return _stream_capture(line(b"MSG 5 N 4294967295") + b"z" * size + b"\r\n")
+
+
+def memory_endless_line(size):
+    """A line that never ends (until a CRLF, so that the sentinels follow)."""
+    return _stream_capture(b"X" * size + b"\r\n")
+
+
+MEMORY_CAPTURES = {
+    "memory-normal.pcap": memory_normal,
+    "memory-4gb-claim.pcap": memory_huge_claim,
+    "memory-endless-line.pcap": memory_endless_line,
+}
+
+
 def write_all(outdir):
     os.makedirs(outdir, exist_ok=True)
     paths = {}

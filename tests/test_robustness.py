@@ -392,3 +392,60 @@ def test_expected_expert_infos_are_registered(ws):
           "resend"]
     missing = [n for n in ["msnp." + m for m in msnp] + ["qq." + q for q in qq] if n not in names]
     assert missing == []
+
+
+# --------------------------------------------------------- memory bounds
+
+MIB = 1 << 20
+
+
+def peak_rss_kib(ws, path, extra=()):
+    """Peak resident memory of one tshark -2 -V run, from /usr/bin/time."""
+    if not os.path.exists("/usr/bin/time"):
+        pytest.skip("/usr/bin/time is not installed (Debian package time)")
+    p = ws.run(["-f", "PEAK_RSS_KIB=%M", "tshark", "-n", "-2", "-V", "-r", ws.path(path)] + list(extra),
+               program="/usr/bin/time", check=False)
+    err = p.stderr.decode("utf-8", "replace")
+    assert p.returncode == 0 and not BAD_STDERR.search(err), err[-3000:]
+    return int(re.findall(r"PEAK_RSS_KIB=(\d+)", err)[-1])
+
+
+@pytest.fixture(scope="module")
+def memory_captures():
+    d = tempfile.mkdtemp(prefix="msnp-qq-memory-")
+    os.chmod(d, 0o755)
+    paths = {}
+    for name, build in hostile.MEMORY_CAPTURES.items():
+        for size in (4 * MIB, 16 * MIB):
+            path = os.path.join(d, "%d-%s" % (size // MIB, name))
+            build(size).write(path)
+            paths[name, size] = path
+    yield paths
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.mark.parametrize("name,expert", [
+    ("memory-4gb-claim.pcap", "msnp.bad_length"),
+    ("memory-endless-line.pcap", "msnp.line_too_long"),
+])
+def test_memory_bounded_by_reassembly_limits(ws, memory_captures, name, expert):
+    # A 4 GB payload claim is above msnp.max_payload (1 MiB by default), so
+    # nothing waits for it; a line with no end is cut every msnp.max_line
+    # (16 KiB) bytes.  So such captures cost what normal traffic of the same
+    # size costs, and grow with the capture alone: compared at 4 and 16 MiB.
+    normal = {s: peak_rss_kib(ws, memory_captures["memory-normal.pcap", s]) for s in (4 * MIB, 16 * MIB)}
+    bad = {s: peak_rss_kib(ws, memory_captures[name, s]) for s in (4 * MIB, 16 * MIB)}
+    slack = 16 * 1024   # KiB
+    for s in bad:
+        assert bad[s] <= normal[s] + slack, (name, s, bad, normal)
+    assert bad[16 * MIB] - bad[4 * MIB] <= normal[16 * MIB] - normal[4 * MIB] + slack, (bad, normal)
+    # And the captures really are hostile: the limits were hit.
+    path = memory_captures[name, 16 * MIB]
+    hits = ws.count(path, expert, two_pass=True)
+    if expert == "msnp.bad_length":
+        assert hits == 1
+        # What follows the refused claim is cut at the line limit.
+        assert ws.count(path, "msnp.line_too_long", two_pass=True) == 16 * MIB // (12 * 1460)
+    else:
+        assert hits == (16 * MIB) // (12 * 1460)
+    assert_msnp_sentinels(ws, path)
