@@ -449,3 +449,69 @@ def test_memory_bounded_by_reassembly_limits(ws, memory_captures, name, expert):
     else:
         assert hits == (16 * MIB) // (12 * 1460)
     assert_msnp_sentinels(ws, path)
+
+
+# ------------------------------------------------------ short fuzz pass
+
+CAMPAIGN = os.path.join(ROOT, "tests", "fuzz", "campaign.sh")
+SHORT_SIZE = 3000          # packets per dissector, for each of mutation and random
+SHORT_FUZZ_SECONDS = 20    # libFuzzer time per dissector (both run in parallel)
+
+
+def test_short_fuzz_pass(asan_build):
+    # The three kinds of tests/fuzz/campaign.sh at a small size, under the
+    # sanitizers: zero findings, and proof that packets really went through
+    # our dissectors (tshark's io,stat counts; libFuzzer's execution count).
+    if shutil.which("clang") is None:
+        pytest.fail("clang is missing: ./plugin.sh deps installs it (with libclang-rt-14-dev)")
+    out = tempfile.mkdtemp(prefix="msnp-qq-fuzz-")
+    try:
+        p = subprocess.run(["bash", CAMPAIGN, "-j", "-f", str(SHORT_FUZZ_SECONDS), "-o", out,
+                            str(SHORT_SIZE)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=600)
+        text = p.stdout.decode("utf-8", "replace")
+        log = p.stderr.decode("utf-8", "replace")
+        assert p.returncode == 0, "campaign found something or failed:\n%s\n%s" % (text, log[-5000:])
+        results = {}
+        for m in re.finditer(r"^RESULT (\w+) +(\w+) +(.*)$", text, re.M):
+            results[m.group(1), m.group(2)] = dict(kv.split("=") for kv in m.group(3).split())
+        assert sorted(results) == [(k, t) for k in ("libfuzzer", "mutation", "random")
+                                   for t in ("msnp", "qq")], text
+        for (kind, target), r in results.items():
+            assert r["findings"] == "0", (kind, target, text)
+            if kind == "libfuzzer":
+                assert int(r["execs"]) >= 1000, (target, r)
+            else:
+                assert int(r["packets"]) >= SHORT_SIZE, (kind, target, r)
+                # A good share really reached MSNP/QQ (not just rejected).
+                assert int(r["dissected_by_plugin"]) >= SHORT_SIZE // 5, (kind, target, r)
+        assert re.search(r"^FINDINGS 0 ", text, re.M)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+REGRESSIONS = os.path.join(ROOT, "tests", "fuzz", "regressions")
+
+
+def test_fuzz_regressions(ws, asan_build):
+    # Inputs that once crashed (none so far): *.pcap through tshark under the
+    # sanitizers, *.msnp / *.qq through the matching libFuzzer target.
+    found = sorted(os.listdir(REGRESSIONS)) if os.path.isdir(REGRESSIONS) else []
+    found = [f for f in found if f.endswith((".pcap", ".msnp", ".qq"))]
+    if not found:
+        pytest.skip("no fuzz finding so far: tests/fuzz/regressions/ holds none")
+    workdir = tempfile.mkdtemp(prefix="msnp-qq-regress-")
+    try:
+        t = Tshark(workdir, os.path.join(asan_build, "msnp_qq.so"))
+        for f in found:
+            path = os.path.join(REGRESSIONS, f)
+            if f.endswith(".pcap"):
+                dissect_clean(ws, path)
+                dissect_clean(t, path, env=sanitizer_env())
+            else:
+                target = os.path.join(ROOT, "build-fuzz", "fuzz-" + f.rsplit(".", 1)[1])
+                assert os.path.exists(target), "build the fuzzers first (campaign.sh builds them)"
+                p = subprocess.run([target, path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                assert p.returncode == 0, p.stdout.decode("utf-8", "replace")[-4000:]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

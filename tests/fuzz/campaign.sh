@@ -20,7 +20,9 @@
 #              (../shared/pcaps/real/*.pcap), repeated into many conversations,
 #              damaged by editcap -E at several rates and offsets, dissected
 #              by tshark -2 -V with the sanitizer-built plugin
-#   random     randpkt payloads forced through each dissector handle with -d
+#   random     random payloads shaped for each protocol (pcaptool.py random:
+#              on its ports and others, so handles and heuristics), and
+#              randpkt packets forced through each handle with -d
 #              (bgp = TCP port 179, dns = UDP port 53)
 #   libfuzzer  the coverage-guided targets build-fuzz/fuzz-{msnp,qq} (clang),
 #              seeded from the captures' payloads (pcaptool.py corpus)
@@ -161,7 +163,10 @@ mutation() {
     fi
     RUN_FRAMES=0 RUN_OURS=0
     before=$FINDINGS
-    local runs=0 chunk=$(( SIZE < 20000 ? SIZE : 20000 ))
+    # Runs of up to 20000 packets; smaller for a short pass so that every
+    # capture gets its turn.
+    local runs=0 chunk=$(( SIZE / ${#caps[@]} ))
+    chunk=$(( chunk > 20000 ? 20000 : (chunk < 200 ? 200 : chunk) ))
     while [ "$RUN_FRAMES" -lt "$SIZE" ]; do
         local cap="${caps[$((i % ${#caps[@]}))]}"
         local rate="${rates[$(((i / ${#caps[@]}) % ${#rates[@]}))]}"
@@ -184,25 +189,39 @@ mutation() {
 random_kind() {
     local t="$1" before=$FINDINGS runs=0 i=0
     RUN_FRAMES=0 RUN_OURS=0
-    # Each entry: randpkt type | Decode As | extra options.  The TCP entries
-    # run with and without reassembly (randpkt repeats one sequence number).
+    # Each entry: generator | Decode As | extra options.  "gen" is
+    # pcaptool.py random (payloads shaped for the protocol, on its ports and
+    # others); bgp/dns are randpkt's TCP port 179 / UDP port 53 packets forced
+    # to our handles.  The TCP ones run with and without reassembly (randpkt
+    # repeats one sequence number).
     local plans=()
     if [ "$t" = msnp ]; then
-        plans=("bgp|tcp.port==179,msnp|"
+        plans=("gen||"
+               "bgp|tcp.port==179,msnp|"
+               "gen||-o tcp.desegment_tcp_streams:FALSE"
                "bgp|tcp.port==179,msnp|-o tcp.desegment_tcp_streams:FALSE -o tcp.analyze_sequence_numbers:FALSE")
     else
-        plans=("dns|udp.port==53,qq|"
+        plans=("gen||"
+               "dns|udp.port==53,qq|"
+               "gen||-o tcp.desegment_tcp_streams:FALSE"
                "bgp|tcp.port==179,qq|"
                "bgp|tcp.port==179,qq|-o tcp.desegment_tcp_streams:FALSE -o tcp.analyze_sequence_numbers:FALSE")
     fi
-    local chunk=$(( SIZE < 20000 ? SIZE : 20000 ))
+    local chunk=$(( SIZE / ${#plans[@]} ))
+    chunk=$(( chunk > 20000 ? 20000 : (chunk < 200 ? 200 : chunk) ))
     while [ "$RUN_FRAMES" -lt "$SIZE" ]; do
-        local plan="${plans[$((i % ${#plans[@]}))]}" type decode extra n
+        local plan="${plans[$((i % ${#plans[@]}))]}" type decode extra n args=()
         IFS='|' read -r type decode extra <<<"$plan"
         n=$(( SIZE - RUN_FRAMES < chunk ? SIZE - RUN_FRAMES : chunk ))
-        randpkt -t "$type" -c "$n" -b 1500 "$WS/work/rand.pcap" >/dev/null 2>&1
-        # shellcheck disable=SC2086
-        run_dissect "random-$t-$type-$i" "$WS/work/rand.pcap" -d "$decode" $extra
+        if [ "$type" = gen ]; then
+            "$PY" "$HERE/pcaptool.py" random "$t" "$WS/work/rand.pcap" "$n" "$((i + 1))" >/dev/null
+        else
+            randpkt -t "$type" -c "$n" -b 1500 "$WS/work/rand.pcap" >/dev/null 2>&1
+        fi
+        if [ -n "$decode" ]; then args+=(-d "$decode"); fi
+        # shellcheck disable=SC2206
+        args+=($extra)
+        run_dissect "random-$t-$type-$i" "$WS/work/rand.pcap" "${args[@]}"
         runs=$((runs + 1)); i=$((i + 1))
     done
     result random "$t" "$runs" "$RUN_FRAMES" "$RUN_OURS" $((FINDINGS - before))

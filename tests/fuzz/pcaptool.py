@@ -8,6 +8,12 @@
         The captures one after the other (same link type), each file's IPv4
         addresses shifted by its index so that conversations stay apart:
         one tshark run (e.g. under valgrind) then covers every capture.
+    pcaptool.py random PROTO OUT COUNT SEED
+        COUNT packets of random payloads shaped for PROTO (msnp: command
+        lines of random tokens, lengths, CRLFs and bytes on TCP 1863 and on
+        other ports for the heuristic; qq: 0x02 ... 0x03 datagrams and
+        length-framed TCP packets of random bytes, versions and commands on
+        port 8000 and other ports), a new connection every few packets.
     pcaptool.py repeat IN OUT COPIES
         COPIES back-to-back copies of a capture, each copy's IPv4 addresses
         shifted so that it forms its own conversations (no retransmissions
@@ -203,6 +209,106 @@ def concat(dst, sources):
     return total
 
 
+MSNP_WORDS = [b"VER", b"CVR", b"USR", b"XFR", b"MSG", b"NLN", b"ILN", b"FLN", b"CHG", b"PNG",
+              b"QNG", b"CHL", b"QRY", b"SYN", b"LST", b"ADC", b"ADL", b"RML", b"UUX", b"UBX",
+              b"RNG", b"ANS", b"CAL", b"JOI", b"IRO", b"BYE", b"OUT", b"ACK", b"NAK", b"GCF",
+              b"NOT", b"SBS", b"UUN", b"UBN", b"PRP", b"BPR", b"TWN", b"SSO", b"NS", b"SB",
+              b"MSNP8", b"MSNP15", b"MSNP21", b"CVR0", b"CKI", b"N", b"U", b"A", b"D", b"OK",
+              b"a@hotmail.com", b"%20", b"%", b"%E5%A5", b"%zz", b"1.2.3.4:1863", b":",
+              b"999.1.1.1:99999", b"4294967295", b"-1", b"0", b"911", b"200"]
+MSNP_HEADERS = [b"MIME-Version: 1.0", b"Content-Type: text/plain; charset=UTF-8",
+                b"Content-Type: text/x-msmsgscontrol", b"Content-Type: application/x-msnmsgrp2p",
+                b"Content-Type: text/x-msmsgsinvite", b"P2P-Dest: a@hotmail.com",
+                b"TypingUser: a@hotmail.com", b"X-MMS-IM-Format: FN=A%20B"]
+QQ_VERSIONS = [0x0E1B, 0x1C51, 0x1E0D, 0x3713, 0x0100, 0x3B0B, 0xFFFF, 0x0000]
+QQ_COMMANDS = [0x0001, 0x0002, 0x0022, 0x0058, 0x0062, 0x0091, 0x00B9, 0x00CD, 0x00CE,
+               0x0825, 0xFFFF]
+
+
+def _rand_bytes(rnd, n):
+    return bytes(rnd.getrandbits(8) for _ in range(n))
+
+
+def _msnp_payload(rnd):
+    kind = rnd.random()
+    if kind < 0.1:
+        return _rand_bytes(rnd, rnd.randint(1, 1400))
+    out = b""
+    while len(out) < rnd.randint(5, 1400):
+        words = [rnd.choice(MSNP_WORDS) for _ in range(rnd.randint(1, 7))]
+        if rnd.random() < 0.3:
+            words.insert(1, b"%d" % rnd.randint(0, 1 << 33))
+        if rnd.random() < 0.1:
+            words.append(_rand_bytes(rnd, rnd.randint(1, 8)))
+        body = b""
+        if rnd.random() < 0.3:
+            body = b"\r\n".join(rnd.sample(MSNP_HEADERS, rnd.randint(1, 3))) + b"\r\n\r\n"
+            body += _rand_bytes(rnd, rnd.randint(0, 120))
+            length = len(body) + rnd.choice([0, 0, 0, -1, 1, 48, -30, 100000])
+            words.append(b"%d" % length)
+        out += b" ".join(words) + rnd.choice([b"\r\n", b"\r\n", b"\r\n", b"\n", b"", b"\r\n\r\n"])
+        out += body
+    return out
+
+
+def _qq_packet(rnd):
+    n = rnd.choice([0, 1, 5, 9, 13, 20, rnd.randint(0, 1400)])
+    head = struct.pack("!BHHH", 0x02, rnd.choice(QQ_VERSIONS), rnd.choice(QQ_COMMANDS),
+                       rnd.getrandbits(16))
+    if rnd.random() < 0.3:
+        head = b"\x02" + _rand_bytes(rnd, rnd.randint(0, 12))
+    tail = b"\x03" if rnd.random() < 0.85 else _rand_bytes(rnd, 1)
+    pkt = head + _rand_bytes(rnd, n) + tail
+    if rnd.random() < 0.15:
+        pkt = pkt[:rnd.randint(0, len(pkt))]
+    return pkt
+
+
+def random_capture(proto, dst, count, seed):
+    import random
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))), "sample-pcaps"))
+    from pcapgen import Capture
+    rnd = random.Random(seed)
+    cap = Capture()
+    made, conn = 0, 0
+    while made < count:
+        conn += 1
+        client = "10.%d.%d.2" % ((conn >> 8) & 255, conn & 255)
+        server = "10.200.0.1"
+        cport = 1024 + conn % 60000
+        n = min(rnd.randint(1, 20), count - made)
+        if proto == "msnp":
+            sport = 1863 if rnd.random() < 0.8 else 2863
+            c = cap.tcp(client, cport, server, sport)
+            for _ in range(n):
+                c.send(rnd.choice("cs"), _msnp_payload(rnd))
+            made += n + 3
+        elif rnd.random() < 0.5:
+            sport = 8000 if rnd.random() < 0.8 else 9000
+            for _ in range(n):
+                if rnd.random() < 0.5:
+                    cap.udp(client, cport, server, sport, _qq_packet(rnd))
+                else:
+                    cap.udp(server, sport, client, cport, _qq_packet(rnd))
+            made += n
+        else:
+            sport = rnd.choice([8000, 8000, 443, 9001])
+            c = cap.tcp(client, cport, server, sport)
+            for _ in range(n):
+                pkt = _qq_packet(rnd)
+                length = len(pkt) + 2
+                if rnd.random() < 0.15:
+                    length = rnd.choice([0, 1, 2, 9, 0xFFFF, rnd.getrandbits(16)])
+                framed = struct.pack("!H", length) + pkt
+                if rnd.random() < 0.2:
+                    framed += struct.pack("!H", len(pkt) + 2) + pkt
+                c.send(rnd.choice("cs"), framed)
+            made += n + 3
+    cap.write(dst)
+    return len(cap.frames)
+
+
 def corpus(outdir, proto, captures):
     os.makedirs(outdir, exist_ok=True)
     written = set()
@@ -225,6 +331,9 @@ def main(argv):
         return 0
     if len(argv) >= 4 and argv[1] == "concat":
         print(concat(argv[2], argv[3:]))
+        return 0
+    if len(argv) == 6 and argv[1] == "random":
+        print(random_capture(argv[2], argv[3], int(argv[4]), int(argv[5])))
         return 0
     if len(argv) == 5 and argv[1] == "repeat":
         print(repeat(argv[2], argv[3], int(argv[4])))
