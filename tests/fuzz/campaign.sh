@@ -14,6 +14,8 @@
 #   -o OUTDIR     where builds' copies, logs, corpora and findings go
 #                 (default: a new /tmp/fuzz-campaign.XXXXXX)
 #   -j            run the libFuzzer targets in parallel (one process each)
+#   -n            use build-asan and build-fuzz as they are (no cmake): for
+#                 several campaigns started at once
 #
 # Kinds:
 #   mutation   every sample capture (sample-pcaps/*.pcap) and real capture
@@ -40,26 +42,32 @@ REAL="$(cd "$ROOT/.." && pwd)/shared/pcaps/real"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
+usage() {
+    sed -n '4,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
 FUZZ_SECONDS=""
 KINDS="mutation,random,libfuzzer"
 TARGETS="msnp,qq"
 OUT=""
 PARALLEL=0
-while getopts "f:k:t:o:j" opt; do
+BUILD=1
+while getopts "f:k:t:o:jn" opt; do
     case "$opt" in
     f) FUZZ_SECONDS="$OPTARG" ;;
     k) KINDS="$OPTARG" ;;
     t) TARGETS="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
     j) PARALLEL=1 ;;
-    *) sed -n '4,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    n) BUILD=0 ;;
+    *) usage ;;
     esac
 done
 shift $((OPTIND - 1))
 SIZE="${1:-}"
 if ! [[ "$SIZE" =~ ^[0-9]+$ ]]; then
-    sed -n '4,30p' "$0" | sed 's/^# \{0,1\}//'
-    exit 2
+    usage
 fi
 [ -n "$FUZZ_SECONDS" ] || FUZZ_SECONDS=$(( SIZE / 200 > 10 ? SIZE / 200 : 10 ))
 [ -n "$OUT" ] || OUT="$(mktemp -d /tmp/fuzz-campaign.XXXXXX)"
@@ -71,10 +79,12 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 # ---------------------------------------------------------------- builds
 build_asan() {
+    [ "$BUILD" -eq 1 ] || return 0
     cmake -S "$ROOT" -B "$ROOT/build-asan" -DENABLE_SANITIZERS=ON >/dev/null
     cmake --build "$ROOT/build-asan" -j2 >/dev/null
 }
 build_fuzz() {
+    [ "$BUILD" -eq 1 ] || return 0
     cmake -S "$ROOT" -B "$ROOT/build-fuzz" -DCMAKE_C_COMPILER=clang -DBUILD_FUZZERS=ON >/dev/null
     cmake --build "$ROOT/build-fuzz" -j2 >/dev/null
 }
