@@ -124,8 +124,9 @@ def test_sanitizer_error_in_plugin_fails_the_run(asan_build, payload, report):
         good, bad = os.path.join(workdir, "good.pcap"), os.path.join(workdir, "bad.pcap")
         _canary_capture(good, b"harmless")
         _canary_capture(bad, payload)
-        out = dissect_clean(t, good, env=sanitizer_env())
-        assert "CANARY" in out or "sancanary" in t.out(["-G", "protocols"], env=sanitizer_env())
+        dissect_clean(t, good, env=sanitizer_env())
+        # The canary really dissects (its Protocol column), harmlessly here.
+        assert t.out(["-n", "-r", t.path(good)], env=sanitizer_env()).count(" CANARY ") == 2
         p = t.run(["-n", "-2", "-V", "-r", t.path(bad)], check=False, env=sanitizer_env())
         assert p.returncode != 0
         assert report in p.stderr.decode("utf-8", "replace")
