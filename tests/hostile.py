@@ -172,7 +172,8 @@ def qq_framed(packet):
 
 
 SENTINEL_REQUEST = qq_packet(0x0058, SENTINEL_SEQ, b"\x11" * 16)
-SENTINEL_REPLY = qq_packet(0x0058, SENTINEL_SEQ, b"\x22" * 24, uin=None)
+# Replies of the source document's version carry the UIN too.
+SENTINEL_REPLY = qq_packet(0x0058, SENTINEL_SEQ, b"\x22" * 24)
 
 
 def qq_udp_capture(hostile_datagrams, from_server=False):
@@ -187,10 +188,15 @@ def qq_udp_capture(hostile_datagrams, from_server=False):
     return cap
 
 
+FIRST_SEQ = 0x0100
+
+
 def qq_tcp_capture(hostile_segments):
-    """Each hostile TCP segment on its own, then the framed sentinels."""
+    """A good first packet (TCP 8000 is QQ from its first QQ-looking
+    segment on), each hostile TCP segment on its own, then the sentinels."""
     cap = Capture()
     c = cap.tcp(QQ_CLIENT, 5001, QQ_SERVER, 8000)
+    c.client(qq_framed(qq_packet(0x0058, FIRST_SEQ, b"\x55" * 16)))
     for seg in hostile_segments:
         c.client(seg)
     c.client(qq_framed(SENTINEL_REQUEST))
@@ -199,8 +205,13 @@ def qq_tcp_capture(hostile_segments):
     return cap
 
 
+RESYNC_SEQ = 0x0009
+
+
 def qq_tcp_bad_lengths():
-    """Length fields 0, 1, 2, shorter than a header, and 0xFFFF beyond the data."""
+    """Length fields 0, 1, 2, shorter than a header, and 0xFFFF beyond the
+    data; then 0xFFFF before junk ending in 0x03 and a good packet in the
+    same segment (the reader must resync after the 0x03)."""
     body = qq_packet(0x0058, 0x0001, b"\x33" * 16)
     return qq_tcp_capture([
         b"\x00\x00" + body,
@@ -208,6 +219,7 @@ def qq_tcp_bad_lengths():
         b"\x00\x02" + body,
         b"\x00\x06" + body[:4],
         b"\xff\xff" + body,
+        b"\xff\xff\x10\x20\x03" + qq_framed(qq_packet(0x0058, RESYNC_SEQ, b"\x66" * 16)),
     ])
 
 

@@ -320,10 +320,15 @@ def test_qq_tcp_bad_length_fields(ws, hostile_captures):
     dissect_clean(ws, path)
     rows = ws.fields(path, ["frame.number", "qq.length", "_ws.expert.message"], "qq.bad_length",
                      two_pass=True)
-    assert [(r[0], r[1]) for r in rows] == [("4", "0"), ("5", "1"), ("6", "2"), ("7", "6"),
-                                            ("8", "65535")]
+    # Frame 4 is the good first packet; each bad length skips its segment.
+    assert [(r[0], r[1]) for r in rows] == [("5", "0"), ("6", "1"), ("7", "2"), ("8", "6"),
+                                            ("9", "65535"), ("10", "65535,30")]
     assert rows[4][2] == "Length 65535 is out of bounds (10..16384) or does not match the 30 bytes present"
-    assert_qq_sentinels(ws, path, after=8)
+    # Resync: after the junk's 0x03 the good packet of the same segment is read.
+    resync = ws.fields(path, ["frame.number", "qq.cmd", "qq.uin"], "qq.seq == 0x%04x" % hostile.RESYNC_SEQ,
+                       two_pass=True)
+    assert resync == [["10", "0x0058", str(hostile.QQ_UIN)]]
+    assert_qq_sentinels(ws, path, after=10)
 
 
 def test_qq_udp_short_datagrams_do_not_break_the_session(ws, hostile_captures):
