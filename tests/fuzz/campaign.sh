@@ -173,10 +173,12 @@ mutation() {
     fi
     RUN_FRAMES=0 RUN_OURS=0
     before=$FINDINGS
-    # Runs of up to 20000 packets; smaller for a short pass so that every
-    # capture gets its turn.
-    local runs=0 chunk=$(( SIZE / ${#caps[@]} ))
-    chunk=$(( chunk > 20000 ? 20000 : (chunk < 200 ? 200 : chunk) ))
+    # Run sizes such that every capture meets every rate and offset once
+    # (at least 350 packets a run, at most 20000); captures change first, so
+    # a short pass still sees each of them.
+    local runs=0 combos=$(( ${#caps[@]} * ${#rates[@]} * ${#offsets[@]} ))
+    local chunk=$(( SIZE / combos ))
+    chunk=$(( chunk > 20000 ? 20000 : (chunk < 350 ? 350 : chunk) ))
     while [ "$RUN_FRAMES" -lt "$SIZE" ]; do
         local cap="${caps[$((i % ${#caps[@]}))]}"
         local rate="${rates[$(((i / ${#caps[@]}) % ${#rates[@]}))]}"
