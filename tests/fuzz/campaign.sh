@@ -97,7 +97,7 @@ build_fuzz() {
 WS="$OUT/ws"
 setup_tshark() {
     rm -rf "$WS"
-    mkdir -p "$WS/plugins/4.0/epan" "$WS/home" "$WS/work"
+    mkdir -p "$WS/plugins/4.0/epan" "$WS/no-plugins/4.0/epan" "$WS/home" "$WS/work"
     cp "$ROOT/build-asan/msnp_qq.so" "$WS/plugins/4.0/epan/"
     chmod -R a+rX "$WS"
     chmod 1777 "$WS/home" "$WS/work"
@@ -111,17 +111,40 @@ TSHARK_ASAN=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$WS/home" LANG=C.UT
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 [ "$(id -u)" -eq 0 ] && TSHARK_ASAN+=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 TSHARK_ASAN+=(tshark)
+# The same without our plugin, to tell Wireshark's own failures apart.
+TSHARK_ASAN_WITHOUT=("${TSHARK_ASAN[@]/#WIRESHARK_PLUGIN_DIR=*/WIRESHARK_PLUGIN_DIR=$WS/no-plugins}")
 
 FINDINGS=0
+UPSTREAM=0
+BAD_RE='AddressSanitizer|runtime error:|dissector bug|DISSECTOR_ASSERT|failed assertion|ERROR \*\*|CRITICAL \*\*'
 # check_run NAME CAPTURE RC STDERR: record a finding when the run failed.
+# A failure that the same tshark also shows without our plugin is
+# Wireshark's own (counted as UPSTREAM, kept under findings/upstream/).
+RUN_FAILED=0
 check_run() {
-    local name="$1" capture="$2" rc="$3" err="$4"
-    if [ "$rc" -ne 0 ] || grep -qE 'AddressSanitizer|runtime error:|dissector bug|DISSECTOR_ASSERT|failed assertion|ERROR \*\*|CRITICAL \*\*' "$err"; then
-        FINDINGS=$((FINDINGS + 1))
-        local keep="$OUT/findings/$name-$(date +%s)-$RANDOM"
+    local name="$1" capture="$2" rc="$3" err="$4" urc=0
+    RUN_FAILED=0
+    if [ "$rc" -ne 0 ] || grep -qE "$BAD_RE" "$err"; then
+        RUN_FAILED=1
+        local dir="$OUT/findings"
+        timeout 900 "${TSHARK_ASAN_WITHOUT[@]}" -n -2 -V \
+            -r "$capture" "${@:5}" >/dev/null 2>"$err.without" || urc=$?
+        if [ "$urc" -ne 0 ] || grep -qE "$BAD_RE" "$err.without"; then
+            UPSTREAM=$((UPSTREAM + 1))
+            dir="$OUT/findings/upstream"
+        else
+            FINDINGS=$((FINDINGS + 1))
+        fi
+        mkdir -p "$dir"
+        local keep
+        keep="$dir/$name-$(date +%s)-$RANDOM"
         cp "$capture" "$keep.pcap"
         cp "$err" "$keep.stderr"
-        log "FINDING: $name (exit $rc), input $keep.pcap, report $keep.stderr"
+        if [ "$dir" = "$OUT/findings" ]; then
+            log "FINDING: $name (exit $rc), input $keep.pcap, report $keep.stderr"
+        else
+            log "UPSTREAM: $name (exit $rc, also without the plugin), input $keep.pcap, report $keep.stderr"
+        fi
     fi
 }
 
@@ -134,13 +157,13 @@ run_dissect() {
     timeout 900 "${TSHARK_ASAN[@]}" -n -2 -V -r "$capture" -z io,stat,0,frame,msnp,qq "$@" \
         >"$out" 2>"$err" || rc=$?
     if [ "$rc" -eq 124 ]; then echo "timeout: tshark ran more than 900 s" >>"$err"; fi
-    check_run "$name" "$capture" "$rc" "$err"
+    check_run "$name" "$capture" "$rc" "$err" "$@"
     # | 0.000 <> 9.000 | frames | bytes | msnp frames | bytes | qq frames | bytes |
     local row
     row="$(grep -E '^\| *[0-9.]+ *<> *[0-9.Dur]+ *\|' "$out" | tail -1 | tr -d ' ')" || true
     local f m q
     IFS='|' read -r _ _ f _ m _ q _ <<<"$row" || true
-    if [ "${f:-0}" -eq 0 ]; then
+    if [ "${f:-0}" -eq 0 ] && [ "$RUN_FAILED" -eq 0 ]; then
         cat "$err" >&2
         log "$name: tshark dissected no frame (exit $rc): the set-up is broken"
         exit 2
@@ -304,5 +327,8 @@ if has "$KINDS" libfuzzer; then
     fi
 fi
 
+if [ "$UPSTREAM" -gt 0 ]; then
+    echo "UPSTREAM $UPSTREAM (Wireshark's own failures, also without the plugin: $OUT/findings/upstream)"
+fi
 echo "FINDINGS $FINDINGS (output in $OUT)"
 [ "$FINDINGS" -eq 0 ]
