@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 BUILD_DEPS=(cmake make gcc pkg-config libwireshark-dev wireshark-dev libglib2.0-dev
             libpcap-dev tshark wireshark-common python3 util-linux binutils)
-TEST_DEPS=(python3-pytest clang libclang-rt-14-dev valgrind
+TEST_DEPS=(python3-pytest clang libclang-rt-14-dev valgrind time
            wireshark-qt xvfb xdotool imagemagick)
 
 as_root() {

@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Fuzz campaign for the MSNP and QQ dissectors, under AddressSanitizer and
+# UndefinedBehaviorSanitizer, with WIRESHARK_ABORT_ON_DISSECTOR_BUG=1.
+#
+#   tests/fuzz/campaign.sh [options] SIZE
+#
+#   SIZE          packets per dissector for each of the mutation and the random
+#                 kinds (so 2*SIZE mutated or random packets per dissector)
+#   -f SECONDS    libFuzzer time per dissector (default: SIZE/200, at least 10)
+#   -k KINDS      comma-separated subset of mutation,random,libfuzzer (default all)
+#   -t TARGETS    comma-separated subset of msnp,qq (default both)
+#   -o OUTDIR     where builds' copies, logs, corpora and findings go
+#                 (default: a new /tmp/fuzz-campaign.XXXXXX)
+#   -j            run the libFuzzer targets in parallel (one process each)
+#   -n            use build-asan and build-fuzz as they are (no cmake): for
+#                 several campaigns started at once
+#
+# Kinds:
+#   mutation   every sample capture (sample-pcaps/*.pcap) and real capture
+#              (../shared/pcaps/real/*.pcap), repeated into many conversations,
+#              damaged by editcap -E at several rates and offsets, dissected
+#              by tshark -2 -V with the sanitizer-built plugin
+#   random     random payloads shaped for each protocol (pcaptool.py random:
+#              on its ports and others, so handles and heuristics), and
+#              randpkt packets forced through each handle with -d
+#              (bgp = TCP port 179, dns = UDP port 53)
+#   libfuzzer  the coverage-guided targets build-fuzz/fuzz-{msnp,qq} (clang),
+#              seeded from the captures' payloads (pcaptool.py corpus)
+#
+# Builds ./build-asan (-DENABLE_SANITIZERS=ON) and ./build-fuzz
+# (-DBUILD_FUZZERS=ON, clang) when they are missing or stale.  Prints one
+# RESULT line per kind and target and a final FINDINGS line; exits 1 when
+# anything was found (crash, sanitizer report, dissector bug, hang, or a
+# libFuzzer artifact), with the reproducing inputs under OUTDIR/findings/.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+REAL="$(cd "$ROOT/.." && pwd)/shared/pcaps/real"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+usage() {
+    sed -n '4,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+FUZZ_SECONDS=""
+KINDS="mutation,random,libfuzzer"
+TARGETS="msnp,qq"
+OUT=""
+PARALLEL=0
+BUILD=1
+while getopts "f:k:t:o:jn" opt; do
+    case "$opt" in
+    f) FUZZ_SECONDS="$OPTARG" ;;
+    k) KINDS="$OPTARG" ;;
+    t) TARGETS="$OPTARG" ;;
+    o) OUT="$OPTARG" ;;
+    j) PARALLEL=1 ;;
+    n) BUILD=0 ;;
+    *) usage ;;
+    esac
+done
+shift $((OPTIND - 1))
+SIZE="${1:-}"
+if ! [[ "$SIZE" =~ ^[0-9]+$ ]]; then
+    usage
+fi
+[ -n "$FUZZ_SECONDS" ] || FUZZ_SECONDS=$(( SIZE / 200 > 10 ? SIZE / 200 : 10 ))
+[ -n "$OUT" ] || OUT="$(mktemp -d /tmp/fuzz-campaign.XXXXXX)"
+mkdir -p "$OUT/findings"
+OUT="$(cd "$OUT" && pwd)"
+has() { [[ ",$1," == *",$2,"* ]]; }
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# ---------------------------------------------------------------- builds
+build_asan() {
+    [ "$BUILD" -eq 1 ] || return 0
+    cmake -S "$ROOT" -B "$ROOT/build-asan" -DENABLE_SANITIZERS=ON >/dev/null
+    cmake --build "$ROOT/build-asan" -j2 >/dev/null
+}
+build_fuzz() {
+    [ "$BUILD" -eq 1 ] || return 0
+    cmake -S "$ROOT" -B "$ROOT/build-fuzz" -DCMAKE_C_COMPILER=clang -DBUILD_FUZZERS=ON >/dev/null
+    cmake --build "$ROOT/build-fuzz" -j2 >/dev/null
+}
+
+# ------------------------------------------------- sanitizer-built tshark
+# The system tshark with the ASan/UBSan module: runtime preloaded, every wmem
+# allocation a separate malloc (WIRESHARK_DEBUG_WMEM_OVERRIDE=simple, without
+# it ASan cannot see overflows of pinfo->pool blocks), leaks not checked.
+# As root it runs as nobody, since root ignores WIRESHARK_PLUGIN_DIR.
+WS="$OUT/ws"
+setup_tshark() {
+    rm -rf "$WS"
+    mkdir -p "$WS/plugins/4.0/epan" "$WS/no-plugins/4.0/epan" "$WS/home" "$WS/work"
+    cp "$ROOT/build-asan/msnp_qq.so" "$WS/plugins/4.0/epan/"
+    chmod -R a+rX "$WS"
+    chmod 1777 "$WS/home" "$WS/work"
+    chmod a+rx "$OUT"
+}
+ASAN_RUNTIME="$(gcc -print-file-name=libasan.so)"
+TSHARK_ASAN=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$WS/home" LANG=C.UTF-8 LC_ALL=C.UTF-8
+    WIRESHARK_PLUGIN_DIR="$WS/plugins" WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
+    WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc
+    LD_PRELOAD="$ASAN_RUNTIME" ASAN_OPTIONS=detect_leaks=0
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
+[ "$(id -u)" -eq 0 ] && TSHARK_ASAN+=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+TSHARK_ASAN+=(tshark)
+# The same without our plugin, to tell Wireshark's own failures apart.
+TSHARK_ASAN_WITHOUT=("${TSHARK_ASAN[@]/#WIRESHARK_PLUGIN_DIR=*/WIRESHARK_PLUGIN_DIR=$WS/no-plugins}")
+
+FINDINGS=0
+UPSTREAM=0
+BAD_RE='AddressSanitizer|runtime error:|dissector bug|DISSECTOR_ASSERT|failed assertion|ERROR \*\*|CRITICAL \*\*'
+# check_run NAME CAPTURE RC STDERR: record a finding when the run failed.
+# A failure that the same tshark also shows without our plugin is
+# Wireshark's own (counted as UPSTREAM, kept under findings/upstream/).
+RUN_FAILED=0
+check_run() {
+    local name="$1" capture="$2" rc="$3" err="$4" urc=0
+    RUN_FAILED=0
+    if [ "$rc" -ne 0 ] || grep -qE "$BAD_RE" "$err"; then
+        RUN_FAILED=1
+        local dir="$OUT/findings"
+        timeout 900 "${TSHARK_ASAN_WITHOUT[@]}" -n -2 -V \
+            -r "$capture" "${@:5}" >/dev/null 2>"$err.without" || urc=$?
+        if [ "$urc" -ne 0 ] || grep -qE "$BAD_RE" "$err.without"; then
+            UPSTREAM=$((UPSTREAM + 1))
+            dir="$OUT/findings/upstream"
+        else
+            FINDINGS=$((FINDINGS + 1))
+        fi
+        mkdir -p "$dir"
+        local keep
+        keep="$dir/$name-$(date +%s)-$RANDOM"
+        cp "$capture" "$keep.pcap"
+        cp "$err" "$keep.stderr"
+        if [ "$dir" = "$OUT/findings" ]; then
+            log "FINDING: $name (exit $rc), input $keep.pcap, report $keep.stderr"
+        else
+            log "UPSTREAM: $name (exit $rc, also without the plugin), input $keep.pcap, report $keep.stderr"
+        fi
+    fi
+}
+
+# run_dissect NAME CAPTURE [tshark options...]: dissect, check, count.
+# Adds the capture's frames and our protocols' frames to RUN_FRAMES/RUN_OURS.
+run_dissect() {
+    local name="$1" capture="$2"; shift 2
+    local out="$WS/work/out.txt" err="$WS/work/err.txt" rc=0
+    chmod a+r "$capture"
+    timeout 900 "${TSHARK_ASAN[@]}" -n -2 -V -r "$capture" -z io,stat,0,frame,msnp,qq "$@" \
+        >"$out" 2>"$err" || rc=$?
+    if [ "$rc" -eq 124 ]; then echo "timeout: tshark ran more than 900 s" >>"$err"; fi
+    check_run "$name" "$capture" "$rc" "$err" "$@"
+    # | 0.000 <> 9.000 | frames | bytes | msnp frames | bytes | qq frames | bytes |
+    local row
+    row="$(grep -E '^\| *[0-9.]+ *<> *[0-9.Dur]+ *\|' "$out" | tail -1 | tr -d ' ')" || true
+    local f m q
+    IFS='|' read -r _ _ f _ m _ q _ <<<"$row" || true
+    if [ "${f:-0}" -eq 0 ] && [ "$RUN_FAILED" -eq 0 ]; then
+        cat "$err" >&2
+        log "$name: tshark dissected no frame (exit $rc): the set-up is broken"
+        exit 2
+    fi
+    RUN_FRAMES=$((RUN_FRAMES + ${f:-0}))
+    RUN_OURS=$((RUN_OURS + ${m:-0} + ${q:-0}))
+}
+
+result() {
+    printf 'RESULT %-9s %-4s runs=%d packets=%d dissected_by_plugin=%d findings=%d\n' "$@"
+}
+
+# --------------------------------------------------------------- mutation
+captures_for() {
+    local t="$1" f
+    for f in "$ROOT"/sample-pcaps/*.pcap "$REAL"/*.pcap; do
+        [ -e "$f" ] || continue
+        case "$t:$(basename "$f")" in
+        msnp:msnp*|msnp:ndpi_msn*) echo "$f" ;;
+        qq:qq*|qq:ndpi_oicq*|qq:ndpi_tencent*|qq:ndpi_wechat*) echo "$f" ;;
+        esac
+    done
+}
+
+mutation() {
+    local t="$1" caps=() rates=(0.003 0.01 0.03 0.1) offsets=(0 42 54) i=0 before
+    mapfile -t caps < <(captures_for "$t")
+    if [ ${#caps[@]} -eq 0 ]; then
+        log "mutation $t: no captures"; result mutation "$t" 0 0 0 0; return
+    fi
+    RUN_FRAMES=0 RUN_OURS=0
+    before=$FINDINGS
+    # Run sizes such that every capture meets every rate and offset once
+    # (at least 350 packets a run, at most 20000); captures change first, so
+    # a short pass still sees each of them.
+    local runs=0 combos=$(( ${#caps[@]} * ${#rates[@]} * ${#offsets[@]} ))
+    local chunk=$(( SIZE / combos ))
+    chunk=$(( chunk > 20000 ? 20000 : (chunk < 350 ? 350 : chunk) ))
+    while [ "$RUN_FRAMES" -lt "$SIZE" ]; do
+        local cap="${caps[$((i % ${#caps[@]}))]}"
+        local rate="${rates[$(((i / ${#caps[@]}) % ${#rates[@]}))]}"
+        local off="${offsets[$(((i / ${#caps[@]} / ${#rates[@]}) % ${#offsets[@]}))]}"
+        local n want copies
+        n="$(capinfos -c -M "$cap" | awk '/Number of packets/ {print $NF}')"
+        want=$(( SIZE - RUN_FRAMES < chunk ? SIZE - RUN_FRAMES : chunk ))
+        copies=$(( (want + n - 1) / n ))
+        "$PY" "$HERE/pcaptool.py" repeat "$cap" "$WS/work/rep.pcap" "$copies" >/dev/null
+        editcap -E "$rate" -o "$off" --seed $((i + 1)) "$WS/work/rep.pcap" "$WS/work/mut.pcap" \
+            2>/dev/null
+        run_dissect "mutation-$t-$(basename "$cap" .pcap)-E$rate-o$off-seed$((i + 1))" \
+            "$WS/work/mut.pcap"
+        runs=$((runs + 1)); i=$((i + 1))
+    done
+    result mutation "$t" "$runs" "$RUN_FRAMES" "$RUN_OURS" $((FINDINGS - before))
+}
+
+# ----------------------------------------------------------------- random
+random_kind() {
+    local t="$1" before=$FINDINGS runs=0 i=0
+    RUN_FRAMES=0 RUN_OURS=0
+    # Each entry: generator | Decode As | extra options.  "gen" is
+    # pcaptool.py random (payloads shaped for the protocol, on its ports and
+    # others); bgp/dns are randpkt's TCP port 179 / UDP port 53 packets forced
+    # to our handles.  The TCP ones run with and without reassembly (randpkt
+    # repeats one sequence number).
+    local plans=()
+    if [ "$t" = msnp ]; then
+        plans=("gen||"
+               "bgp|tcp.port==179,msnp|"
+               "gen||-o tcp.desegment_tcp_streams:FALSE"
+               "bgp|tcp.port==179,msnp|-o tcp.desegment_tcp_streams:FALSE -o tcp.analyze_sequence_numbers:FALSE")
+    else
+        plans=("gen||"
+               "dns|udp.port==53,qq|"
+               "gen||-o tcp.desegment_tcp_streams:FALSE"
+               "bgp|tcp.port==179,qq|"
+               "bgp|tcp.port==179,qq|-o tcp.desegment_tcp_streams:FALSE -o tcp.analyze_sequence_numbers:FALSE")
+    fi
+    local chunk=$(( SIZE / ${#plans[@]} ))
+    chunk=$(( chunk > 20000 ? 20000 : (chunk < 200 ? 200 : chunk) ))
+    while [ "$RUN_FRAMES" -lt "$SIZE" ]; do
+        local plan="${plans[$((i % ${#plans[@]}))]}" type decode extra n args=()
+        IFS='|' read -r type decode extra <<<"$plan"
+        n=$(( SIZE - RUN_FRAMES < chunk ? SIZE - RUN_FRAMES : chunk ))
+        if [ "$type" = gen ]; then
+            "$PY" "$HERE/pcaptool.py" random "$t" "$WS/work/rand.pcap" "$n" "$((i + 1))" >/dev/null
+        else
+            randpkt -t "$type" -c "$n" -b 1500 "$WS/work/rand.pcap" >/dev/null 2>&1
+        fi
+        if [ -n "$decode" ]; then args+=(-d "$decode"); fi
+        # shellcheck disable=SC2206
+        args+=($extra)
+        run_dissect "random-$t-$type-$i" "$WS/work/rand.pcap" "${args[@]}"
+        runs=$((runs + 1)); i=$((i + 1))
+    done
+    result random "$t" "$runs" "$RUN_FRAMES" "$RUN_OURS" $((FINDINGS - before))
+}
+
+# -------------------------------------------------------------- libFuzzer
+libfuzzer() {
+    local t="$1" corpus="$OUT/corpus-$t" logf="$OUT/libfuzzer-$t.log" caps=()
+    mkdir -p "$corpus"
+    mapfile -t caps < <(captures_for "$t")
+    if [ -z "$(ls -A "$corpus")" ] && [ ${#caps[@]} -gt 0 ]; then
+        "$PY" "$HERE/pcaptool.py" corpus "$corpus" "$t" "${caps[@]}" >&2
+    fi
+    # RSS limit: libwireshark keeps ~4 kB per input and leaks at each session
+    # renewal (see fuzz-target.c), ~3 GB after 30 minutes; a single malloc
+    # over 1 GB is still a finding.
+    local rc=0
+    "$ROOT/build-fuzz/fuzz-$t" "$corpus" -dict="$HERE/$t.dict" \
+        -max_total_time="$FUZZ_SECONDS" -max_len=8192 -timeout=30 \
+        -rss_limit_mb=6144 -malloc_limit_mb=1024 -print_final_stats=1 \
+        -artifact_prefix="$OUT/findings/libfuzzer-$t-" >"$logf" 2>&1 || rc=$?
+    local execs found
+    execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$logf" | tail -1)"
+    found="$(find "$OUT/findings" -name "libfuzzer-$t-*" | wc -l)"
+    if [ "$rc" -ne 0 ] && [ "$found" -eq 0 ]; then
+        found=1
+        log "FINDING: fuzz-$t exited $rc without an artifact, see $logf"
+    fi
+    FINDINGS=$((FINDINGS + found))
+    if [ "$found" -gt 0 ]; then log "FINDING: fuzz-$t: artifacts in $OUT/findings, log $logf"; fi
+    printf 'RESULT %-9s %-4s seconds=%d execs=%d corpus=%d findings=%d\n' libfuzzer "$t" \
+        "$FUZZ_SECONDS" "${execs:-0}" "$(ls "$corpus" | wc -l)" "$found"
+}
+
+# ------------------------------------------------------------------- main
+log "campaign size $SIZE, libFuzzer ${FUZZ_SECONDS}s per target, kinds $KINDS, targets $TARGETS, output $OUT"
+if has "$KINDS" mutation || has "$KINDS" random; then
+    build_asan
+    setup_tshark
+    protos="$("${TSHARK_ASAN[@]}" -G protocols 2>"$WS/work/g.err" | cut -f3)" || true
+    if ! grep -qx msnp <<<"$protos" || ! grep -qx qq <<<"$protos"; then
+        cat "$WS/work/g.err" >&2
+        log "the sanitizer-built plugin did not load"; exit 2
+    fi
+fi
+if has "$KINDS" libfuzzer; then build_fuzz; fi
+
+# (if, not &&: set -e does not apply inside a function called from an && list)
+for t in ${TARGETS//,/ }; do
+    if has "$KINDS" mutation; then mutation "$t"; fi
+    if has "$KINDS" random; then random_kind "$t"; fi
+done
+if has "$KINDS" libfuzzer; then
+    if [ "$PARALLEL" -eq 1 ]; then
+        pids=()
+        for t in ${TARGETS//,/ }; do
+            ( FINDINGS=0; libfuzzer "$t" >"$OUT/libfuzzer-$t.result" ) &
+            pids+=($!)
+        done
+        for p in "${pids[@]}"; do wait "$p" || true; done
+        for t in ${TARGETS//,/ }; do
+            cat "$OUT/libfuzzer-$t.result"
+            n="$(sed -n 's/.*findings=\([0-9]*\).*/\1/p' "$OUT/libfuzzer-$t.result")"
+            FINDINGS=$((FINDINGS + ${n:-1}))
+        done
+    else
+        for t in ${TARGETS//,/ }; do libfuzzer "$t"; done
+    fi
+fi
+
+if [ "$UPSTREAM" -gt 0 ]; then
+    echo "UPSTREAM $UPSTREAM (Wireshark's own failures, also without the plugin: $OUT/findings/upstream)"
+fi
+echo "FINDINGS $FINDINGS (output in $OUT)"
+[ "$FINDINGS" -eq 0 ]
