@@ -144,12 +144,12 @@ enum { DIR_UNKNOWN = 0, DIR_C2S = 1, DIR_S2C = 2 };
 
 static const value_string msnp_direction_vals[] = {
     { DIR_UNKNOWN, "Unknown" },
-    { DIR_C2S,     "Client to server (C\xe2\x86\x92S)" },
-    { DIR_S2C,     "Server to client (S\xe2\x86\x92" "C)" },
+    { DIR_C2S,     "Client to server (C\342\206\222S)" },
+    { DIR_S2C,     "Server to client (S\342\206\222C)" },
     { 0, NULL }
 };
 
-static const char *const msnp_dir_arrow[] = { "", "C\xe2\x86\x92S", "S\xe2\x86\x92" "C" };
+static const char *const msnp_dir_arrow[] = { "", "C\342\206\222S", "S\342\206\222C" };
 
 enum { ROLE_UNKNOWN = 0, ROLE_DS, ROLE_NS, ROLE_SB };
 
@@ -1819,7 +1819,7 @@ proto_register_msnp(void)
     static hf_register_info hf[] = {
         { &hf_msnp_direction,
           { "Direction", "msnp.direction", FT_UINT8, BASE_DEC, VALS(msnp_direction_vals), 0x0,
-            "Whether the client sent the command to the server or the server to the client (C\xe2\x86\x92S or S\xe2\x86\x92" "C in the Info column).", HFILL } },
+            "Whether the client sent the command to the server or the server to the client (C\342\206\222S or S\342\206\222C in the Info column).", HFILL } },
         { &hf_msnp_server_role,
           { "Server role", "msnp.server_role", FT_STRING, BASE_NONE, NULL, 0x0,
             "What kind of MSN server this connection goes to: DS (dispatch server, hands out a notification server), NS (notification server: login, presence, contact lists) or SB (switchboard: one chat session).", HFILL } },
