@@ -347,7 +347,7 @@ def test_qq_udp_runts_left_to_data(ws, hostile_captures):
     assert frames_with(ws, path, "qq && frame.number <= 11") == []
     # (the 1-byte one goes to ICQ, which owns the client's UDP port 4000)
     assert frames_with(ws, path, "data && frame.number <= 11") == list(range(2, 12))
-    assert frames_with(ws, path, "icq && frame.number == 1") == [1]
+    assert frames_with(ws, path, "frame.protocols contains \"icq\" && frame.number == 1") == [1]
 
 
 def test_qq_udp_wrong_tail(ws, hostile_captures):
