@@ -372,31 +372,48 @@ def parse_callgrind(path, plugin_marker="msnp_qq"):
                 resolve("fn", line[4:].rstrip("\n"))
             elif line.startswith("calls="):
                 skip_next = True  # the next line is the call's inclusive cost
-    per_file = {}
+    per_file, handoff = {}, {}
+    truncated = 0
     funcs = {name: [0, 0, os.path.basename(fl or "?")] for name, fl in plugin_fns.items()}
     for ctx, cost in contexts.items():
         chain = ctx.split("'")
-        inside = [name for name in chain if name in funcs]
+        inside = [i for i, name in enumerate(chain) if name in funcs]
         if not inside:
+            if not any(name.startswith(ANCHORS) for name in chain):
+                truncated += cost  # a stack deeper than the context: cannot tell
             continue
         if chain[0] in funcs:
             funcs[chain[0]][0] += cost
-        for name in set(inside):
+        for name in set(chain[i] for i in inside):
             funcs[name][1] += cost
-        outer = funcs[inside[-1]][2]
-        per_file[outer] = per_file.get(outer, 0) + cost
-    return total, per_file, funcs
+        outer = funcs[chain[inside[-1]]][2]
+        # Cost below a dissector call that the plugin made (e.g. handing a
+        # tcp 443 stream to TLS, or a payload to XML) is kept apart.
+        if any(name.startswith(HANDOFF) for name in chain[:inside[0]]):
+            handoff[outer] = handoff.get(outer, 0) + cost
+        else:
+            per_file[outer] = per_file.get(outer, 0) + cost
+    return {"total": total, "own": per_file, "handoff": handoff, "truncated": truncated,
+            "functions": funcs}
 
 
-def callgrind(ts, pcap, args, out_name):
+# A chain that reaches one of these covers every frame where the plugin can be
+# (it is called from TCP and UDP only).
+ANCHORS = ("epan_dissect_run", "decode_tcp_ports", "decode_udp_ports")
+HANDOFF = ("call_dissector", "dissector_try_", "call_heur_dissector", "call_data_dissector")
+
+
+def callgrind(ts, pcap, args, out_name, keep_dir):
     out = os.path.join(ts.scratch, out_name)
-    prog = ("valgrind", "--tool=callgrind", "--separate-callers=30", "--collect-atstart=no",
+    prog = ("valgrind", "--tool=callgrind", "--separate-callers=40", "--collect-atstart=no",
             "--toggle-collect=epan_dissect_run*", "--callgrind-out-file=" + out, "tshark")
     argv, env = ts.argv_env(args, program=prog)
     p = subprocess.run(argv, env=env, cwd=ts.workdir, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE)
     if p.returncode != 0:
         raise SystemExit("callgrind failed:\n%s" % p.stderr.decode(errors="replace")[-3000:])
+    os.makedirs(keep_dir, exist_ok=True)
+    shutil.copy(out, keep_dir)
     return parse_callgrind(out)
 
 
@@ -417,14 +434,16 @@ def profiles(ts, build_dir, scale, our_filter):
                                     ("im-trees", im, im_frames, "filter"),
                                     ("background", bg, bg_frames, "notree")):
         log("callgrind: %s (%d frames)" % (key, frames))
-        total, per_file, funcs = callgrind(ts, pcap, tshark_args(mode, "plugin", pcap, our_filter),
-                                           "callgrind.%s.out" % key)
-        per_dissector = {}
-        for fname, ir in per_file.items():
-            d = dissector_of(fname)
-            per_dissector[d] = per_dissector.get(d, 0) + ir
-        result[key] = {"frames": frames, "total_ir": total, "per_dissector": per_dissector,
-                       "functions": funcs, "mode": mode}
+        prof = callgrind(ts, pcap, tshark_args(mode, "plugin", pcap, our_filter),
+                         "callgrind.%s.out" % key, os.path.join(build_dir, "profiles"))
+        for part in ("own", "handoff"):
+            by_dissector = {}
+            for fname, ir in prof[part].items():
+                d = dissector_of(fname)
+                by_dissector[d] = by_dissector.get(d, 0) + ir
+            prof[part] = by_dissector
+        prof.update(frames=frames, mode=mode)
+        result[key] = prof
     result["packets"] = counts
     return result
 
@@ -491,17 +510,23 @@ def report(res, frames, rows, prof, info, args):
     if prof:
         out.append("")
         out.append("Instructions inside the plugin (callgrind, capture scale %g):" % args.profile_scale)
+        out.append("  (own: the plugin's code and the library calls it makes; hand-off: dissectors"
+                   " it calls, e.g. TLS on tcp 443 or XML payloads)")
         for key in ("im-notree", "im-trees", "background"):
             p = prof[key]
-            inside = sum(p["per_dissector"].values())
-            out.append("  %-11s %d frames, tshark %.0f Ir/frame, plugin %.0f Ir/frame (%.1f%%)" % (
-                key, p["frames"], p["total_ir"] / p["frames"], inside / p["frames"],
-                100.0 * inside / p["total_ir"] if p["total_ir"] else 0))
-            for d, ir in sorted(p["per_dissector"].items()):
+            own, handoff = sum(p["own"].values()), sum(p["handoff"].values())
+            out.append("  %-11s %d frames: tshark %.0f Ir/frame; plugin own %.0f Ir/frame (%.1f%%),"
+                       " hand-off %.0f Ir/frame; unattributed deep stacks %.2f%%" % (
+                           key, p["frames"], p["total"] / p["frames"], own / p["frames"],
+                           100.0 * own / p["total"] if p["total"] else 0,
+                           handoff / p["frames"],
+                           100.0 * p["truncated"] / p["total"] if p["total"] else 0))
+            for d in sorted(set(p["own"]) | set(p["handoff"])):
+                ir, ho = p["own"].get(d, 0), p["handoff"].get(d, 0)
                 n = prof["packets"].get(d) if key != "background" else None
-                extra = ", %.0f Ir per %s frame (%d frames)" % (ir / n, d, n) if n else ""
-                out.append("      %-8s %12d Ir, %.0f Ir/frame of capture%s" % (
-                    d, ir, ir / p["frames"], extra))
+                extra = "; %.0f own Ir per %s frame (%d frames)" % (ir / n, d, n) if n else ""
+                out.append("      %-6s own %11d Ir (%.0f Ir/frame), hand-off %11d Ir%s" % (
+                    d, ir, ir / p["frames"], ho, extra))
     failed = [r for r in rows if verdict(r[1], r[2], r[3]) == "FAIL"]
     out.append("")
     if not failed:
