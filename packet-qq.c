@@ -1,21 +1,1356 @@
 /* packet-qq.c
- * Routines for Tencent QQ protocol dissection
+ * Routines for Tencent QQ protocol dissection (the 0x02 ... 0x03 family
+ * over UDP and TCP, including QQ over TCP port 443).
+ *
+ * Facts used here: docs/PROTOCOLS.md of this project (header variants,
+ * command codes per client era, version codes, TCP framing, login keys).
+ *
+ * Finding the traffic:
+ * - udp.port 8000 ("qq") and tcp.port 8000 ("qq_tcp", 2-byte length prefix)
+ *   with Decode As preferences; this replaces the built-in oicq on UDP 8000.
+ * - Heuristics on UDP and TCP (enabled): a UDP datagram must start with 0x02,
+ *   end with 0x03 and carry a plausible version and command; TCP data must
+ *   be whole length-prefixed packets, each 0x02 ... 0x03, that end exactly
+ *   at the end of the segment.
+ * - TCP 443 belongs to TLS, which would take a QQ stream as "Continuation
+ *   Data". The "qq_tcp_443" handle (a helper protocol under TLS) sits on
+ *   tcp.port 443, looks at the first payload of each conversation once,
+ *   dissects the conversation as QQ when it has QQ framing, and hands every
+ *   other conversation to TLS after restoring pinfo->can_desegment (each
+ *   dissector call level lowers it). Preference qq.tcp_443 switches it off.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
 #include <epan/packet.h>
+#include <epan/conversation.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+#include <epan/stats_tree.h>
+#include <epan/tap.h>
+#include <epan/crc32-tvb.h>
+#include <epan/dissectors/packet-tcp.h>
+#include <wsutil/utf8_entities.h>
+
 #include "plugin.h"
 
+#define QQ_PORT             8000
+#define QQ_TLS_PORT         443
+
+#define QQ_FLAG_BASIC       0x02
+#define QQ_TAIL             0x03
+
+/* Header lengths of the variants (PROTOCOLS.md 2.1). */
+#define QQ_HDR_CLASSIC_REQ  11
+#define QQ_HDR_CLASSIC_REP  7
+#define QQ_HDR_2010_REQ     22
+#define QQ_HDR_2010_REP     14
+#define QQ_HDR_TIM_REQ      26
+#define QQ_LOGIN_KEY_LEN    16
+
+/* TCP framing: a 2-byte length that counts itself, then one packet. */
+#define QQ_TCP_LEN_LEN      2
+#define QQ_TCP_MIN_PDU      (QQ_TCP_LEN_LEN + QQ_HDR_CLASSIC_REP + 1)
+#define QQ_TCP_MAX_PDU      16384
+
+#define QQ_VERSION_SOURCE_DOC 0x1c51
+#define QQ_VERSION_TIM        0x3713
+
+/* The variant actually decoded. */
+enum {
+    QQ_VAR_CLASSIC_REQ = 1,
+    QQ_VAR_CLASSIC_REP,
+    QQ_VAR_2010_REQ,
+    QQ_VAR_2010_REP,
+    QQ_VAR_SOURCE_DOC,
+    QQ_VAR_TIM_REQ,
+    QQ_VAR_FAMILY_P2P,
+    QQ_VAR_FAMILY_CUSTOM_HEAD,
+    QQ_VAR_FAMILY_FILE,
+    QQ_VAR_FAMILY_EMOTICON
+};
+
+enum { QQ_ERA_CLASSIC, QQ_ERA_SOURCE_DOC, QQ_ERA_2010, QQ_ERA_TIM };
+
+enum { QQ_DIR_C2S = 0, QQ_DIR_S2C = 1 };
+
+/* Decision of the TCP 443 wrapper for one conversation. */
+enum { QQ_TLS_UNDECIDED = 0, QQ_TLS_IS_QQ, QQ_TLS_NOT_QQ };
+
+void proto_register_qq(void);
+void proto_reg_handoff_qq(void);
+
 static int proto_qq = -1;
+static int proto_qq_tls_port = -1;
+static int qq_tap = -1;
+
+static int hf_qq_length = -1;
+static int hf_qq_flag = -1;
+static int hf_qq_version = -1;
+static int hf_qq_cmd = -1;
+static int hf_qq_cmd_name = -1;
+static int hf_qq_seq = -1;
+static int hf_qq_uin = -1;
+static int hf_qq_header_ext = -1;
+static int hf_qq_ext_fixed = -1;
+static int hf_qq_ext_build = -1;
+static int hf_qq_ext_fill = -1;
+static int hf_qq_ext_tim_marker = -1;
+static int hf_qq_ext_client_type = -1;
+static int hf_qq_ext_pub_no = -1;
+static int hf_qq_ext_reserved = -1;
+static int hf_qq_login_key = -1;
+static int hf_qq_body = -1;
+static int hf_qq_tail = -1;
+static int hf_qq_variant = -1;
+static int hf_qq_era = -1;
+static int hf_qq_direction = -1;
+static int hf_qq_response_in = -1;
+static int hf_qq_response_to = -1;
+static int hf_qq_time = -1;
+static int hf_qq_retransmission = -1;
+static int hf_qq_retransmission_of = -1;
+
+static gint ett_qq = -1;
+static gint ett_qq_header_ext = -1;
+
+static expert_field ei_qq_bad_tail = EI_INIT;
+static expert_field ei_qq_bad_length = EI_INIT;
+static expert_field ei_qq_truncated = EI_INIT;
+static expert_field ei_qq_unknown_command = EI_INIT;
+static expert_field ei_qq_unknown_version = EI_INIT;
+static expert_field ei_qq_no_response = EI_INIT;
+static expert_field ei_qq_retransmission = EI_INIT;
+static expert_field ei_qq_duplicate_response = EI_INIT;
+
+static dissector_handle_t qq_handle;
+static dissector_handle_t qq_tcp_handle;
+static dissector_handle_t qq_tcp_inner_handle;
+static dissector_handle_t qq_tls_port_handle;
+static dissector_handle_t tls_handle;
+
+static gboolean qq_desegment = TRUE;
+static gboolean qq_over_tls_port = TRUE;
+
+/* ---------------------------------------------------------------------- */
+/* Tables                                                                 */
+
+static const value_string qq_flag_vals[] = {
+    { 0x00, "P2P family" },
+    { 0x02, "Basic family" },
+    { 0x03, "Custom head family" },
+    { 0x04, "File/agent family" },
+    { 0x05, "Group custom emoticon family" },
+    { 0, NULL }
+};
+
+static const value_string qq_variant_vals[] = {
+    { QQ_VAR_CLASSIC_REQ,        "Classic request (11-byte header)" },
+    { QQ_VAR_CLASSIC_REP,        "Classic reply (7-byte header)" },
+    { QQ_VAR_2010_REQ,           "QQ2010+ request (22-byte header)" },
+    { QQ_VAR_2010_REP,           "QQ2010+ reply (14-byte header)" },
+    { QQ_VAR_SOURCE_DOC,         "QQ2010 source document (11-byte header)" },
+    { QQ_VAR_TIM_REQ,            "TIM request (26-byte header)" },
+    { QQ_VAR_FAMILY_P2P,         "P2P family" },
+    { QQ_VAR_FAMILY_CUSTOM_HEAD, "Custom head family" },
+    { QQ_VAR_FAMILY_FILE,        "File/agent family" },
+    { QQ_VAR_FAMILY_EMOTICON,    "Group custom emoticon family" },
+    { 0, NULL }
+};
+
+/* Short labels for the Info column. */
+static const value_string qq_variant_short_vals[] = {
+    { QQ_VAR_CLASSIC_REQ,        "classic 11-byte request" },
+    { QQ_VAR_CLASSIC_REP,        "classic 7-byte reply" },
+    { QQ_VAR_2010_REQ,           "22-byte request" },
+    { QQ_VAR_2010_REP,           "14-byte reply" },
+    { QQ_VAR_TIM_REQ,            "TIM 26-byte request" },
+    { 0, NULL }
+};
+
+static const value_string qq_era_vals[] = {
+    { QQ_ERA_CLASSIC,    "Classic" },
+    { QQ_ERA_SOURCE_DOC, "QQ2010" },
+    { QQ_ERA_2010,       "QQ2010+" },
+    { QQ_ERA_TIM,        "TIM/PC-QQ" },
+    { 0, NULL }
+};
+
+static const value_string qq_direction_vals[] = {
+    { QQ_DIR_C2S, "Client to server" },
+    { QQ_DIR_S2C, "Server to client" },
+    { 0, NULL }
+};
+
+static const value_string qq_version_vals[] = {
+    { 0x0100, "Server" },
+    { 0x04d1, "Agent server" },
+    { 0x062e, "QQ2000c" },
+    { 0x072e, "QQ2000c" },
+    { 0x0801, "QQ2000c" },
+    { 0x0a1d, "QQ2003c" },
+    { 0x0b07, "QQ2003ii" },
+    { 0x0b2f, "QQ2003iii" },
+    { 0x0b35, "QQ2003iii" },
+    { 0x0b37, "QQ2003iii" },
+    { 0x0c0b, "QQ2004" },
+    { 0x0c0d, "QQ2004 preview" },
+    { 0x0c21, "QQ2004" },
+    { 0x0c49, "QQ2004II" },
+    { 0x0d05, "QQ2005 beta1" },
+    { 0x0d51, "QQ2005 beta2" },
+    { 0x0d55, "QQ2005" },
+    { 0x0d61, "QQ2005" },
+    { 0x0e1b, "QQ2005/2006" },
+    { 0x0e35, "EN QQ2005" },
+    { 0x0f15, "QQ2006" },
+    { 0x0f4b, "QQ2006" },
+    { 0x0f5f, "QQ2006" },
+    { 0x1105, "QQ2007" },
+    { 0x111d, "QQ2007" },
+    { 0x115b, "QQ2008" },
+    { 0x1203, "QQ2008" },
+    { 0x1205, "QQ2008" },
+    { 0x120b, "QQ2008" },
+    { 0x1412, "QQMac 1.0" },
+    { 0x1441, "QQ2009 preview2" },
+    { 0x1663, "QQ2009" },
+    { 0x1801, "QQ2009 Intl beta1" },
+    { 0x1c51, "QQ2010 (source document)" },
+    { 0x1e0d, "QQ2010 Intl" },
+    { 0x2012, "QQ2012 Intl" },
+    { 0x2227, "QQ2011 Intl" },
+    { 0x3619, "QQ (2018-19)" },
+    { 0x3713, "TIM" },
+    { 0x371b, "QQ (2018-19)" },
+    { 0x3823, "QQ (2018-19)" },
+    { 0x3b0b, "QQ (2023)" },
+    { 0x3b29, "QQ (2023)" },
+    { 0, NULL }
+};
+
+/* libpurple qq_define.h and LumaQQ (QQ2000 to QQ2009 clients). */
+static const value_string qq_cmd_classic_vals[] = {
+    { 0x0001, "Logout" },
+    { 0x0002, "Keep alive" },
+    { 0x0004, "Update info" },
+    { 0x0005, "Search user" },
+    { 0x0006, "Get buddy info" },
+    { 0x0009, "Add buddy without auth" },
+    { 0x000a, "Remove buddy" },
+    { 0x000b, "Add buddy with auth" },
+    { 0x000d, "Change status" },
+    { 0x0012, "Ack system message" },
+    { 0x0016, "Send IM" },
+    { 0x0017, "Receive IM" },
+    { 0x001c, "Remove me" },
+    { 0x001d, "Request key" },
+    { 0x0021, "Cell phone 1" },
+    { 0x0022, "Login" },
+    { 0x0026, "Get buddies list" },
+    { 0x0027, "Get buddies online" },
+    { 0x0029, "Cell phone 2" },
+    { 0x002d, "Send SMS" },
+    { 0x0030, "Room command" },
+    { 0x0031, "Test" },
+    { 0x003c, "Group data operation" },
+    { 0x003d, "Upload group friend" },
+    { 0x003e, "Buddy memo" },
+    { 0x0058, "Get buddies and rooms" },
+    { 0x005c, "Get level" },
+    { 0x005e, "Privacy" },
+    { 0x005f, "Cluster data" },
+    { 0x0061, "Advanced search" },
+    { 0x0062, "Request login token" },
+    { 0x0065, "User property" },
+    { 0x0066, "Temporary session" },
+    { 0x0067, "Signature" },
+    { 0x0080, "Receive system message" },
+    { 0x0081, "Buddy status change" },
+    { 0x0091, "Get server" },
+    { 0x00a6, "Weather" },
+    { 0x00a7, "Add buddy (ex)" },
+    { 0x00a8, "Buddy auth (ex)" },
+    { 0x00ae, "Auth code" },
+    { 0x00b5, "Buddy check code" },
+    { 0x00b7, "Buddy question" },
+    { 0x00ba, "Request login token (ex)" },
+    { 0x00dd, "Check password" },
+    { 0x03f7, "Withdraw message" },
+    { 0, NULL }
+};
+
+/* pidgin-libqq qq_define.h (QQ2010 and later). */
+static const value_string qq_cmd_2010_vals[] = {
+    { 0x0001, "Get group list" },
+    { 0x0002, "Room command" },
+    { 0x0004, "Update info" },
+    { 0x0005, "Search user" },
+    { 0x0009, "Add buddy without auth" },
+    { 0x000a, "Remove buddy" },
+    { 0x000b, "Add buddy with auth" },
+    { 0x000d, "Change status" },
+    { 0x0012, "Ack system message" },
+    { 0x0017, "Receive IM" },
+    { 0x001c, "Remove me" },
+    { 0x001d, "Request key" },
+    { 0x0021, "Cell phone 1" },
+    { 0x0027, "Get buddies online" },
+    { 0x0029, "Cell phone 2" },
+    { 0x0030, "Login" },
+    { 0x003c, "Get buddy info" },
+    { 0x003e, "Buddy memo" },
+    { 0x0058, "Keep alive" },
+    { 0x0062, "Logout" },
+    { 0x0067, "Get buddies signature" },
+    { 0x0080, "Receive system message" },
+    { 0x0081, "Buddy status change" },
+    { 0x0091, "Touch server" },
+    { 0x00a6, "Weather" },
+    { 0x00a7, "Add buddy (ex)" },
+    { 0x00a8, "Buddy auth (ex)" },
+    { 0x00ae, "Auth token" },
+    { 0x00b5, "Buddy check code" },
+    { 0x00b7, "Buddy question" },
+    { 0x00ba, "Captcha" },
+    { 0x00cd, "Send IM" },
+    { 0x00ce, "Receive IM" },
+    { 0x00d5, "Send typing" },
+    { 0x00dd, "Auth (password verify)" },
+    { 0x00e3, "Verify E3" },
+    { 0x00e5, "Verify E5" },
+    { 0x00e9, "Login E9" },
+    { 0x00ea, "Login EA" },
+    { 0x00eb, "Get list" },
+    { 0x00ec, "Login EC" },
+    { 0x00ed, "Login ED" },
+    { 0x0126, "Get buddies list" },
+    { 0, NULL }
+};
+
+/* The source document's QQ2010 capture (version 0x1c51). */
+static const value_string qq_cmd_source_doc_vals[] = {
+    { 0x0058, "Keep alive" },
+    { 0x0062, "Logout confirmation" },
+    { 0x0091, "Login" },
+    { 0x00b9, "Logout" },
+    { 0x00cd, "Send text message" },
+    { 0x00ce, "Receive text message" },
+    { 0, NULL }
+};
+
+/* TIM/PC-QQ login era (QQRobot PCTIM). */
+static const value_string qq_cmd_tim_vals[] = {
+    { 0x00ec, "Login EC" },
+    { 0x0319, "Ping" },
+    { 0x0825, "Login (touch)" },
+    { 0x0828, "Login (session)" },
+    { 0x0836, "Login (password)" },
+    { 0, NULL }
+};
+
+/* ---------------------------------------------------------------------- */
+/* State                                                                  */
+
+/* One group of identical resends of a request (or server push). */
+typedef struct {
+    guint32 first_frame;
+    gboolean answered;
+} qq_group_t;
+
+/* One copy of a request; a reply binds to exactly one copy. */
+typedef struct {
+    guint32 req_frame;
+    nstime_t req_time;
+    guint32 rep_frame;
+    guint32 crc;
+    guint32 len;
+    qq_group_t *group;
+} qq_txn_t;
+
+typedef struct {
+    address srv_addr;
+    guint32 srv_port;
+    gboolean srv_known;
+    guint32 uin;
+    gboolean uin_known;
+    int tls_state;
+    wmem_map_t *txns;   /* (cmd << 16 | seq) -> wmem_tree of qq_txn_t by frame */
+} qq_conv_t;
+
+/* Per-packet result of the first pass, so later passes decode the same way. */
+typedef struct {
+    guint8 dir;
+    guint8 variant;
+    gboolean is_request;
+    gboolean duplicate_response;
+    guint32 retrans_of;
+    qq_txn_t *txn;
+} qq_pdu_t;
+
+/* What the tap ("qq") receives per packet. */
+typedef struct {
+    guint16 version;
+    guint16 cmd;
+    guint8 dir;
+    guint8 variant;
+    const char *cmd_name;
+} qq_tap_info_t;
+
+#define QQ_KEY_PDU_COUNT 0x10000
+
+static qq_conv_t *
+qq_get_conv(packet_info *pinfo, conversation_t **conv_out)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    qq_conv_t *qc = (qq_conv_t *)conversation_get_proto_data(conv, proto_qq);
+
+    if (!qc) {
+        qc = wmem_new0(wmem_file_scope(), qq_conv_t);
+        qc->txns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+        conversation_add_proto_data(conv, proto_qq, qc);
+    }
+    if (conv_out)
+        *conv_out = conv;
+    return qc;
+}
+
+/* Fix the server end of a conversation (first pass only). A port table hit
+ * names the server port; otherwise the first sender is the client (it is the
+ * side that sends its QQ number first). */
+static void
+qq_learn_server(qq_conv_t *qc, packet_info *pinfo, guint32 server_port)
+{
+    if (qc->srv_known || PINFO_FD_VISITED(pinfo))
+        return;
+    if (server_port != 0 && pinfo->srcport == server_port && pinfo->destport != server_port) {
+        copy_address_wmem(wmem_file_scope(), &qc->srv_addr, &pinfo->src);
+        qc->srv_port = pinfo->srcport;
+    } else {
+        copy_address_wmem(wmem_file_scope(), &qc->srv_addr, &pinfo->dst);
+        qc->srv_port = pinfo->destport;
+    }
+    qc->srv_known = TRUE;
+}
+
+static guint8
+qq_direction(const qq_conv_t *qc, packet_info *pinfo)
+{
+    if (qc->srv_known && pinfo->srcport == qc->srv_port && addresses_equal(&pinfo->src, &qc->srv_addr)
+            && !(pinfo->destport == qc->srv_port && addresses_equal(&pinfo->dst, &qc->srv_addr)))
+        return QQ_DIR_S2C;
+    return QQ_DIR_C2S;
+}
+
+static int
+qq_era(guint16 version)
+{
+    if (version == QQ_VERSION_SOURCE_DOC)
+        return QQ_ERA_SOURCE_DOC;
+    if (version == 0x0100 || version == 0x04d1 || version < 0x1c00)
+        return QQ_ERA_CLASSIC;
+    if (version >= 0x3600)
+        return QQ_ERA_TIM;
+    return QQ_ERA_2010;
+}
+
+static const char *
+qq_cmd_name(int era, guint16 cmd)
+{
+    const char *name = NULL;
+
+    switch (era) {
+    case QQ_ERA_CLASSIC:
+        return try_val_to_str(cmd, qq_cmd_classic_vals);
+    case QQ_ERA_SOURCE_DOC:
+        name = try_val_to_str(cmd, qq_cmd_source_doc_vals);
+        break;
+    case QQ_ERA_TIM:
+        name = try_val_to_str(cmd, qq_cmd_tim_vals);
+        break;
+    default:
+        break;
+    }
+    return name ? name : try_val_to_str(cmd, qq_cmd_2010_vals);
+}
+
+/* Commands whose body starts with a 16-byte clear-text key (requests only). */
+static gboolean
+qq_has_login_key(int era, guint16 cmd)
+{
+    switch (cmd) {
+    case 0x0091:
+    case 0x00ba:
+    case 0x00dd:
+        return era != QQ_ERA_TIM;
+    case 0x0062:
+    case 0x0022:
+        return era == QQ_ERA_CLASSIC;
+    case 0x0825:
+    case 0x0836:
+        return era == QQ_ERA_TIM;
+    default:
+        return FALSE;
+    }
+}
+
+/* Server pushes: the server starts the exchange, the client acks. */
+static gboolean
+qq_is_push(int era, guint16 cmd)
+{
+    switch (cmd) {
+    case 0x0017:
+    case 0x0080:
+    case 0x0081:
+        return TRUE;
+    case 0x00ce:
+        return era != QQ_ERA_CLASSIC;
+    default:
+        return FALSE;
+    }
+}
+
+static gboolean
+qq_expects_answer(guint16 cmd)
+{
+    return cmd != 0x0081;
+}
+
+/* The 9 fixed bytes after the QQ number in QQ2010+ requests. */
+static const guint8 qq_2010_fixed[9] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01, 0x00, 0x00 };
+
+static gboolean
+qq_bytes_equal(tvbuff_t *tvb, int offset, const guint8 *bytes, int len)
+{
+    int i;
+
+    for (i = 0; i < len; i++) {
+        if (tvb_get_guint8(tvb, offset + i) != bytes[i])
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Choose the header variant of a basic-family packet from its direction and
+ * its bytes. Returns 0 when the packet is shorter than any fitting header. */
+static int
+qq_choose_variant(tvbuff_t *tvb, guint8 dir, const qq_conv_t *qc)
+{
+    int len = tvb_reported_length(tvb);
+    int caplen = tvb_captured_length(tvb);
+    guint16 version;
+
+    if (caplen < 3)
+        return 0;
+    version = tvb_get_ntohs(tvb, 1);
+
+    if (dir == QQ_DIR_C2S) {
+        if (len < QQ_HDR_CLASSIC_REQ + 1)
+            return 0;
+        if (caplen >= QQ_HDR_2010_REQ + 1 && qq_bytes_equal(tvb, QQ_HDR_CLASSIC_REQ, qq_2010_fixed, 9))
+            return QQ_VAR_2010_REQ;
+        if (caplen >= QQ_HDR_TIM_REQ + 1 && tvb_get_ntoh24(tvb, QQ_HDR_CLASSIC_REQ) == 0x030000
+                && (version == QQ_VERSION_TIM || tvb_get_ntohl(tvb, QQ_HDR_TIM_REQ - 4) == 0))
+            return QQ_VAR_TIM_REQ;
+        return version == QQ_VERSION_SOURCE_DOC ? QQ_VAR_SOURCE_DOC : QQ_VAR_CLASSIC_REQ;
+    }
+
+    /* Server to client. */
+    if (len < QQ_HDR_CLASSIC_REP + 1)
+        return 0;
+    if (version == QQ_VERSION_SOURCE_DOC && len >= QQ_HDR_CLASSIC_REQ + 1)
+        return QQ_VAR_SOURCE_DOC;
+    if (caplen >= QQ_HDR_CLASSIC_REQ + 1 && qc->uin_known && tvb_get_ntohl(tvb, 7) == qc->uin) {
+        if (caplen >= QQ_HDR_2010_REP + 1 && tvb_get_ntoh24(tvb, QQ_HDR_CLASSIC_REQ) == 0)
+            return QQ_VAR_2010_REP;
+        return QQ_VAR_SOURCE_DOC;
+    }
+    if (qq_era(version) != QQ_ERA_CLASSIC && caplen >= QQ_HDR_2010_REP + 1
+            && tvb_get_ntoh24(tvb, QQ_HDR_CLASSIC_REQ) == 0)
+        return QQ_VAR_2010_REP;
+    return QQ_VAR_CLASSIC_REP;
+}
+
+static int
+qq_header_len(int variant)
+{
+    switch (variant) {
+    case QQ_VAR_CLASSIC_REP:  return QQ_HDR_CLASSIC_REP;
+    case QQ_VAR_2010_REQ:     return QQ_HDR_2010_REQ;
+    case QQ_VAR_2010_REP:     return QQ_HDR_2010_REP;
+    case QQ_VAR_TIM_REQ:      return QQ_HDR_TIM_REQ;
+    default:                  return QQ_HDR_CLASSIC_REQ;
+    }
+}
+
+static qq_pdu_t *
+qq_pdu_data(packet_info *pinfo)
+{
+    /* Several packets can share a frame (TCP); number them per dissection. */
+    guint idx = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT));
+    qq_pdu_t *pd;
+
+    p_add_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT, GUINT_TO_POINTER(idx + 1));
+    pd = (qq_pdu_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, idx);
+    if (!pd && !PINFO_FD_VISITED(pinfo)) {
+        pd = wmem_new0(wmem_file_scope(), qq_pdu_t);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_qq, idx, pd);
+    }
+    return pd;
+}
+
+static wmem_tree_t *
+qq_txn_tree(qq_conv_t *qc, guint16 cmd, guint16 seq)
+{
+    gpointer key = GUINT_TO_POINTER(((guint32)cmd << 16) | seq);
+    wmem_tree_t *t = (wmem_tree_t *)wmem_map_lookup(qc->txns, key);
+
+    if (!t) {
+        t = wmem_tree_new(wmem_file_scope());
+        wmem_map_insert(qc->txns, key, t);
+    }
+    return t;
+}
+
+/* First pass: record a request (or push) copy, detect identical resends. */
+static void
+qq_track_request(qq_conv_t *qc, packet_info *pinfo, tvbuff_t *tvb, guint16 cmd, guint16 seq, qq_pdu_t *pd)
+{
+    wmem_tree_t *t = qq_txn_tree(qc, cmd, seq);
+    guint32 len = tvb_captured_length(tvb);
+    guint32 crc = crc32_ccitt_tvb(tvb, len);
+    qq_txn_t *prev = pinfo->num > 1 ? (qq_txn_t *)wmem_tree_lookup32_le(t, pinfo->num - 1) : NULL;
+    qq_txn_t *txn = wmem_new0(wmem_file_scope(), qq_txn_t);
+
+    txn->req_frame = pinfo->num;
+    txn->req_time = pinfo->abs_ts;
+    txn->crc = crc;
+    txn->len = len;
+    if (prev && prev->crc == crc && prev->len == len) {
+        txn->group = prev->group;
+        pd->retrans_of = prev->group->first_frame;
+    } else {
+        txn->group = wmem_new0(wmem_file_scope(), qq_group_t);
+        txn->group->first_frame = pinfo->num;
+    }
+    wmem_tree_insert32(t, pinfo->num, txn);
+    pd->txn = txn;
+}
+
+/* First pass: bind a reply to the earliest unanswered copy of the latest
+ * resend group (so three logouts answered three times pair up in order). */
+static void
+qq_track_reply(qq_conv_t *qc, packet_info *pinfo, guint16 cmd, guint16 seq, qq_pdu_t *pd)
+{
+    wmem_tree_t *t = qq_txn_tree(qc, cmd, seq);
+    qq_txn_t *latest = (qq_txn_t *)wmem_tree_lookup32_le(t, pinfo->num);
+    qq_txn_t *cur = latest, *pick = NULL;
+    int steps = 0;
+
+    if (!latest)
+        return;
+    while (cur && cur->group == latest->group && steps++ < 64) {
+        if (!cur->rep_frame)
+            pick = cur;
+        cur = cur->req_frame > 1 ? (qq_txn_t *)wmem_tree_lookup32_le(t, cur->req_frame - 1) : NULL;
+    }
+    if (pick) {
+        pick->rep_frame = pinfo->num;
+        pick->group->answered = TRUE;
+        pd->txn = pick;
+    } else {
+        pd->txn = latest;
+        pd->duplicate_response = TRUE;
+    }
+}
+
+static void
+qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_pdu_t *pd, guint16 cmd)
+{
+    proto_item *it;
+
+    if (pd->retrans_of) {
+        it = proto_tree_add_boolean(tree, hf_qq_retransmission, tvb, 0, 0, TRUE);
+        proto_item_set_generated(it);
+        expert_add_info_format(pinfo, it, &ei_qq_retransmission,
+                "Identical resend of the packet in frame %u", pd->retrans_of);
+        it = proto_tree_add_uint(tree, hf_qq_retransmission_of, tvb, 0, 0, pd->retrans_of);
+        proto_item_set_generated(it);
+    }
+    if (!pd->txn)
+        return;
+    if (pd->is_request) {
+        if (pd->txn->rep_frame) {
+            it = proto_tree_add_uint(tree, hf_qq_response_in, tvb, 0, 0, pd->txn->rep_frame);
+            proto_item_set_generated(it);
+        } else if (!pd->retrans_of && !pd->txn->group->answered && qq_expects_answer(cmd)) {
+            it = proto_tree_add_item(tree, proto_qq, tvb, 0, 0, ENC_NA);
+            proto_item_set_hidden(it);
+            expert_add_info(pinfo, it, &ei_qq_no_response);
+        }
+    } else {
+        nstime_t delta;
+
+        it = proto_tree_add_uint(tree, hf_qq_response_to, tvb, 0, 0, pd->txn->req_frame);
+        proto_item_set_generated(it);
+        nstime_delta(&delta, &pinfo->abs_ts, &pd->txn->req_time);
+        it = proto_tree_add_time(tree, hf_qq_time, tvb, 0, 0, &delta);
+        proto_item_set_generated(it);
+        if (pd->duplicate_response)
+            expert_add_info(pinfo, it, &ei_qq_duplicate_response);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* One packet                                                             */
+
+static void
+qq_dissect_header_ext(tvbuff_t *tvb, proto_tree *tree, int variant)
+{
+    proto_item *ti;
+    proto_tree *ext;
+
+    switch (variant) {
+    case QQ_VAR_2010_REQ:
+        ti = proto_tree_add_item(tree, hf_qq_header_ext, tvb, QQ_HDR_CLASSIC_REQ, 11, ENC_NA);
+        ext = proto_item_add_subtree(ti, ett_qq_header_ext);
+        proto_tree_add_item(ext, hf_qq_ext_fixed, tvb, QQ_HDR_CLASSIC_REQ, 9, ENC_NA);
+        proto_tree_add_item(ext, hf_qq_ext_build, tvb, QQ_HDR_CLASSIC_REQ + 9, 2, ENC_BIG_ENDIAN);
+        break;
+    case QQ_VAR_2010_REP:
+        ti = proto_tree_add_item(tree, hf_qq_header_ext, tvb, QQ_HDR_CLASSIC_REQ, 3, ENC_NA);
+        ext = proto_item_add_subtree(ti, ett_qq_header_ext);
+        proto_tree_add_item(ext, hf_qq_ext_fill, tvb, QQ_HDR_CLASSIC_REQ, 3, ENC_NA);
+        break;
+    case QQ_VAR_TIM_REQ:
+        ti = proto_tree_add_item(tree, hf_qq_header_ext, tvb, QQ_HDR_CLASSIC_REQ, 15, ENC_NA);
+        ext = proto_item_add_subtree(ti, ett_qq_header_ext);
+        proto_tree_add_item(ext, hf_qq_ext_tim_marker, tvb, QQ_HDR_CLASSIC_REQ, 3, ENC_NA);
+        proto_tree_add_item(ext, hf_qq_ext_client_type, tvb, QQ_HDR_CLASSIC_REQ + 3, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(ext, hf_qq_ext_pub_no, tvb, QQ_HDR_CLASSIC_REQ + 7, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(ext, hf_qq_ext_reserved, tvb, QQ_HDR_CLASSIC_REQ + 11, 4, ENC_NA);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+qq_add_tail(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int tail_off)
+{
+    guint32 tail;
+    proto_item *ti = proto_tree_add_item_ret_uint(tree, hf_qq_tail, tvb, tail_off, 1, ENC_NA, &tail);
+
+    if (tail != QQ_TAIL)
+        expert_add_info_format(pinfo, ti, &ei_qq_bad_tail, "Last byte is 0x%02x instead of the 0x03 tail", tail);
+}
+
+/* Other families (first byte 0x00, 0x03, 0x04, 0x05): labelled only. */
+static int
+qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, guint8 flag)
+{
+    int len = tvb_reported_length(tvb);
+    int variant;
+    proto_item *it;
+    proto_tree *qq_tree;
+    const char *label;
+
+    switch (flag) {
+    case 0x00: variant = QQ_VAR_FAMILY_P2P; break;
+    case 0x03: variant = QQ_VAR_FAMILY_CUSTOM_HEAD; break;
+    case 0x04: variant = QQ_VAR_FAMILY_FILE; break;
+    default:   variant = QQ_VAR_FAMILY_EMOTICON; break;
+    }
+    label = val_to_str_const(variant, qq_variant_vals, "Unknown");
+    proto_item_append_text(ti, ", %s", label);
+    qq_tree = proto_item_add_subtree(ti, ett_qq);
+    proto_tree_add_item(qq_tree, hf_qq_flag, tvb, 0, 1, ENC_NA);
+    it = proto_tree_add_uint(qq_tree, hf_qq_variant, tvb, 0, 0, variant);
+    proto_item_set_generated(it);
+    if (len > 2)
+        proto_tree_add_item(qq_tree, hf_qq_body, tvb, 1, len - 2, ENC_NA);
+    qq_add_tail(tvb, pinfo, qq_tree, len - 1);
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s packet (0x%02x), %d bytes", label, flag, len);
+    return len;
+}
+
+/* Dissect one QQ packet (flag .. tail) in its own tvb, under `ti` when the
+ * caller already made the protocol item (TCP, whose item also covers the
+ * length), else under a new one. */
+static int
+qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t *qc, guint32 server_port,
+        proto_item *ti)
+{
+    int len = tvb_reported_length(tvb);
+    guint8 flag = tvb_get_guint8(tvb, 0);
+    qq_pdu_t *pd;
+    guint8 dir;
+    int variant, hdr_len, era, body_off, body_len;
+    guint32 version, cmd, seq, uin = 0;
+    gboolean has_uin;
+    const char *cmd_name, *ver_name;
+    proto_item *it, *cmd_it, *ver_it;
+    proto_tree *qq_tree;
+    qq_tap_info_t *tap;
+    wmem_strbuf_t *info;
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "QQ");
+    if (!ti)
+        ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
+    if (flag != QQ_FLAG_BASIC)
+        return qq_dissect_family(tvb, pinfo, ti, flag);
+
+    qq_learn_server(qc, pinfo, server_port);
+    /* A packet quoted inside an ICMP error is shown, not tracked. */
+    pd = pinfo->flags.in_error_pkt ? NULL : qq_pdu_data(pinfo);
+    if (pd && !PINFO_FD_VISITED(pinfo)) {
+        pd->dir = qq_direction(qc, pinfo);
+        pd->variant = (guint8)qq_choose_variant(tvb, pd->dir, qc);
+    }
+    if (pd) {
+        dir = pd->dir;
+        variant = pd->variant;
+    } else {
+        dir = qq_direction(qc, pinfo);
+        variant = qq_choose_variant(tvb, dir, qc);
+    }
+
+    qq_tree = proto_item_add_subtree(ti, ett_qq);
+    proto_tree_add_item(qq_tree, hf_qq_flag, tvb, 0, 1, ENC_NA);
+
+    if (variant == 0) {
+        /* Shorter than any header for this direction (TCP or Decode As). */
+        it = proto_tree_add_uint(qq_tree, hf_qq_direction, tvb, 0, 0, dir);
+        proto_item_set_generated(it);
+        expert_add_info_format(pinfo, ti, &ei_qq_truncated,
+                "Packet of %d bytes is shorter than a QQ header", len);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "Truncated QQ packet");
+        return len;
+    }
+    hdr_len = qq_header_len(variant);
+    has_uin = variant != QQ_VAR_CLASSIC_REP;
+
+    ver_it = proto_tree_add_item_ret_uint(qq_tree, hf_qq_version, tvb, 1, 2, ENC_BIG_ENDIAN, &version);
+    cmd_it = proto_tree_add_item_ret_uint(qq_tree, hf_qq_cmd, tvb, 3, 2, ENC_BIG_ENDIAN, &cmd);
+    era = qq_era((guint16)version);
+    cmd_name = qq_cmd_name(era, (guint16)cmd);
+    if (cmd_name) {
+        proto_item_append_text(cmd_it, " (%s)", cmd_name);
+        it = proto_tree_add_string(qq_tree, hf_qq_cmd_name, tvb, 3, 2, cmd_name);
+        proto_item_set_generated(it);
+    } else {
+        expert_add_info_format(pinfo, cmd_it, &ei_qq_unknown_command,
+                "Command 0x%04x is not known for %s clients", cmd,
+                val_to_str_const(era, qq_era_vals, "these"));
+    }
+    ver_name = try_val_to_str(version, qq_version_vals);
+    if (!ver_name)
+        expert_add_info(pinfo, ver_it, &ei_qq_unknown_version);
+    proto_tree_add_item_ret_uint(qq_tree, hf_qq_seq, tvb, 5, 2, ENC_BIG_ENDIAN, &seq);
+    if (has_uin)
+        proto_tree_add_item_ret_uint(qq_tree, hf_qq_uin, tvb, 7, 4, ENC_BIG_ENDIAN, &uin);
+    qq_dissect_header_ext(tvb, qq_tree, variant);
+
+    it = proto_tree_add_uint(qq_tree, hf_qq_variant, tvb, 0, 0, variant);
+    proto_item_set_generated(it);
+    it = proto_tree_add_uint(qq_tree, hf_qq_era, tvb, 1, 2, era);
+    proto_item_set_generated(it);
+    it = proto_tree_add_uint(qq_tree, hf_qq_direction, tvb, 0, 0, dir);
+    proto_item_set_generated(it);
+
+    body_off = hdr_len;
+    body_len = len - hdr_len - 1;
+    if (dir == QQ_DIR_C2S && qq_has_login_key(era, (guint16)cmd) && body_len >= QQ_LOGIN_KEY_LEN) {
+        proto_tree_add_item(qq_tree, hf_qq_login_key, tvb, body_off, QQ_LOGIN_KEY_LEN, ENC_NA);
+        body_off += QQ_LOGIN_KEY_LEN;
+        body_len -= QQ_LOGIN_KEY_LEN;
+    }
+    if (body_len > 0)
+        proto_tree_add_item(qq_tree, hf_qq_body, tvb, body_off, body_len, ENC_NA);
+    qq_add_tail(tvb, pinfo, qq_tree, len - 1);
+
+    /* Requests, replies, pushes and acks. */
+    if (pd) {
+        if (!PINFO_FD_VISITED(pinfo)) {
+            gboolean push = qq_is_push(era, (guint16)cmd);
+
+            if (dir == QQ_DIR_C2S && has_uin && !qc->uin_known) {
+                qc->uin = uin;
+                qc->uin_known = TRUE;
+            }
+            pd->is_request = (dir == QQ_DIR_C2S) != push;
+            if (pd->is_request)
+                qq_track_request(qc, pinfo, tvb, (guint16)cmd, (guint16)seq, pd);
+            else
+                qq_track_reply(qc, pinfo, (guint16)cmd, (guint16)seq, pd);
+        }
+        qq_add_links(qq_tree, pinfo, tvb, pd, (guint16)cmd);
+    }
+
+    proto_item_append_text(ti, ", %s, %s (0x%04x), seq 0x%04x",
+            val_to_str_const(variant, qq_variant_vals, "Unknown"),
+            cmd_name ? cmd_name : "Unknown", cmd, seq);
+
+    info = wmem_strbuf_new(pinfo->pool, "");
+    wmem_strbuf_append_printf(info, "%s %s (0x%04x) seq=0x%04x",
+            val_to_str_const(era, qq_era_vals, "QQ"), cmd_name ? cmd_name : "Unknown command", cmd, seq);
+    if (has_uin)
+        wmem_strbuf_append_printf(info, " QQ=%u", uin);
+    wmem_strbuf_append(info, dir == QQ_DIR_C2S ? " C" UTF8_RIGHTWARDS_ARROW "S" : " S" UTF8_RIGHTWARDS_ARROW "C");
+    if (variant != QQ_VAR_SOURCE_DOC)
+        wmem_strbuf_append_printf(info, " [%s]", val_to_str_const(variant, qq_variant_short_vals, "?"));
+    if (pd && pd->retrans_of)
+        wmem_strbuf_append_printf(info, " [resend of #%u]", pd->retrans_of);
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", wmem_strbuf_get_str(info));
+
+    tap = wmem_new(pinfo->pool, qq_tap_info_t);
+    tap->version = (guint16)version;
+    tap->cmd = (guint16)cmd;
+    tap->dir = dir;
+    tap->variant = (guint8)variant;
+    tap->cmd_name = cmd_name;
+    tap_queue_packet(qq_tap, pinfo, tap);
+    return len;
+}
+
+/* Is this a whole datagram the port-based UDP dissector should claim? */
+static gboolean
+qq_udp_acceptable(tvbuff_t *tvb, packet_info *pinfo, guint32 server_port)
+{
+    int len = tvb_captured_length(tvb);
+    guint8 flag;
+    gboolean from_server;
+
+    if (len < 1)
+        return FALSE;
+    flag = tvb_get_guint8(tvb, 0);
+    from_server = server_port != 0 && pinfo->srcport == server_port;
+    switch (flag) {
+    case QQ_FLAG_BASIC:
+        return len >= (from_server ? QQ_HDR_CLASSIC_REP : QQ_HDR_CLASSIC_REQ) + 1;
+    case 0x00:
+    case 0x03:
+    case 0x04:
+        return len >= QQ_HDR_CLASSIC_REQ + 1 && tvb_get_guint8(tvb, len - 1) == QQ_TAIL;
+    case 0x05:
+        return len >= 13 + 1 && tvb_get_guint8(tvb, len - 1) == QQ_TAIL;
+    default:
+        return FALSE;
+    }
+}
+
+/* "qq": one packet per datagram (UDP, or a raw packet via Decode As). */
+static int
+dissect_qq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    qq_conv_t *qc;
+    guint32 server_port = pinfo->match_uint;
+
+    if (pinfo->srcport != server_port && pinfo->destport != server_port)
+        server_port = 0;
+    if (!qq_udp_acceptable(tvb, pinfo, server_port))
+        return 0;
+    col_clear(pinfo->cinfo, COL_INFO);
+    qc = qq_get_conv(pinfo, NULL);
+    return qq_dissect_packet(tvb, pinfo, tree, qc, server_port, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* TCP                                                                    */
+
+static guint
+get_qq_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+{
+    guint len;
+
+    if (tvb_captured_length_remaining(tvb, offset) < QQ_TCP_LEN_LEN)
+        return 0;
+    len = tvb_get_ntohs(tvb, offset);
+    if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU)
+        return (guint)tvb_reported_length_remaining(tvb, offset);   /* bad: take the rest, once */
+    return len;
+}
+
+static int
+dissect_qq_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    qq_conv_t *qc = (qq_conv_t *)data;
+    int avail = tvb_reported_length(tvb);
+    guint32 len;
+    proto_item *len_it;
+    proto_item *ti;
+    proto_tree *qq_tree;
+    guint32 server_port = qc->srv_known ? qc->srv_port : 0;
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "QQ");
+    len = tvb_get_ntohs(tvb, 0);
+    if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || (int)len != avail) {
+        ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
+        qq_tree = proto_item_add_subtree(ti, ett_qq);
+        len_it = proto_tree_add_item(qq_tree, hf_qq_length, tvb, 0, 2, ENC_BIG_ENDIAN);
+        expert_add_info_format(pinfo, len_it, &ei_qq_bad_length,
+                "Length %u is out of bounds (%u..%u) or does not match the %d bytes present",
+                len, QQ_TCP_MIN_PDU, QQ_TCP_MAX_PDU, avail);
+        if (avail > QQ_TCP_LEN_LEN)
+            proto_tree_add_item(qq_tree, hf_qq_body, tvb, QQ_TCP_LEN_LEN, -1, ENC_NA);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "QQ packet with bad length");
+        return avail;
+    }
+    /* One protocol item over length and packet; the length comes first. */
+    ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
+    qq_tree = proto_item_add_subtree(ti, ett_qq);
+    proto_tree_add_item(qq_tree, hf_qq_length, tvb, 0, 2, ENC_BIG_ENDIAN);
+    qq_dissect_packet(tvb_new_subset_length(tvb, QQ_TCP_LEN_LEN, len - QQ_TCP_LEN_LEN), pinfo, tree, qc,
+            server_port, ti);
+    return avail;
+}
+
+static int
+qq_tcp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t *qc)
+{
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "QQ");
+    col_clear(pinfo->cinfo, COL_INFO);
+    tcp_dissect_pdus(tvb, pinfo, tree, qq_desegment, QQ_TCP_LEN_LEN, get_qq_tcp_pdu_len,
+            dissect_qq_tcp_pdu, qc);
+    return tvb_captured_length(tvb);
+}
+
+/* "qq_tcp": 2-byte length prefixed packets (TCP 8000, Decode As). */
+static int
+dissect_qq_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    qq_conv_t *qc = qq_get_conv(pinfo, NULL);
+    guint32 server_port = pinfo->match_uint;
+
+    if (pinfo->srcport != server_port && pinfo->destport != server_port)
+        server_port = 0;
+    qq_learn_server(qc, pinfo, server_port);
+    return qq_tcp_common(tvb, pinfo, tree, qc);
+}
+
+/* Does a TCP payload start with QQ framing? Never throws. When `whole` is
+ * set every packet must be complete and end exactly at the end of the data. */
+static gboolean
+qq_tcp_framing_ok(tvbuff_t *tvb, gboolean whole)
+{
+    int avail = tvb_captured_length(tvb);
+    int off = 0, n = 0;
+
+    while (off < avail && n < 16) {
+        guint len;
+
+        if (avail - off < QQ_TCP_LEN_LEN + 1)
+            return FALSE;
+        len = tvb_get_ntohs(tvb, off);
+        if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || tvb_get_guint8(tvb, off + 2) != QQ_FLAG_BASIC)
+            return FALSE;
+        if ((int)len > avail - off) {
+            /* Incomplete last packet: only allowed after a complete one. */
+            return !whole && n > 0;
+        }
+        if (tvb_get_guint8(tvb, off + len - 1) != QQ_TAIL)
+            return FALSE;
+        off += len;
+        n++;
+    }
+    return n > 0 && off == avail;
+}
+
+/* The tcp.port 443 handle: QQ framing per conversation, else TLS. */
+static int
+dissect_qq_tls_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    qq_conv_t *qc = conv ? (qq_conv_t *)conversation_get_proto_data(conv, proto_qq) : NULL;
+    int state = qc ? qc->tls_state : QQ_TLS_UNDECIDED;
+
+    if (state == QQ_TLS_UNDECIDED && !PINFO_FD_VISITED(pinfo)) {
+        state = QQ_TLS_NOT_QQ;
+        if (qq_over_tls_port && proto_is_protocol_enabled(find_protocol_by_id(proto_qq))) {
+            guint8 b0 = tvb_captured_length(tvb) > 0 ? tvb_get_guint8(tvb, 0) : 0;
+            /* A TLS record header (type 0x14..0x18, major version 3) is never QQ. */
+            gboolean tls_like = b0 >= 0x14 && b0 <= 0x18 && tvb_captured_length(tvb) > 1
+                && tvb_get_guint8(tvb, 1) == 0x03;
+            if (!tls_like && qq_tcp_framing_ok(tvb, FALSE))
+                state = QQ_TLS_IS_QQ;
+        }
+        qc = qq_get_conv(pinfo, NULL);
+        qc->tls_state = state;
+    }
+    if (state == QQ_TLS_IS_QQ) {
+        qq_learn_server(qc, pinfo, QQ_TLS_PORT);
+        return call_dissector_only(qq_tcp_inner_handle, tvb, pinfo, tree, qc);
+    }
+    if (!tls_handle)
+        return 0;
+    /* Every dissector level lowers can_desegment; give TLS what TCP gave us. */
+    pinfo->can_desegment = pinfo->saved_can_desegment;
+    return call_dissector_with_data(tls_handle, tvb, pinfo, tree, data);
+}
+
+/* The inner handle the 443 wrapper hands QQ streams to. */
+static int
+dissect_qq_tcp_from_wrapper(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    pinfo->can_desegment = pinfo->saved_can_desegment;
+    return qq_tcp_common(tvb, pinfo, tree, (qq_conv_t *)data);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Heuristics                                                             */
+
+static gboolean
+dissect_qq_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    int len = tvb_captured_length(tvb);
+    guint16 version;
+    conversation_t *conv;
+    qq_conv_t *qc;
+
+    if (len < QQ_HDR_CLASSIC_REQ + 1 || len != (int)tvb_reported_length(tvb))
+        return FALSE;
+    if (tvb_get_guint8(tvb, 0) != QQ_FLAG_BASIC || tvb_get_guint8(tvb, len - 1) != QQ_TAIL)
+        return FALSE;
+    version = tvb_get_ntohs(tvb, 1);
+    if (version < 0x0100 || version == 0xffff || tvb_get_ntohs(tvb, 3) == 0)
+        return FALSE;
+    qc = qq_get_conv(pinfo, &conv);
+    conversation_set_dissector(conv, qq_handle);
+    col_clear(pinfo->cinfo, COL_INFO);
+    qq_dissect_packet(tvb, pinfo, tree, qc, 0, NULL);
+    return TRUE;
+}
+
+static gboolean
+dissect_qq_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    conversation_t *conv;
+    qq_conv_t *qc;
+
+    if (!qq_tcp_framing_ok(tvb, TRUE))
+        return FALSE;
+    if (tvb_captured_length(tvb) < QQ_TCP_LEN_LEN + 3 || tvb_get_ntohs(tvb, 3) < 0x0100)
+        return FALSE;
+    qc = qq_get_conv(pinfo, &conv);
+    qq_learn_server(qc, pinfo, 0);
+    conversation_set_dissector(conv, qq_tcp_handle);
+    qq_tcp_common(tvb, pinfo, tree, qc);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Statistics: tshark -z qq,tree                                          */
+
+static const char st_str_packets[] = "QQ packets";
+static const char st_str_commands[] = "By command";
+static const char st_str_directions[] = "By direction";
+static const char st_str_versions[] = "By version";
+static int st_node_packets = -1;
+static int st_node_commands = -1;
+static int st_node_directions = -1;
+static int st_node_versions = -1;
+
+static void
+qq_stats_tree_init(stats_tree *st)
+{
+    st_node_packets = stats_tree_create_node(st, st_str_packets, 0, STAT_DT_INT, TRUE);
+    st_node_commands = stats_tree_create_node(st, st_str_commands, st_node_packets, STAT_DT_INT, TRUE);
+    st_node_directions = stats_tree_create_node(st, st_str_directions, st_node_packets, STAT_DT_INT, TRUE);
+    st_node_versions = stats_tree_create_node(st, st_str_versions, st_node_packets, STAT_DT_INT, TRUE);
+}
+
+static tap_packet_status
+qq_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+        const void *p, tap_flags_t flags _U_)
+{
+    const qq_tap_info_t *info = (const qq_tap_info_t *)p;
+    char name[96];
+    const char *ver_name = try_val_to_str(info->version, qq_version_vals);
+
+    tick_stat_node(st, st_str_packets, 0, FALSE);
+    snprintf(name, sizeof name, "%s (0x%04x)", info->cmd_name ? info->cmd_name : "Unknown", info->cmd);
+    tick_stat_node(st, st_str_commands, st_node_packets, TRUE);
+    tick_stat_node(st, name, st_node_commands, FALSE);
+    tick_stat_node(st, st_str_directions, st_node_packets, TRUE);
+    tick_stat_node(st, val_to_str_const(info->dir, qq_direction_vals, "Unknown"), st_node_directions, FALSE);
+    snprintf(name, sizeof name, "0x%04x %s", info->version, ver_name ? ver_name : "(unknown)");
+    tick_stat_node(st, st_str_versions, st_node_packets, TRUE);
+    tick_stat_node(st, name, st_node_versions, FALSE);
+    return TAP_PACKET_REDRAW;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Registration                                                           */
 
 void
 proto_register_qq(void)
 {
+    static hf_register_info hf[] = {
+        { &hf_qq_length,
+          { "Length", "qq.length", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Length of the packet on TCP, counting these two bytes", HFILL }},
+        { &hf_qq_flag,
+          { "Flag", "qq.flag", FT_UINT8, BASE_HEX, VALS(qq_flag_vals), 0x0,
+            "First byte: the packet family (0x02 for the basic family)", HFILL }},
+        { &hf_qq_version,
+          { "Version", "qq.version", FT_UINT16, BASE_HEX, VALS(qq_version_vals), 0x0,
+            "Client version", HFILL }},
+        { &hf_qq_cmd,
+          { "Command", "qq.cmd", FT_UINT16, BASE_HEX, NULL, 0x0,
+            "Command code; its meaning depends on the client era", HFILL }},
+        { &hf_qq_cmd_name,
+          { "Command name", "qq.cmd_name", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Name of the command for the client era of the version", HFILL }},
+        { &hf_qq_seq,
+          { "Sequence", "qq.seq", FT_UINT16, BASE_HEX_DEC, NULL, 0x0,
+            "Sequence number; the reply echoes it", HFILL }},
+        { &hf_qq_uin,
+          { "QQ number", "qq.uin", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The user's QQ number (UIN)", HFILL }},
+        { &hf_qq_header_ext,
+          { "Header extension", "qq.header_ext", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Extra header bytes of the QQ2010+ and TIM variants", HFILL }},
+        { &hf_qq_ext_fixed,
+          { "Fixed bytes", "qq.header_ext.fixed", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Fixed bytes 02 00 00 00 01 01 01 00 00 of QQ2010+ requests", HFILL }},
+        { &hf_qq_ext_build,
+          { "Client build", "qq.header_ext.build", FT_UINT16, BASE_HEX, NULL, 0x0,
+            "Last two header bytes of QQ2010+ requests; they vary by version", HFILL }},
+        { &hf_qq_ext_fill,
+          { "Fill", "qq.header_ext.fill", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Three fill bytes after the QQ number in QQ2010+ replies", HFILL }},
+        { &hf_qq_ext_tim_marker,
+          { "TIM marker", "qq.header_ext.tim_marker", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Bytes 03 00 00 after the QQ number in TIM requests", HFILL }},
+        { &hf_qq_ext_client_type,
+          { "Client type", "qq.header_ext.client_type", FT_UINT32, BASE_HEX, NULL, 0x0,
+            "Client type of TIM requests", HFILL }},
+        { &hf_qq_ext_pub_no,
+          { "Publication number", "qq.header_ext.pub_no", FT_UINT32, BASE_HEX, NULL, 0x0,
+            "Client publication number of TIM requests", HFILL }},
+        { &hf_qq_ext_reserved,
+          { "Reserved", "qq.header_ext.reserved", FT_BYTES, BASE_NONE, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_qq_login_key,
+          { "Login key", "qq.login_key", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Random 16-byte key sent in clear at the start of login requests", HFILL }},
+        { &hf_qq_body,
+          { "Encrypted body", "qq.body", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Body, encrypted with QQ's TEA variant", HFILL }},
+        { &hf_qq_tail,
+          { "Tail", "qq.tail", FT_UINT8, BASE_HEX, NULL, 0x0,
+            "Last byte, 0x03", HFILL }},
+        { &hf_qq_variant,
+          { "Header variant", "qq.variant", FT_UINT8, BASE_DEC, VALS(qq_variant_vals), 0x0,
+            "Header layout this packet was decoded with", HFILL }},
+        { &hf_qq_era,
+          { "Client era", "qq.era", FT_UINT8, BASE_DEC, VALS(qq_era_vals), 0x0,
+            "Command table chosen from the version", HFILL }},
+        { &hf_qq_direction,
+          { "Direction", "qq.direction", FT_UINT8, BASE_DEC, VALS(qq_direction_vals), 0x0,
+            NULL, HFILL }},
+        { &hf_qq_response_in,
+          { "Response in", "qq.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "The reply to this request is in this frame", HFILL }},
+        { &hf_qq_response_to,
+          { "Request in", "qq.response_to", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "This is a reply to the request in this frame", HFILL }},
+        { &hf_qq_time,
+          { "Time", "qq.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time between the request and this reply", HFILL }},
+        { &hf_qq_retransmission,
+          { "Retransmission", "qq.retransmission", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "An identical copy of an earlier packet", HFILL }},
+        { &hf_qq_retransmission_of,
+          { "Retransmission of", "qq.retransmission_of", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_DUP_ACK), 0x0,
+            "Frame of the first copy", HFILL }},
+    };
+
+    static gint *ett[] = {
+        &ett_qq,
+        &ett_qq_header_ext,
+    };
+
+    static ei_register_info ei[] = {
+        { &ei_qq_bad_tail,
+          { "qq.bad_tail", PI_MALFORMED, PI_ERROR, "Missing or wrong 0x03 tail", EXPFILL }},
+        { &ei_qq_bad_length,
+          { "qq.bad_length", PI_MALFORMED, PI_ERROR, "TCP length field out of bounds or not matching", EXPFILL }},
+        { &ei_qq_truncated,
+          { "qq.truncated", PI_MALFORMED, PI_ERROR, "Truncated QQ header", EXPFILL }},
+        { &ei_qq_unknown_command,
+          { "qq.unknown_command", PI_UNDECODED, PI_NOTE, "Unknown command", EXPFILL }},
+        { &ei_qq_unknown_version,
+          { "qq.unknown_version", PI_UNDECODED, PI_NOTE, "Unknown client version", EXPFILL }},
+        { &ei_qq_no_response,
+          { "qq.no_response", PI_SEQUENCE, PI_NOTE, "No reply seen to this request", EXPFILL }},
+        { &ei_qq_retransmission,
+          { "qq.resend", PI_SEQUENCE, PI_NOTE, "Identical resend", EXPFILL }},
+        { &ei_qq_duplicate_response,
+          { "qq.duplicate_response", PI_SEQUENCE, PI_NOTE, "Reply to a request that was already answered", EXPFILL }},
+    };
+
+    module_t *qq_module;
+    expert_module_t *expert_qq;
+    int proto_tls;
+
     proto_qq = proto_register_protocol("Tencent QQ Protocol", "QQ", "qq");
+    proto_register_field_array(proto_qq, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_qq = expert_register_protocol(proto_qq);
+    expert_register_field_array(expert_qq, ei, array_length(ei));
+
+    qq_module = prefs_register_protocol(proto_qq, proto_reg_handoff_qq);
+    prefs_register_bool_preference(qq_module, "desegment",
+            "Reassemble QQ packets spanning multiple TCP segments",
+            "Whether the QQ dissector should reassemble packets spanning multiple TCP segments."
+            " To use this option, you must also enable \"Allow subdissectors to reassemble TCP"
+            " streams\" in the TCP protocol settings.",
+            &qq_desegment);
+    prefs_register_bool_preference(qq_module, "tcp_443",
+            "Recognise QQ over TCP port 443",
+            "Whether conversations on TCP port 443 that start with QQ framing (a 2-byte length"
+            " and a 0x02 packet) are dissected as QQ; all other traffic on the port goes to TLS.",
+            &qq_over_tls_port);
+
+    qq_handle = register_dissector("qq", dissect_qq, proto_qq);
+    qq_tcp_handle = register_dissector("qq_tcp", dissect_qq_tcp, proto_qq);
+    /* A helper protocol under TLS: TLS frames on 443 then list no extra layer,
+     * and disabling QQ still leaves port 443 to TLS (the wrapper checks). */
+    proto_tls = proto_get_id_by_filter_name("tls");
+    proto_qq_tls_port = proto_register_protocol_in_name_only("QQ or TLS on TCP port 443",
+            "QQ/TLS", "qq_tls_port", proto_tls >= 0 ? proto_tls : proto_qq, FT_PROTOCOL);
+    qq_tls_port_handle = register_dissector("qq_tcp_443", dissect_qq_tls_port, proto_qq_tls_port);
+
+    qq_tap = register_tap("qq");
 }
 
 void
 proto_reg_handoff_qq(void)
 {
+    static gboolean initialized = FALSE;
+    static gboolean tls_port_registered = FALSE;
+
+    if (!initialized) {
+        dissector_add_uint_with_preference("udp.port", QQ_PORT, qq_handle);
+        dissector_add_uint_with_preference("tcp.port", QQ_PORT, qq_tcp_handle);
+        heur_dissector_add("udp", dissect_qq_heur_udp, "QQ over UDP", "qq_udp", proto_qq, HEURISTIC_ENABLE);
+        heur_dissector_add("tcp", dissect_qq_heur_tcp, "QQ over TCP", "qq_tcp", proto_qq, HEURISTIC_ENABLE);
+        tls_handle = find_dissector("tls");
+        /* The 443 wrapper hands QQ conversations to this one. */
+        qq_tcp_inner_handle = create_dissector_handle(dissect_qq_tcp_from_wrapper, proto_qq);
+        stats_tree_register_plugin("qq", "qq", "QQ/Packet Counter", 0,
+                qq_stats_tree_packet, qq_stats_tree_init, NULL);
+        initialized = TRUE;
+    }
+    if (qq_over_tls_port && !tls_port_registered) {
+        dissector_add_uint("tcp.port", QQ_TLS_PORT, qq_tls_port_handle);
+        tls_port_registered = TRUE;
+    } else if (!qq_over_tls_port && tls_port_registered) {
+        dissector_delete_uint("tcp.port", QQ_TLS_PORT, qq_tls_port_handle);
+        if (tls_handle)
+            dissector_add_uint("tcp.port", QQ_TLS_PORT, tls_handle);
+        tls_port_registered = FALSE;
+    }
 }

@@ -1,4 +1,253 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""QQ sample captures (filled in by the QQ work)."""
+"""QQ sample captures.
 
-CAPTURES = {}
+The scenario of the source document (PROTOCOLS.md section 0: a QQ2010
+client, version 0x1c51, QQ number 550313996) over UDP 8000 and over TCP 443,
+every header variant of PROTOCOLS.md section 2.1, and traffic that the QQ
+dissector must not claim.  Bodies are encrypted on the wire, so they are
+stand-in bytes from SHA-256 (deterministic, random-looking).
+"""
+
+import hashlib
+import struct
+
+from pcapgen import Capture, split
+
+UIN = 550313996                 # 0x20cd200c
+V_SOURCE_DOC = 0x1C51           # "QQ2010" in the source document
+CLIENT = "192.168.1.100"
+LOGIN_SERVER = "219.133.49.171"
+RELAY = "119.147.45.84"
+TCP_SERVER = "219.133.60.173"
+
+FIXED_2010 = bytes([0x02, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01, 0x00, 0x00])
+
+
+def noise(tag, n):
+    """n deterministic random-looking bytes named by tag."""
+    out = b""
+    i = 0
+    while len(out) < n:
+        out += hashlib.sha256(("%s/%d" % (tag, i)).encode()).digest()
+        i += 1
+    return out[:n]
+
+
+def qq(version, cmd, seq, body, uin=UIN, ext=b""):
+    """A basic-family packet: 02 ver cmd seq [uin] [ext] body 03."""
+    head = struct.pack("!BHHH", 0x02, version, cmd, seq)
+    if uin is not None:
+        head += struct.pack("!I", uin)
+    return head + ext + body + b"\x03"
+
+
+def login_body(tag, n=48):
+    """16 clear key bytes, then the encrypted part."""
+    return noise(tag + "/key", 16) + noise(tag + "/enc", n)
+
+
+def framed(packet):
+    """TCP framing: a 2-byte length that counts itself."""
+    return struct.pack("!H", len(packet) + 2) + packet
+
+
+def udp_session():
+    cap = Capture()
+    cport = 4000
+
+    def c2s(server, pkt):
+        cap.udp(CLIENT, cport, server, 8000, pkt)
+
+    def s2c(server, pkt):
+        cap.udp(server, 8000, CLIENT, cport, pkt)
+
+    v = V_SOURCE_DOC
+    # 1-4: login (touch server) sent three times, identical, then the reply.
+    login = qq(v, 0x0091, 0x0314, login_body("login1"))
+    for _ in range(3):
+        c2s(LOGIN_SERVER, login)
+    s2c(LOGIN_SERVER, qq(v, 0x0091, 0x0314, noise("login1/reply", 32)))
+    # 5-6: login at the relay the login server pointed to.
+    cap.advance(0.5)
+    c2s(RELAY, qq(v, 0x0091, 0x0315, login_body("login2")))
+    s2c(RELAY, qq(v, 0x0091, 0x0315, noise("login2/reply", 64)))
+    # 7-10: keep-alive and reply, about a minute apart.
+    c2s(RELAY, qq(v, 0x0058, 0x0316, noise("ka1", 16)))
+    s2c(RELAY, qq(v, 0x0058, 0x0316, noise("ka1/reply", 24)))
+    cap.advance(60)
+    c2s(RELAY, qq(v, 0x0058, 0x0317, noise("ka2", 16)))
+    s2c(RELAY, qq(v, 0x0058, 0x0317, noise("ka2/reply", 24)))
+    # 11-12: send text message, server ack (same cmd and seq).
+    c2s(RELAY, qq(v, 0x00CD, 0x0318, noise("im-out", 120)))
+    s2c(RELAY, qq(v, 0x00CD, 0x0318, noise("im-out/ack", 16)))
+    # 13-14: text message pushed by the server, client ack.
+    s2c(RELAY, qq(v, 0x00CE, 0x5A21, noise("im-in", 136)))
+    c2s(RELAY, qq(v, 0x00CE, 0x5A21, noise("im-in/ack", 16)))
+    # 15-20: logout sent three times, answered three times.
+    cap.advance(5)
+    logout = qq(v, 0x00B9, 0x0319, noise("logout", 16))
+    for _ in range(3):
+        c2s(RELAY, logout)
+    logout_reply = qq(v, 0x00B9, 0x0319, noise("logout/reply", 16))
+    for _ in range(3):
+        s2c(RELAY, logout_reply)
+    # 21-24: logout confirmation sent four times.
+    confirm = qq(v, 0x0062, 0x031A, noise("confirm", 16))
+    for _ in range(4):
+        c2s(RELAY, confirm)
+    return cap
+
+
+def tls_record(ctype, body):
+    return struct.pack("!BHH", ctype, 0x0303, len(body)) + body
+
+
+def handshake(htype, body):
+    return struct.pack("!B", htype) + struct.pack("!I", len(body))[1:] + body
+
+
+def client_hello(host):
+    name = host.encode()
+    sni = struct.pack("!HBH", len(name) + 3, 0, len(name)) + name
+    exts = struct.pack("!HH", 0x0000, len(sni)) + sni
+    groups = struct.pack("!H", 4) + struct.pack("!HH", 0x001D, 0x0017)
+    exts += struct.pack("!HH", 0x000A, len(groups)) + groups
+    sigalgs = struct.pack("!H", 4) + struct.pack("!HH", 0x0403, 0x0804)
+    exts += struct.pack("!HH", 0x000D, len(sigalgs)) + sigalgs
+    suites = struct.pack("!HHHH", 0xC02B, 0xC02F, 0xC030, 0x009C)
+    body = (struct.pack("!H", 0x0303) + noise("tls/crandom", 32) + b"\x20" + noise("tls/sid", 32)
+            + struct.pack("!H", len(suites)) + suites + b"\x01\x00"
+            + struct.pack("!H", len(exts)) + exts)
+    return tls_record(22, handshake(1, body))
+
+
+def server_hello():
+    exts = struct.pack("!HH", 0xFF01, 1) + b"\x00"
+    body = (struct.pack("!H", 0x0303) + noise("tls/srandom", 32) + b"\x20" + noise("tls/sid", 32)
+            + struct.pack("!H", 0xC02F) + b"\x00" + struct.pack("!H", len(exts)) + exts)
+    return tls_record(22, handshake(2, body) + handshake(14, b""))
+
+
+def tcp_443():
+    cap = Capture()
+    v = V_SOURCE_DOC
+    c = cap.tcp(CLIENT, 3456, TCP_SERVER, 443)
+    # One packet per segment.
+    c.client(framed(qq(v, 0x0091, 0x0400, login_body("tcp-login"))))
+    c.server(framed(qq(v, 0x0091, 0x0400, noise("tcp-login/reply", 48))))
+    # Two packets in one segment, and both replies in one segment.
+    c.client(framed(qq(v, 0x0058, 0x0401, noise("tcp-ka", 16)))
+             + framed(qq(v, 0x00CD, 0x0402, noise("tcp-im", 40))))
+    c.server(framed(qq(v, 0x0058, 0x0401, noise("tcp-ka/reply", 24)))
+             + framed(qq(v, 0x00CD, 0x0402, noise("tcp-im/ack", 16))))
+    # One packet over two segments.
+    big = framed(qq(v, 0x00CD, 0x0403, noise("tcp-im2", 300)))
+    c.client(*split(big, 100))
+    c.server(framed(qq(v, 0x00CD, 0x0403, noise("tcp-im2/ack", 16))))
+    c.close()
+    # A real-looking TLS handshake on 443 in the same capture: stays TLS.
+    t = cap.tcp(CLIENT, 3457, "183.3.226.35", 443, isn=(7000, 9000))
+    t.client(client_hello("weixin.qq.com"))
+    t.server(server_hello())
+    t.close()
+    return cap
+
+
+def variants():
+    cap = Capture()
+    # Classic request (11-byte header) and reply (7-byte header), QQ2005/2006.
+    cl, srv = "10.0.0.5", "202.96.170.164"
+    cap.udp(cl, 4000, srv, 8000, qq(0x0E1B, 0x0022, 0x0001, login_body("classic-login"), uin=12345678))
+    cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0022, 0x0001, noise("classic-login/reply", 40), uin=None))
+    cap.udp(cl, 4000, srv, 8000, qq(0x0E1B, 0x0002, 0x0002, noise("classic-ka", 16), uin=12345678))
+    cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0002, 0x0002, noise("classic-ka/reply", 16), uin=None))
+    # QQ2010+ request (22-byte header) and reply (14-byte header), QQ2010 Intl.
+    cl = "10.0.0.6"
+    ext = FIXED_2010 + b"\x2a\x05"
+    cap.udp(cl, 4001, srv, 8000, qq(0x1E0D, 0x0091, 0x1001, login_body("2010-touch"), uin=87654321, ext=ext))
+    cap.udp(srv, 8000, cl, 4001, qq(0x1E0D, 0x0091, 0x1001, noise("2010-touch/reply", 32),
+                                    uin=87654321, ext=b"\x00\x00\x00"))
+    cap.udp(cl, 4001, srv, 8000, qq(0x1E0D, 0x0058, 0x1002, noise("2010-ka", 16), uin=87654321, ext=ext))
+    cap.udp(srv, 8000, cl, 4001, qq(0x1E0D, 0x0058, 0x1002, noise("2010-ka/reply", 16),
+                                    uin=87654321, ext=b"\x00\x00\x00"))
+    # TIM request (26-byte header) with a login key.
+    tim_ext = b"\x03\x00\x00" + struct.pack("!I", 0x00012E01) + struct.pack("!I", 0x00006852) + b"\0\0\0\0"
+    cap.udp("10.0.0.7", 4002, "183.60.56.100", 8000,
+            qq(0x3713, 0x0825, 0x2001, login_body("tim-touch"), uin=1000001, ext=tim_ext))
+    # Other families, each with the 0x03 tail.
+    fam = ("10.0.0.8", 4003, srv, 8000)
+    cap.udp(*fam, b"\x00" + noise("p2p", 20) + b"\x03")
+    cap.udp(*fam, b"\x03" + noise("custom-head", 20) + b"\x03")
+    cap.udp(*fam, b"\x04" + noise("file", 20) + b"\x03")
+    cap.udp(*fam, b"\x05" + noise("emoticon", 24) + b"\x03")
+    # TCP 8000 framing with classic packets; an unknown command and an
+    # unknown version on the way (never rejected, only noted).
+    c = cap.tcp("10.0.0.9", 5000, "58.60.14.37", 8000)
+    c.client(framed(qq(0x0E1B, 0x0062, 0x3001, login_body("tcp8000-token"), uin=12345678)))
+    c.server(framed(qq(0x0E1B, 0x0062, 0x3001, noise("tcp8000-token/reply", 24), uin=None)))
+    c.client(framed(qq(0x0E1B, 0x7777, 0x3002, noise("tcp8000-unknown-cmd", 16), uin=12345678))
+             + framed(qq(0x2A2A, 0x0002, 0x3003, noise("tcp8000-unknown-ver", 16), uin=12345678)))
+    c.close()
+    # 23-24, 25-30: QQ on ports nobody registers: found by the heuristics.
+    cap.udp("10.0.0.10", 4005, "58.60.14.40", 9000,
+            qq(0x1E0D, 0x0058, 0x4001, noise("heur-ka", 16), uin=87654321, ext=ext))
+    cap.udp("58.60.14.40", 9000, "10.0.0.10", 4005,
+            qq(0x1E0D, 0x0058, 0x4001, noise("heur-ka/reply", 16), uin=87654321, ext=b"\x00\x00\x00"))
+    c = cap.tcp("10.0.0.11", 5002, "58.60.14.41", 9001)
+    c.client(framed(qq(0x0E1B, 0x0002, 0x4002, noise("heur-tcp-ka", 16), uin=12345678)))
+    c.server(framed(qq(0x0E1B, 0x0002, 0x4002, noise("heur-tcp-ka/reply", 16), uin=None)))
+    return cap
+
+
+def negatives():
+    cap = Capture()
+    cl, srv = "10.1.0.5", "10.1.0.1"
+    # Text on UDP 8000.
+    cap.udp(cl, 4000, srv, 8000, b"HELLO server, this is plain text and not QQ\r\n")
+    # Runts that start like QQ but are shorter than a request header.
+    for n in range(1, 11):
+        runt = (b"\x02" + noise("runt%d" % n, 10))[:n]
+        if n >= 2:
+            runt = runt[:-1] + b"\x03"
+        cap.udp(cl, 4000 + n, srv, 8000, runt)
+    # A DNS query and response.
+    q = (struct.pack("!HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
+         + b"\x02qq\x03com\x00" + struct.pack("!HH", 1, 1))
+    cap.udp(cl, 53001, "10.1.0.53", 53, q)
+    a = (struct.pack("!HHHHHH", 0x1234, 0x8180, 1, 1, 0, 0)
+         + b"\x02qq\x03com\x00" + struct.pack("!HH", 1, 1)
+         + b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + bytes([61, 135, 157, 156]))
+    cap.udp("10.1.0.53", 53, cl, 53001, a)
+    # Random binary on odd UDP and TCP ports.
+    for i in range(4):
+        cap.udp(cl, 40001 + i, srv, 40101 + i, noise("udp-random%d" % i, 30 + 17 * i))
+    c = cap.tcp(cl, 41000, srv, 7777)
+    c.client(noise("tcp-random-c", 60))
+    c.server(noise("tcp-random-s", 90))
+    c.close()
+    return cap
+
+
+def malformed():
+    cap = Capture()
+    cl, srv = "10.2.0.5", "10.2.0.1"
+    # 1: UDP 8000 request whose last byte is not the 0x03 tail.
+    cap.udp(cl, 4000, srv, 8000, qq(0x1E0D, 0x0058, 0x0001, noise("bad-tail", 16))[:-1] + b"\x00")
+    # 2: the shortest classic reply (7-byte header, empty body, tail).
+    cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0058, 0x0001, b"", uin=None))
+    c = cap.tcp(cl, 5001, srv, 8000)
+    # 6: a framed request of 10 bytes: shorter than a request header.
+    c.client(framed(b"\x02\x0e\x1b\x00\x02\x00\x07\x00\x00\x03"))
+    # 7: a length field below the minimum, then junk.
+    c.client(b"\x00\x04\x02" + noise("junk", 20))
+    c.close()
+    return cap
+
+
+CAPTURES = {
+    "qq-malformed.pcap": malformed,
+    "qq-udp-session.pcap": udp_session,
+    "qq-tcp-443.pcap": tcp_443,
+    "qq-variants.pcap": variants,
+    "qq-negatives.pcap": negatives,
+}

@@ -1,0 +1,454 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""QQ dissector: field contract, header variants, links, resends, TCP 443
+next to TLS, statistics, negatives and the real captures."""
+
+import sys
+
+import pytest
+
+from conftest import SAMPLES
+
+sys.path.insert(0, SAMPLES)
+from qq_scenarios import noise  # noqa: E402  (the bytes the captures were built from)
+
+SESSION = "qq-udp-session.pcap"
+TCP443 = "qq-tcp-443.pcap"
+VARIANTS = "qq-variants.pcap"
+NEGATIVES = "qq-negatives.pcap"
+MALFORMED = "qq-malformed.pcap"
+
+ARROW_CS = "C\u2192S"
+ARROW_SC = "S\u2192C"
+
+# Variant numbers of qq.variant.
+CLASSIC_REQ, CLASSIC_REP, REQ_2010, REP_2010, SOURCE_DOC, TIM_REQ = "1", "2", "3", "4", "5", "6"
+FAM_P2P, FAM_CUSTOM, FAM_FILE, FAM_EMOTICON = "7", "8", "9", "10"
+
+
+def by_frame(rows):
+    return {int(r[0]): r[1:] for r in rows}
+
+
+# -- registration ---------------------------------------------------------------
+
+def test_contract_fields_registered_with_types(ws):
+    rows = [l.split("\t") for l in ws.out(["-G", "fields"]).splitlines()]
+    types = {r[2]: (r[3], r[5] if len(r) > 5 else "") for r in rows if len(r) > 3 and r[0] == "F"}
+    expected = {
+        "qq.flag": "FT_UINT8", "qq.version": "FT_UINT16", "qq.cmd": "FT_UINT16",
+        "qq.seq": "FT_UINT16", "qq.uin": "FT_UINT32", "qq.header_ext": "FT_BYTES",
+        "qq.login_key": "FT_BYTES", "qq.body": "FT_BYTES", "qq.tail": "FT_UINT8",
+        "qq.length": "FT_UINT16", "qq.variant": "FT_UINT8", "qq.direction": "FT_UINT8",
+        "qq.cmd_name": "FT_STRING", "qq.response_in": "FT_FRAMENUM",
+        "qq.response_to": "FT_FRAMENUM", "qq.time": "FT_RELATIVE_TIME",
+        "qq.retransmission": "FT_BOOLEAN", "qq.retransmission_of": "FT_FRAMENUM",
+    }
+    for name, ftype in expected.items():
+        assert types[name][0] == ftype, name
+    assert types["qq.flag"][1] == "BASE_HEX"
+    assert types["qq.cmd"][1] == "BASE_HEX"
+    assert types["qq.tail"][1] == "BASE_HEX"
+    assert types["qq.uin"][1] == "BASE_DEC"
+
+
+# Expert group and severity codes as tshark prints _ws.expert.group/.severity.
+MALFORMED_GROUP, UNDECODED_GROUP, SEQUENCE_GROUP = "117440512", "83886080", "33554432"
+ERROR, NOTE = "8388608", "4194304"
+
+
+def experts(ws, pcap, frame):
+    """(group, severity, message) of each expert info of one frame (two passes)."""
+    rows = ws.fields(pcap, ["_ws.expert.group", "_ws.expert.severity", "_ws.expert.message"],
+                     dfilter="frame.number == %d" % frame, two_pass=True)
+    groups, sevs, msgs = (rows[0][0].split(","), rows[0][1].split(","), rows[0][2].split(","))
+    return list(zip(groups, sevs, msgs)) if rows[0][0] else []
+
+
+def test_expert_infos_group_and_severity(ws):
+    assert experts(ws, MALFORMED, 1) == [(MALFORMED_GROUP, ERROR, "Last byte is 0x00 instead of the 0x03 tail")]
+    assert experts(ws, MALFORMED, 6) == [(MALFORMED_GROUP, ERROR,
+                                          "Packet of 10 bytes is shorter than a QQ header")]
+    assert experts(ws, MALFORMED, 7) == [(MALFORMED_GROUP, ERROR, "Length 4 is out of bounds "
+                                          "(10..16384) or does not match the 23 bytes present")]
+    assert experts(ws, VARIANTS, 19) == [
+        (UNDECODED_GROUP, NOTE, "Command 0x7777 is not known for Classic clients"),
+        (SEQUENCE_GROUP, NOTE, "No reply seen to this request"),
+        (UNDECODED_GROUP, NOTE, "Unknown client version"),
+        (SEQUENCE_GROUP, NOTE, "No reply seen to this request")]
+    assert experts(ws, SESSION, 2) == [(SEQUENCE_GROUP, NOTE, "Identical resend of the packet in frame 1")]
+    assert experts(ws, SESSION, 21) == [(SEQUENCE_GROUP, NOTE, "No reply seen to this request")]
+    # The expert names others filter on.
+    assert ws.count(MALFORMED, "qq.bad_tail") == 1
+    assert ws.count(MALFORMED, "qq.truncated") == 1
+    assert ws.count(MALFORMED, "qq.bad_length") == 1
+    assert ws.count(VARIANTS, "qq.unknown_command") == 1
+    assert ws.count(VARIANTS, "qq.unknown_version") == 1
+    assert ws.count(SESSION, "qq.no_response", two_pass=True) == 1
+
+
+def test_ports_heuristics_and_decode_as(ws):
+    decodes = set(tuple(l.split("\t")) for l in ws.out(["-G", "decodes"]).splitlines())
+    assert ("udp.port", "8000", "qq") in decodes
+    assert ("tcp.port", "8000", "qq") in decodes
+    assert ("tcp.port", "443", "qq_tls_port") in decodes
+    heur = set(tuple(l.split("\t")) for l in ws.out(["-G", "heuristic-decodes"]).splitlines())
+    assert ("udp", "qq", "T") in heur
+    assert ("tcp", "qq", "T") in heur
+
+
+# -- the source document's session over UDP 8000 ----------------------------------
+
+def test_session_contract_fields_exact(ws):
+    rows = by_frame(ws.fields(SESSION, ["frame.number", "qq.flag", "qq.version", "qq.cmd", "qq.seq",
+                                        "qq.uin", "qq.tail", "qq.variant", "qq.direction",
+                                        "qq.cmd_name"]))
+    assert len(rows) == 24
+    assert rows[1] == ["0x02", "0x1c51", "0x0091", "0x0314", "550313996", "0x03", SOURCE_DOC, "0",
+                       "Login"]
+    assert rows[4] == ["0x02", "0x1c51", "0x0091", "0x0314", "550313996", "0x03", SOURCE_DOC, "1",
+                       "Login"]
+    assert rows[7][2:4] == ["0x0058", "0x0316"] and rows[7][8] == "Keep alive"
+    assert rows[11][2] == "0x00cd" and rows[11][8] == "Send text message"
+    assert rows[13][2:4] == ["0x00ce", "0x5a21"] and rows[13][7] == "1"
+    assert rows[13][8] == "Receive text message"
+    assert rows[14][7] == "0"
+    assert rows[15][2] == "0x00b9" and rows[15][8] == "Logout"
+    assert rows[21][2] == "0x0062" and rows[21][8] == "Logout confirmation"
+    # Every packet: source document variant, version 0x1c51, the one QQ number.
+    assert all(r[1] == "0x1c51" and r[4] == "550313996" and r[6] == SOURCE_DOC for r in rows.values())
+    directions = [rows[n][7] for n in sorted(rows)]
+    assert directions == ["0", "0", "0", "1", "0", "1", "0", "1", "0", "1", "0", "1", "1", "0",
+                          "0", "0", "0", "1", "1", "1", "0", "0", "0", "0"]
+
+
+def test_session_version_and_cmd_names_in_tree(ws):
+    data = ws.json(SESSION, dfilter="frame.number == 1")
+    qq = data[0]["_source"]["layers"]["qq"]
+    assert qq["qq.version"] == "0x1c51"
+    assert qq["qq.cmd"] == "0x0091"
+    text = ws.out(["-n", "-r", ws.path(SESSION), "-V", "-O", "qq", "-Y", "frame.number == 1"])
+    assert "Version: QQ2010 (source document) (0x1c51)" in text
+    assert "Command: 0x0091 (Login)" in text
+    assert "Header variant: QQ2010 source document (11-byte header)" in text
+    assert "Direction: Client to server" in text
+
+
+def test_login_key_and_body(ws):
+    rows = by_frame(ws.fields(SESSION, ["frame.number", "qq.login_key", "qq.body"]))
+    # Login requests carry the 16-byte key; replies and other commands do not.
+    assert rows[1][0] == "0ee0c1d79fed3fffc3065ccf0b181604"
+    assert rows[5][0] == "8505e6883ca3715a676c662dbc1583a1"
+    assert rows[4][0] == "" and rows[7][0] == "" and rows[15][0] == ""
+    assert rows[1] == [noise("login1/key", 16).hex(), noise("login1/enc", 48).hex()]
+    assert rows[4][1] == noise("login1/reply", 32).hex()
+    assert rows[7][1] == noise("ka1", 16).hex()
+    assert rows[11][1] == noise("im-out", 120).hex()
+    assert rows[13][1] == noise("im-in", 136).hex()
+
+
+def test_info_column(ws):
+    info = ws.column(SESSION, "_ws.col.Info", two_pass=True)
+    assert info[0] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 " + ARROW_CS
+    assert info[1] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 %s [resend of #1]" % ARROW_CS
+    assert info[3] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 " + ARROW_SC
+    assert info[8] == "QQ2010 Keep alive (0x0058) seq=0x0317 QQ=550313996 " + ARROW_CS
+    assert info[12] == "QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 " + ARROW_SC
+    assert info[23] == "QQ2010 Logout confirmation (0x0062) seq=0x031a QQ=550313996 %s [resend of #21]" % ARROW_CS
+    assert ws.column(SESSION, "_ws.col.Protocol") == ["QQ"] * 24
+
+
+def test_cmd_filter_is_exact(ws):
+    assert ws.count(SESSION, "qq.cmd == 0x0091") == 6
+    assert ws.count(SESSION, "qq.cmd == 0x0058") == 4
+    assert ws.count(SESSION, "qq.cmd == 0x00b9") == 6
+    assert ws.count(SESSION, "qq.cmd == 0x0062") == 4
+    assert ws.count(SESSION, 'qq.cmd_name == "Logout"') == 6
+    assert ws.count(SESSION, "qq.uin == 550313996") == 24
+    assert ws.count(SESSION, "qq.seq == 0x0314") == 4
+
+
+def test_request_reply_links(ws):
+    rows = by_frame(ws.fields(SESSION, ["frame.number", "qq.response_in", "qq.response_to", "qq.time"],
+                              two_pass=True))
+    links = {n: (r[0], r[1]) for n, r in rows.items()}
+    assert links[1] == ("4", "") and links[4] == ("", "1")
+    assert links[2] == ("", "") and links[3] == ("", "")
+    assert links[5] == ("6", "") and links[6] == ("", "5")
+    assert links[7] == ("8", "") and links[8] == ("", "7")
+    # The keep-alive a minute later has its own pair.
+    assert links[9] == ("10", "") and links[10] == ("", "9")
+    assert links[11] == ("12", "") and links[12] == ("", "11")
+    # Server push and client ack.
+    assert links[13] == ("14", "") and links[14] == ("", "13")
+    # Logout three times, answered three times: pairs in order.
+    assert [links[n] for n in (15, 16, 17)] == [("18", ""), ("19", ""), ("20", "")]
+    assert [links[n] for n in (18, 19, 20)] == [("", "15"), ("", "16"), ("", "17")]
+    assert rows[4][2] == "0.030000000"
+    assert rows[10][2] == "0.010000000"
+    assert rows[18][2] == "0.030000000"
+
+
+def test_retransmissions_marked(ws):
+    rows = by_frame(ws.fields(SESSION, ["frame.number", "qq.retransmission", "qq.retransmission_of"],
+                              two_pass=True))
+    marked = {n: r[1] for n, r in rows.items() if r[0]}
+    assert marked == {2: "1", 3: "1", 16: "15", 17: "15", 22: "21", 23: "21", 24: "21"}
+    # The boolean field on each copy, and the expert note (its own name, qq.resend).
+    assert all(rows[n][0] == "1" for n in marked)
+    assert ws.count(SESSION, "qq.retransmission", two_pass=True) == 7
+    assert ws.count(SESSION, "qq.resend", two_pass=True) == 7
+    assert ws.count(SESSION, "_ws.expert.message contains \"Identical resend\"", two_pass=True) == 7
+    # Replies that answer resends are not resends themselves.
+    assert ws.count(SESSION, "qq.retransmission && qq.direction == 1", two_pass=True) == 0
+
+
+def test_no_response_expert(ws):
+    rows = ws.fields(SESSION, ["frame.number"], dfilter="_ws.expert.message == \"No reply seen to this request\"",
+                     two_pass=True)
+    # Only the first logout confirmation (its copies are marked as resends).
+    assert [r[0] for r in rows] == ["21"]
+
+
+def stats_counts(out):
+    """Label -> count from `-z qq,tree` output (the label is everything before the count)."""
+    counts = {}
+    for line in out.splitlines():
+        parts = line.strip().split()
+        for i, p in enumerate(parts):
+            if p.isdigit() and i > 0:
+                counts[" ".join(parts[:i])] = int(p)
+                break
+    return counts
+
+
+def test_session_stats_tree(ws):
+    out = ws.out(["-n", "-q", "-r", ws.path(SESSION), "-z", "qq,tree"])
+    counts = stats_counts(out)
+    expected = {"QQ packets": 24, "By command": 24, "By direction": 24, "By version": 24,
+                "Login (0x0091)": 6, "Keep alive (0x0058)": 4, "Logout (0x00b9)": 6,
+                "Logout confirmation (0x0062)": 4, "Send text message (0x00cd)": 2,
+                "Receive text message (0x00ce)": 2, "Client to server": 15, "Server to client": 9,
+                "0x1c51 QQ2010 (source document)": 24}
+    for label, n in expected.items():
+        assert counts.get(label) == n, (label, out)
+
+
+def test_variants_stats_tree(ws):
+    counts = stats_counts(ws.out(["-n", "-q", "-r", ws.path(VARIANTS), "-z", "qq,tree"]))
+    assert counts["0x0e1b QQ2005/2006"] == 9
+    assert counts["0x2a2a (unknown)"] == 1
+    assert counts["Unknown (0x7777)"] == 1
+
+
+def test_session_no_errors(ws):
+    assert ws.count(SESSION, "_ws.malformed || _ws.expert.severity >= warning", two_pass=True) == 0
+
+
+# -- header variants ---------------------------------------------------------------
+
+def test_variants(ws):
+    rows = by_frame(ws.fields(VARIANTS, ["frame.number", "qq.variant", "qq.version", "qq.cmd", "qq.seq",
+                                         "qq.uin", "qq.header_ext", "qq.direction", "qq.flag"]))
+    assert rows[1][:6] == [CLASSIC_REQ, "0x0e1b", "0x0022", "0x0001", "12345678", ""]
+    assert rows[2][:6] == [CLASSIC_REP, "0x0e1b", "0x0022", "0x0001", "", ""]
+    assert rows[3][0] == CLASSIC_REQ and rows[4][0] == CLASSIC_REP
+    assert rows[5][:6] == [REQ_2010, "0x1e0d", "0x0091", "0x1001", "87654321", "0200000001010100002a05"]
+    assert rows[6][:6] == [REP_2010, "0x1e0d", "0x0091", "0x1001", "87654321", "000000"]
+    assert rows[7][0] == REQ_2010 and rows[8][0] == REP_2010
+    assert rows[9][:6] == [TIM_REQ, "0x3713", "0x0825", "0x2001", "1000001",
+                           "03000000012e010000685200000000"]
+    assert [rows[n][0] for n in (10, 11, 12, 13)] == [FAM_P2P, FAM_CUSTOM, FAM_FILE, FAM_EMOTICON]
+    assert [rows[n][7] for n in (10, 11, 12, 13)] == ["0x00", "0x03", "0x04", "0x05"]
+    assert [rows[n][6] for n in range(1, 10)] == ["0", "1", "0", "1", "0", "1", "0", "1", "0"]
+
+
+def test_variant_subfields_and_keys(ws):
+    rows = by_frame(ws.fields(VARIANTS, ["frame.number", "qq.header_ext.fixed", "qq.header_ext.build",
+                                         "qq.header_ext.fill", "qq.header_ext.client_type",
+                                         "qq.header_ext.pub_no", "qq.login_key"]))
+    assert rows[5][:2] == ["020000000101010000", "0x2a05"]
+    assert rows[6][2] == "000000"
+    assert rows[9][3:5] == ["0x00012e01", "0x00006852"]
+    # Login keys: classic 0x0022, QQ2010+ 0x0091, TIM 0x0825, classic token 0x0062 on TCP.
+    assert rows[1][5] == "1c048bf612006a5664a91d7c32822914"
+    assert rows[5][5] == "e87afbd88f836dfce06ec76586250770"
+    assert rows[9][5] == "0b7adb6ecb39b8254a30c11095612311"
+    assert rows[17][5] == "85778aaa18ab46547e33912a84792462"
+    assert rows[3][5] == "" and rows[2][5] == "" and rows[7][5] == ""
+
+
+def test_variant_info_and_era_names(ws):
+    info = ws.column(VARIANTS, "_ws.col.Info")
+    assert info[0] == "Classic Login (0x0022) seq=0x0001 QQ=12345678 %s [classic 11-byte request]" % ARROW_CS
+    assert info[1] == "Classic Login (0x0022) seq=0x0001 %s [classic 7-byte reply]" % ARROW_SC
+    assert info[2].startswith("Classic Keep alive (0x0002) ")
+    assert info[4] == "QQ2010+ Touch server (0x0091) seq=0x1001 QQ=87654321 %s [22-byte request]" % ARROW_CS
+    assert info[5] == "QQ2010+ Touch server (0x0091) seq=0x1001 QQ=87654321 %s [14-byte reply]" % ARROW_SC
+    assert info[6].startswith("QQ2010+ Keep alive (0x0058) ")
+    assert info[8].startswith("TIM/PC-QQ Login (touch) (0x0825) seq=0x2001 QQ=1000001 ")
+    assert info[9] == "P2P family packet (0x00), 22 bytes"
+    assert info[12] == "Group custom emoticon family packet (0x05), 26 bytes"
+    # Same code, different era, different name.
+    assert ws.column(VARIANTS, "qq.cmd_name", dfilter="frame.number == 17") == ["Request login token"]
+
+
+def test_tcp_8000_and_unknowns_not_rejected(ws):
+    rows = ws.fields(VARIANTS, ["frame.number", "qq.length", "qq.cmd", "qq.version"], dfilter="tcp.port == 8000 && qq")
+    assert rows == [["17", "78", "0x0062", "0x0e1b"], ["18", "34", "0x0062", "0x0e1b"],
+                    ["19", "30,30", "0x7777,0x0002", "0x0e1b,0x2a2a"]]
+    assert ws.count(VARIANTS, "_ws.expert.message == \"Command 0x7777 is not known for Classic clients\"") == 1
+    assert ws.count(VARIANTS, "qq.unknown_version") == 1
+    assert ws.count(VARIANTS, "qq.unknown_command") == 1
+    assert ws.count(VARIANTS, "_ws.malformed") == 0
+
+
+# -- TCP 443 next to TLS ---------------------------------------------------------------
+
+def test_tcp_443_is_qq(ws):
+    rows = by_frame(ws.fields(TCP443, ["frame.number", "_ws.col.Protocol", "qq.length", "qq.cmd", "qq.seq",
+                                       "qq.response_in", "qq.response_to"], two_pass=True,
+                              dfilter="tcp.port == 3456 && tcp.len > 0"))
+    assert rows[4] == ["QQ", "78", "0x0091", "0x0400", "5", ""]
+    assert rows[5] == ["QQ", "62", "0x0091", "0x0400", "", "4"]
+    # Two packets in one segment.
+    assert rows[6] == ["QQ", "30,54", "0x0058,0x00cd", "0x0401,0x0402", "7,7", ""]
+    assert rows[7] == ["QQ", "38,30", "0x0058,0x00cd", "0x0401,0x0402", "", "6,6"]
+    # One packet over two segments: reassembled in frame 9.
+    assert rows[8][0] == "TCP" and rows[8][2] == ""
+    assert rows[9] == ["QQ", "314", "0x00cd", "0x0403", "10", ""]
+    assert rows[10] == ["QQ", "30", "0x00cd", "0x0403", "", "9"]
+    assert ws.column(TCP443, "tcp.reassembled_in", dfilter="frame.number == 8", two_pass=True) == ["9"]
+    info = ws.column(TCP443, "_ws.col.Info", dfilter="frame.number == 6")
+    assert info == ["QQ2010 Keep alive (0x0058) seq=0x0401 QQ=550313996 %s | "
+                    "QQ2010 Send text message (0x00cd) seq=0x0402 QQ=550313996 %s" % (ARROW_CS, ARROW_CS)]
+    assert ws.count(TCP443, "qq.login_key") == 1
+    assert ws.count(TCP443, "_ws.malformed || _ws.expert.severity >= warning", two_pass=True) == 0
+
+
+def _columns(ws, pcap, plugin, dfilter=None):
+    args = ["-n", "-r", ws.path(pcap), "-T", "fields", "-e", "frame.number", "-e", "_ws.col.Protocol",
+            "-e", "_ws.col.Info"]
+    if dfilter:
+        args += ["-Y", dfilter]
+    return ws.out(args, plugin=plugin).splitlines()
+
+
+def test_tls_on_443_unchanged(ws):
+    tls = "tcp.port == 3457"
+    with_plugin = _columns(ws, TCP443, True, tls)
+    without = _columns(ws, TCP443, False, tls)
+    assert with_plugin == without
+    assert [l.split("\t")[1] for l in with_plugin if "Hello" in l] == ["TLSv1.2", "TLSv1.2"]
+    assert ws.count(TCP443, "tls.handshake.type == 1") == 1
+    assert ws.count(TCP443, "tls.handshake.type == 2") == 1
+    assert ws.count(TCP443, "qq && tcp.port == 3457") == 0
+    # Without the plugin the QQ stream is what TLS makes of it.
+    protos = set(l.split("\t")[1] for l in _columns(ws, TCP443, False, "tcp.port == 3456 && tcp.len > 0"))
+    assert "QQ" not in protos
+
+
+def test_tcp_443_preference_off(ws):
+    rows = ws.fields(TCP443, ["_ws.col.Protocol"], dfilter="tcp.port == 3456 && tcp.len > 0",
+                     extra=["-o", "qq.tcp_443:FALSE"])
+    assert rows and all(r[0] != "QQ" for r in rows)
+    assert ws.count(TCP443, "qq", extra=["-o", "qq.tcp_443:FALSE"]) == 0
+    assert ws.count(TCP443, "tls.handshake.type == 1", extra=["-o", "qq.tcp_443:FALSE"]) == 1
+
+
+def test_tcp_443_without_reassembly(ws):
+    off = ["-o", "qq.desegment:FALSE"]
+    rows = by_frame(ws.fields(TCP443, ["frame.number", "qq.cmd", "_ws.col.Info"],
+                              dfilter="tcp.port == 3456 && tcp.len > 0", extra=off))
+    assert rows[6][0] == "0x0058,0x00cd"
+    # The split packet is not put together: the first part is unreassembled,
+    # the second part is not mistaken for a packet.
+    assert "Unreassembled Packet" in rows[8][1]
+    assert rows[9] == ["", "QQ packet with bad length"]
+    assert rows[10][0] == "0x00cd"
+
+
+def test_real_wechat_columns_identical(ws, real_pcap):
+    path = real_pcap("ndpi_wechat.pcap")
+    assert _columns(ws, path, True) == _columns(ws, path, False)
+
+
+# -- malformed ---------------------------------------------------------------------
+
+def test_malformed_expert_infos(ws):
+    rows = by_frame(ws.fields(MALFORMED, ["frame.number", "_ws.col.Protocol", "qq.length", "qq.tail"],
+                              two_pass=True))
+    assert rows[1][0] == "QQ" and rows[1][2] == "0x00"
+    assert rows[2][0] == "QQ" and rows[2][2] == "0x03"
+    assert rows[6][:2] == ["QQ", "12"]
+    assert rows[7][:2] == ["QQ", "4"]
+    assert [r[0] for r in ws.fields(MALFORMED, ["frame.number"], dfilter="qq.bad_tail")] == ["1"]
+    assert [r[0] for r in ws.fields(MALFORMED, ["frame.number"], dfilter="qq.truncated")] == ["6"]
+    assert [r[0] for r in ws.fields(MALFORMED, ["frame.number"], dfilter="qq.bad_length")] == ["7"]
+    assert ws.column(MALFORMED, "qq.variant", dfilter="frame.number == 2") == [CLASSIC_REP]
+
+
+# -- negatives -----------------------------------------------------------------------
+
+def test_negatives_not_claimed(ws):
+    assert ws.count(NEGATIVES, "qq", two_pass=True) == 0
+    protos = ws.column(NEGATIVES, "_ws.col.Protocol")
+    assert "QQ" not in protos
+    assert protos[11:13] == ["DNS", "DNS"]
+    # The text and the runts on UDP 8000 are left to the data dissector.
+    assert ws.count(NEGATIVES, "udp.dstport == 8000 && data") == 11
+
+
+def test_heuristics_find_qq_on_other_ports(ws):
+    rows = by_frame(ws.fields(VARIANTS, ["frame.number", "qq.variant", "qq.direction", "qq.cmd",
+                                         "qq.length", "qq.response_to"], two_pass=True,
+                              dfilter="udp.port == 9000 || tcp.port == 9001"))
+    assert rows[23] == [REQ_2010, "0", "0x0058", "", ""]
+    assert rows[24] == [REP_2010, "1", "0x0058", "", "23"]
+    assert rows[28] == [CLASSIC_REQ, "0", "0x0002", "30", ""]
+    assert rows[29] == [CLASSIC_REP, "1", "0x0002", "26", "28"]
+    off = ["--disable-heuristic", "qq_udp", "--disable-heuristic", "qq_tcp"]
+    assert ws.count(VARIANTS, "qq && (udp.port == 9000 || tcp.port == 9001)", extra=off) == 0
+    assert ws.count(VARIANTS, "qq", extra=off) == 16
+
+
+def test_decode_as(ws):
+    off = ["--disable-heuristic", "qq_udp", "--disable-heuristic", "qq_tcp"]
+    extra = off + ["-d", "udp.port==9000,qq", "-d", "tcp.port==9001,qq"]
+    rows = ws.fields(VARIANTS, ["frame.number", "qq.cmd", "qq.direction"], extra=extra,
+                     dfilter="udp.port == 9000 || (tcp.port == 9001 && qq)")
+    assert rows == [["23", "0x0058", "0"], ["24", "0x0058", "1"], ["28", "0x0002", "0"],
+                    ["29", "0x0002", "1"]]
+
+
+# -- real captures -------------------------------------------------------------------
+
+def test_real_oicq_every_frame_is_qq(ws, real_pcap):
+    path = real_pcap("ndpi_oicq.pcap")
+    total = ws.count(path, "frame")
+    assert total == 29
+    assert ws.count(path, "qq && qq.version == 0x3b0b && qq.cmd == 0x0001", two_pass=True) == total
+    assert ws.count(path, "_ws.malformed", two_pass=True) == 0
+    assert ws.count(path, "oicq") == 0
+
+
+@pytest.mark.parametrize("name", ["ndpi_wechat.pcap", "ndpi_tencent_games.pcap"])
+def test_real_not_qq(ws, real_pcap, name):
+    path = real_pcap(name)
+    assert ws.count(path, "qq", two_pass=True) == 0
+    assert ws.count(path, "qq_tls_port") == 0
+
+
+@pytest.mark.parametrize("pcap", [SESSION, TCP443, VARIANTS, NEGATIVES, MALFORMED])
+def test_oicq_replaced(ws, pcap):
+    assert ws.count(pcap, "oicq") == 0
+
+
+def test_oicq_claims_without_plugin(ws):
+    # The built-in claims the packets whose commands it knows, and rejects the rest.
+    assert ws.count(SESSION, "oicq", plugin=False) == 8
+    assert ws.count(SESSION, "oicq && udp.port == 8000", plugin=False) == 8
+
+
+def test_real_oicq_claimed_by_oicq_without_plugin(ws, real_pcap):
+    path = real_pcap("ndpi_oicq.pcap")
+    assert ws.count(path, "oicq", plugin=False) == 29
