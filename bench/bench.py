@@ -372,9 +372,9 @@ def parse_callgrind(path, plugin_marker="msnp_qq"):
                 resolve("fn", line[4:].rstrip("\n"))
             elif line.startswith("calls="):
                 skip_next = True  # the next line is the call's inclusive cost
-    per_file, handoff = {}, {}
+    per_file, handoff, calls = {}, {}, {}
     truncated = 0
-    funcs = {name: [0, 0, os.path.basename(fl or "?")] for name, fl in plugin_fns.items()}
+    funcs = {name: [0, 0, 0, os.path.basename(fl or "?")] for name, fl in plugin_fns.items()}
     for ctx, cost in contexts.items():
         chain = ctx.split("'")
         inside = [i for i, name in enumerate(chain) if name in funcs]
@@ -384,17 +384,24 @@ def parse_callgrind(path, plugin_marker="msnp_qq"):
             continue
         if chain[0] in funcs:
             funcs[chain[0]][0] += cost
-        for name in set(chain[i] for i in inside):
-            funcs[name][1] += cost
-        outer = funcs[chain[inside[-1]]][2]
+        outer = funcs[chain[inside[-1]]][3]
         # Cost below a dissector call that the plugin made (e.g. handing a
         # tcp 443 stream to TLS, or a payload to XML) is kept apart.
-        if any(name.startswith(HANDOFF) for name in chain[:inside[0]]):
+        handed = any(name.startswith(HANDOFF) for name in chain[:inside[0]])
+        for name in set(chain[i] for i in inside):
+            funcs[name][1] += cost
+            if not handed:
+                funcs[name][2] += cost
+        if handed:
             handoff[outer] = handoff.get(outer, 0) + cost
         else:
             per_file[outer] = per_file.get(outer, 0) + cost
+        # What the innermost plugin function spends its cost on.
+        i = inside[0]
+        key = "%s -> %s" % (chain[i], chain[i - 1] if i else "(own code)")
+        calls[key] = calls.get(key, 0) + cost
     return {"total": total, "own": per_file, "handoff": handoff, "truncated": truncated,
-            "functions": funcs}
+            "functions": funcs, "calls": calls}
 
 
 # A chain that reaches one of these covers every frame where the plugin can be
@@ -449,10 +456,16 @@ def profiles(ts, build_dir, scale, our_filter):
 
 
 def profile_excerpt(prof, top=10):
-    lines = ["  %14s %14s  %s" % ("inclusive Ir", "self Ir", "plugin function (file)")]
-    funcs = sorted(prof["functions"].items(), key=lambda kv: -kv[1][1])[:top]
-    for name, (self_ir, incl, fl) in funcs:
-        lines.append("  %14d %14d  %s (%s)" % (incl, self_ir, name, fl))
+    """Top plugin functions by inclusive cost without hand-offs, per frame."""
+    n = prof["frames"]
+    lines = ["  %12s %12s %12s  %s" % ("own incl/fr", "with h-o/fr", "self/fr",
+                                        "plugin function (file)")]
+    funcs = sorted(prof["functions"].items(), key=lambda kv: (-kv[1][2], kv[0]))[:top]
+    for name, (self_ir, incl, own, fl) in funcs:
+        lines.append("  %12.1f %12.1f %12.1f  %s (%s)" % (own / n, incl / n, self_ir / n, name, fl))
+    lines.append("  %12s  %s" % ("Ir/frame", "plugin function -> what its cost goes to"))
+    for key, ir in sorted(prof["calls"].items(), key=lambda kv: (-kv[1], kv[0]))[:top]:
+        lines.append("  %12.1f  %s" % (ir / n, key))
     return "\n".join(lines)
 
 
@@ -543,7 +556,9 @@ def report(res, frames, rows, prof, info, args):
                 out.append("  NOT MET: %s" % n)
             key = explain[g]
             if key and prof:
-                out.append("  profile (%s, top plugin functions by inclusive Ir):" % key)
+                out.append("  profile (%s, %d frames; plugin functions by Ir per frame, inclusive of"
+                           " library calls, without and with hand-offs to other dissectors):"
+                           % (key, prof[key]["frames"]))
                 out.append(profile_excerpt(prof[key]))
             elif g == "memory":
                 out.append("  (peak RSS: per-conversation or per-frame state kept by the plugin)")

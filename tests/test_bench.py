@@ -128,8 +128,17 @@ fn=(6) deep'a'b'c
     assert prof["own"] == {"packet-msnp.c": 150, "packet-qq.c": 7}
     assert prof["handoff"] == {"packet-qq.c": 30}
     assert prof["truncated"] == 9
-    assert prof["functions"]["dissect_msnp"] == [100, 150, "packet-msnp.c"]
-    assert prof["functions"]["dissect_qq"] == [7, 37, "packet-qq.c"]
+    assert prof["functions"]["dissect_msnp"] == [100, 150, 150, "packet-msnp.c"]
+    assert prof["functions"]["dissect_qq"] == [7, 37, 7, "packet-qq.c"]
+    assert prof["calls"] == {"dissect_msnp -> (own code)": 100,
+                             "dissect_msnp -> proto_tree_add_item": 50,
+                             "dissect_qq -> (own code)": 7,
+                             "dissect_qq -> call_dissector_with_data": 30}
+    excerpt = bench.profile_excerpt(dict(prof, frames=10))
+    assert excerpt.splitlines()[1].split() == ["15.0", "15.0", "10.0", "dissect_msnp",
+                                               "(packet-msnp.c)"]
+    assert excerpt.splitlines()[2].split() == ["0.7", "3.7", "0.7", "dissect_qq",
+                                               "(packet-qq.c)"]
 
 
 def test_one_quick_pass(ws, tmp_path):
