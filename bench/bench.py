@@ -410,15 +410,25 @@ ANCHORS = ("epan_dissect_run", "decode_tcp_ports", "decode_udp_ports")
 HANDOFF = ("call_dissector", "dissector_try_", "call_heur_dissector", "call_data_dissector")
 
 
-def callgrind(ts, pcap, args, out_name, keep_dir):
+def callgrind(ts, pcap, args, out_name, keep_dir=None, plugin=True):
+    """Profile packet dissection only (not start-up); parsed when keep_dir is given,
+    else just the total instruction count."""
     out = os.path.join(ts.scratch, out_name)
-    prog = ("valgrind", "--tool=callgrind", "--separate-callers=40", "--collect-atstart=no",
-            "--toggle-collect=epan_dissect_run*", "--callgrind-out-file=" + out, "tshark")
-    argv, env = ts.argv_env(args, program=prog)
+    prog = ["valgrind", "--tool=callgrind", "--collect-atstart=no",
+            "--toggle-collect=epan_dissect_run*", "--callgrind-out-file=" + out, "tshark"]
+    if keep_dir:
+        prog.insert(2, "--separate-callers=40")
+    argv, env = ts.argv_env(args, plugin=plugin, program=prog)
     p = subprocess.run(argv, env=env, cwd=ts.workdir, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE)
     if p.returncode != 0:
         raise SystemExit("callgrind failed:\n%s" % p.stderr.decode(errors="replace")[-3000:])
+    if not keep_dir:
+        with open(out) as f:
+            for line in f:
+                if line.startswith(("summary:", "totals:")):
+                    return int(line.split()[1])
+        raise SystemExit("no totals in %s" % out)
     os.makedirs(keep_dir, exist_ok=True)
     shutil.copy(out, keep_dir)
     return parse_callgrind(out)
@@ -449,7 +459,13 @@ def profiles(ts, build_dir, scale, our_filter):
                 d = dissector_of(fname)
                 by_dissector[d] = by_dissector.get(d, 0) + ir
             prof[part] = by_dissector
-        prof.update(frames=frames, mode=mode)
+        prof.update(frames=frames, mode=mode, baseline={})
+        # The same run's instruction count without our dissection: noise-free
+        # companions of the CPU-time ratios.
+        for variant in ("disabled", "builtin") if key.startswith("im") else ("disabled",):
+            prof["baseline"][variant] = callgrind(
+                ts, pcap, tshark_args(mode, variant, pcap, our_filter),
+                "callgrind.%s.%s.out" % (key, variant), plugin=(variant != "builtin"))
         result[key] = prof
     result["packets"] = counts
     return result
@@ -518,6 +534,10 @@ def report(res, frames, rows, prof, info, args):
         g = per_packet(res, frames, "im4", "notree", "disabled") / \
             per_packet(res, frames, "im", "notree", "disabled")
         out.append("info: tshark itself (disabled), time/packet 4x / 1x: %.3f" % g)
+        out.append("info: IM 4x no tree: peak RSS plugin / disabled %.3f (%.0f vs %.0f MiB)" % (
+            res[("im4", "notree", "plugin")]["rss_kib"] / res[("im4", "notree", "disabled")]["rss_kib"],
+            res[("im4", "notree", "plugin")]["rss_kib"] / 1024,
+            res[("im4", "notree", "disabled")]["rss_kib"] / 1024))
     for k, v in info.get("counts", {}).items():
         out.append("info: %s: %d frames" % (k, v))
     if prof:
@@ -534,6 +554,9 @@ def report(res, frames, rows, prof, info, args):
                            100.0 * own / p["total"] if p["total"] else 0,
                            handoff / p["frames"],
                            100.0 * p["truncated"] / p["total"] if p["total"] else 0))
+            for variant, ir in sorted(p["baseline"].items()):
+                out.append("      instructions plugin / %s: %.3f (%.0f vs %.0f Ir/frame)" % (
+                    variant, p["total"] / ir, p["total"] / p["frames"], ir / p["frames"]))
             for d in sorted(set(p["own"]) | set(p["handoff"])):
                 ir, ho = p["own"].get(d, 0), p["handoff"].get(d, 0)
                 n = prof["packets"].get(d) if key != "background" else None
