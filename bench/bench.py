@@ -565,7 +565,13 @@ def report(res, frames, rows, prof, info, args):
                     d, ir, ir / p["frames"], ho, extra))
     failed = [r for r in rows if verdict(r[1], r[2], r[3]) == "FAIL"]
     out.append("")
-    if not failed:
+    if not rows:
+        out.append("No timing measured (--profile-only).")
+        if prof:
+            for key in ("im-notree", "im-trees", "background"):
+                out.append("  profile (%s):" % key)
+                out.append(profile_excerpt(prof[key]))
+    elif not failed:
         out.append("All %d targets met." % len(rows))
     else:
         out.append("Targets not met: %d of %d" % (len(failed), len(rows)))
@@ -613,6 +619,8 @@ def main(argv=None):
                     help="capture size for the callgrind profiles")
     ap.add_argument("--no-linear", action="store_true", help="skip the 4x capture")
     ap.add_argument("--no-callgrind", action="store_true", help="skip the callgrind profiles")
+    ap.add_argument("--profile-only", action="store_true",
+                    help="only the callgrind profiles (with every excerpt), no timing")
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build-bench"))
     ap.add_argument("--json", help="also write the results here (default build-dir/results.json)")
     args = ap.parse_args(argv)
@@ -621,7 +629,7 @@ def main(argv=None):
     os.makedirs(build_dir, exist_ok=True)
     plugin_so = build_plugin(build_dir)
     info = machine()
-    linear = not args.no_linear
+    linear = not (args.no_linear or args.profile_only)
 
     pcaps, frames = {}, {}
     for key, kind, scale in (("im", "im", args.scale), ("background", "background", args.scale),
@@ -660,10 +668,12 @@ def main(argv=None):
             raise SystemExit("--disable-protocol did not disable msnp/qq")
         info["counts"] = counts
 
-        configs = matrix(linear)
-        log("measuring %d configurations x %d rounds" % (len(configs), args.runs))
-        res = summarise(run_rounds(ts, configs, pcaps, args.runs, our_filter))
-        rows = targets(res, frames, linear)
+        res, rows = {}, []
+        if not args.profile_only:
+            configs = matrix(linear)
+            log("measuring %d configurations x %d rounds" % (len(configs), args.runs))
+            res = summarise(run_rounds(ts, configs, pcaps, args.runs, our_filter))
+            rows = targets(res, frames, linear)
         prof = None if args.no_callgrind else profiles(ts, build_dir, args.profile_scale,
                                                        our_filter)
     finally:
