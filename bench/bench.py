@@ -497,7 +497,7 @@ def machine():
                 model = line.split(":", 1)[1].strip()
                 break
     version = subprocess.run(["tshark", "--version"], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL).stdout.decode().splitlines()[0]
+                             stderr=subprocess.DEVNULL).stdout.decode().splitlines()[0].rstrip(".")
     return {"nproc": os.cpu_count(), "cpu": model, "tshark": version}
 
 
@@ -597,13 +597,38 @@ def report(res, frames, rows, prof, info, args):
 
 
 def markdown(res, frames, rows, prof, info, args):
-    md = ["Measured %s on %d CPUs (%s), %s; `bench/run --scale %g --runs %d`." % (
-        time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), info["nproc"], info["cpu"],
-        info["tshark"], args.scale, args.runs), "",
-        "| target | ratio (medians) | limit | result |", "| --- | ---: | ---: | --- |"]
+    """The figures for README.md's Performance section."""
+    md = ["Measured %s on %d CPUs (%s), %s; `bench/run --scale %g --runs %d`: IM capture %d "
+          "frames, background %d frames%s; medians of %d interleaved runs." % (
+              time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), info["nproc"], info["cpu"],
+              info["tshark"], args.scale, args.runs, frames["im"], frames["background"],
+              ", IM 4x %d frames" % frames["im4"] if "im4" in frames else "", args.runs), "",
+          "| target | ratio | limit | result |", "| --- | ---: | ---: | --- |"]
     for name, value, low, high, _ in rows:
         limit = ("%.2f–%.2f" % (low, high)) if low is not None else ("≤ %.2f" % high)
         md.append("| %s | %.3f | %s | %s |" % (name, value, limit, verdict(value, low, high)))
+    md += ["", "| capture | mode | plugin | disabled | built-ins |", "| --- | --- | ---: | ---: | ---: |"]
+    for kind in ("im", "background", "im4"):
+        for mode in MODES:
+            cells = []
+            for variant in VARIANTS:
+                r = res.get((kind, mode, variant))
+                cells.append("%.2f s, %.0f MiB" % (r["cpu"], r["rss_kib"] / 1024) if r else "")
+            if any(cells):
+                md.append("| %s | %s | %s |" % (kind, MODES[mode], " | ".join(cells)))
+    if prof:
+        md += ["", "Instructions per frame (callgrind, scale %g, packet dissection only):" %
+               args.profile_scale, ""]
+        for key in ("im-notree", "im-trees", "background"):
+            p = prof[key]
+            own = {d: ir / p["frames"] for d, ir in sorted(p["own"].items())}
+            base = ", ".join("plugin / %s %.3f" % (v, p["total"] / ir)
+                             for v, ir in sorted(p["baseline"].items()))
+            md.append("- %s: tshark %.0f Ir/frame, inside the plugin %s (hand-offs to other "
+                      "dissectors %.0f); %s" % (
+                          key, p["total"] / p["frames"],
+                          ", ".join("%s %.0f" % kv for kv in own.items()) or "0",
+                          sum(p["handoff"].values()) / p["frames"], base))
     return "\n".join(md) + "\n"
 
 
