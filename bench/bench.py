@@ -323,8 +323,11 @@ def parse_callgrind(path, plugin_marker="msnp_qq"):
     The profile must come from --separate-callers=N: each function context is
     named `fn'caller1'caller2...`, so the self cost of any function (in any
     object) is inside the plugin when a plugin function appears in its
-    chain.  Returns (total Ir, {dissector file: Ir}, {plugin function:
-    [self Ir, inclusive Ir, file]}).
+    chain.  Cost below a dissector call that the plugin made is counted
+    apart ("handoff").  Returns {"total": Ir, "own": {file: Ir}, "handoff":
+    {file: Ir}, "truncated": Ir of stacks too deep to tell, "functions":
+    {plugin function: [self, inclusive, inclusive without hand-offs, file]},
+    "calls": {"plugin function -> callee": Ir}}.
     """
     names = {"ob": {}, "fl": {}, "fn": {}}
     plugin_fns = {}
