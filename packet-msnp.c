@@ -1,21 +1,1909 @@
 /* packet-msnp.c
- * Routines for MSNP (MSN Messenger protocol) dissection
+ * Routines for MSNP (MSN Messenger protocol, MSNP2 to MSNP21) dissection
+ *
+ * Every command line becomes one tree item with its command, transaction id,
+ * parameters and payload as fields.  Payloads and command lines split over
+ * TCP segments are reassembled; requests and replies are paired by TrID;
+ * XFR and RNG referrals label the next connection as notification server or
+ * switchboard.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
 #include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/expert.h>
+#include <epan/conversation.h>
+#include <epan/charsets.h>
+#include <epan/tap.h>
+#include <epan/stats_tree.h>
+#include <epan/to_str.h>
+#include <epan/proto_data.h>
+#include <epan/strutil.h>
+#include <epan/exceptions.h>
+#include <epan/show_exception.h>
+#include <epan/dissectors/packet-http.h>
+#include <epan/dissectors/packet-tcp.h>
+#include <wsutil/strtoi.h>
+#include <wsutil/inet_addr.h>
+#include <wsutil/wmem/wmem.h>
+
 #include "plugin.h"
 
+#define MSNP_TCP_PORT       1863
+#define MSNP_MEDIA_TYPE     "application/x-msn-messenger"
+#define MSNP_MAX_TOKENS     64
+#define MSNP_HEUR_MAX_LINE  4096
+#define MSNP_P2P_HEADER_LEN 48
+
 static int proto_msnp = -1;
+static int msnp_tap = -1;
+
+static int hf_msnp_direction = -1;
+static int hf_msnp_server_role = -1;
+static int hf_msnp_referred_by = -1;
+static int hf_msnp_line = -1;
+static int hf_msnp_cmd = -1;
+static int hf_msnp_cmd_desc = -1;
+static int hf_msnp_error = -1;
+static int hf_msnp_trid = -1;
+static int hf_msnp_param = -1;
+static int hf_msnp_length = -1;
+static int hf_msnp_payload = -1;
+static int hf_msnp_version = -1;
+static int hf_msnp_account = -1;
+static int hf_msnp_friendly_name = -1;
+static int hf_msnp_status = -1;
+static int hf_msnp_session_id = -1;
+static int hf_msnp_cvr_locale = -1;
+static int hf_msnp_cvr_os_type = -1;
+static int hf_msnp_cvr_os_version = -1;
+static int hf_msnp_cvr_arch = -1;
+static int hf_msnp_cvr_client_name = -1;
+static int hf_msnp_cvr_client_version = -1;
+static int hf_msnp_cvr_client_id = -1;
+static int hf_msnp_cvr_recommended_version = -1;
+static int hf_msnp_cvr_minimum_version = -1;
+static int hf_msnp_cvr_download_url = -1;
+static int hf_msnp_cvr_info_url = -1;
+static int hf_msnp_usr_auth = -1;
+static int hf_msnp_usr_state = -1;
+static int hf_msnp_usr_challenge = -1;
+static int hf_msnp_usr_challenge_key = -1;
+static int hf_msnp_usr_challenge_value = -1;
+static int hf_msnp_usr_ticket = -1;
+static int hf_msnp_xfr_server_type = -1;
+static int hf_msnp_xfr_ip = -1;
+static int hf_msnp_xfr_port = -1;
+static int hf_msnp_xfr_auth = -1;
+static int hf_msnp_xfr_cookie = -1;
+static int hf_msnp_chl_challenge = -1;
+static int hf_msnp_qry_product_id = -1;
+static int hf_msnp_qry_response = -1;
+static int hf_msnp_msg_header = -1;
+static int hf_msnp_msg_content_type = -1;
+static int hf_msnp_msg_text = -1;
+static int hf_msnp_msg_typing_user = -1;
+static int hf_msnp_msg_body = -1;
+static int hf_msnp_p2p_session_id = -1;
+static int hf_msnp_p2p_identifier = -1;
+static int hf_msnp_p2p_offset = -1;
+static int hf_msnp_p2p_total_size = -1;
+static int hf_msnp_p2p_message_size = -1;
+static int hf_msnp_p2p_flags = -1;
+static int hf_msnp_p2p_ack_identifier = -1;
+static int hf_msnp_p2p_ack_unique_id = -1;
+static int hf_msnp_p2p_ack_data_size = -1;
+static int hf_msnp_p2p_data = -1;
+static int hf_msnp_p2p_slp = -1;
+static int hf_msnp_p2p_footer = -1;
+static int hf_msnp_response_in = -1;
+static int hf_msnp_response_to = -1;
+static int hf_msnp_time = -1;
+
+static gint ett_msnp = -1;
+static gint ett_msnp_challenge = -1;
+static gint ett_msnp_challenge_item = -1;
+static gint ett_msnp_payload = -1;
+static gint ett_msnp_p2p = -1;
+
+static expert_field ei_msnp_error_reply = EI_INIT;
+static expert_field ei_msnp_unknown_command = EI_INIT;
+static expert_field ei_msnp_no_crlf = EI_INIT;
+static expert_field ei_msnp_bad_trid = EI_INIT;
+static expert_field ei_msnp_bad_length = EI_INIT;
+static expert_field ei_msnp_partial_payload = EI_INIT;
+static expert_field ei_msnp_line_too_long = EI_INIT;
+static expert_field ei_msnp_bad_escape = EI_INIT;
+static expert_field ei_msnp_bad_address = EI_INIT;
+static expert_field ei_msnp_p2p_short = EI_INIT;
+static expert_field ei_msnp_p2p_bad_size = EI_INIT;
+static expert_field ei_msnp_unmatched_reply = EI_INIT;
+static expert_field ei_msnp_empty_line = EI_INIT;
+
+static dissector_handle_t msnp_handle;
+static dissector_handle_t msnp_http_handle;
+static dissector_handle_t xml_handle;
+
+/* Preferences */
+static gboolean msnp_reassemble = TRUE;
+static guint msnp_max_payload = 1024 * 1024;
+static guint msnp_max_line = 16 * 1024;
+
+/* Referrals from XFR and RNG: server address and port -> role and frame. */
+static wmem_map_t *msnp_referrals;
+
+/* ---------------------------------------------------------------------- */
+/* Protocol tables                                                          */
+
+enum { DIR_UNKNOWN = 0, DIR_C2S = 1, DIR_S2C = 2 };
+
+static const value_string msnp_direction_vals[] = {
+    { DIR_UNKNOWN, "Unknown" },
+    { DIR_C2S,     "Client to server (C\xe2\x86\x92S)" },
+    { DIR_S2C,     "Server to client (S\xe2\x86\x92" "C)" },
+    { 0, NULL }
+};
+
+static const char *const msnp_dir_arrow[] = { "", "C\xe2\x86\x92S", "S\xe2\x86\x92" "C" };
+
+enum { ROLE_UNKNOWN = 0, ROLE_DS, ROLE_NS, ROLE_SB };
+
+static const char *const msnp_role_names[] = {
+    "Unknown", "DS", "NS", "SB"
+};
+
+/* How a command carries its TrID. */
+enum {
+    TRID_ALWAYS,    /* first parameter is the TrID */
+    TRID_NEVER,     /* no TrID (pushed by the server, or PNG/QNG/OUT) */
+    TRID_C2S,       /* TrID only when sent by the client (MSG) */
+    TRID_OPTIONAL   /* TrID when the first parameter is numeric (LST, LSG, PRP, BPR) */
+};
+
+#define CMD_PAYLOAD 0x10   /* last parameter is the length of a payload */
+#define CMD_MIME    0x20   /* payload is MIME headers, a blank line, a body */
+#define CMD_BARE    0x40   /* may be sent without any parameter */
+#define CMD_TRID(f) ((f) & 0x0f)
+
+typedef struct {
+    char        name[4];
+    const char *desc;
+    guint8      flags;
+} msnp_cmd_t;
+
+/* Sorted by name (binary search). */
+static const msnp_cmd_t msnp_cmds[] = {
+    { "ACK", "Message delivered",                            TRID_ALWAYS },
+    { "ADC", "Add contact to a list",                        TRID_ALWAYS },
+    { "ADD", "Add contact to a list",                        TRID_ALWAYS },
+    { "ADG", "Add group",                                    TRID_ALWAYS },
+    { "ADL", "Add contacts to the list (XML)",               TRID_ALWAYS | CMD_PAYLOAD },
+    { "ANS", "Answer a switchboard invitation",              TRID_ALWAYS },
+    { "BLP", "Privacy mode (default list)",                  TRID_ALWAYS },
+    { "BPR", "Contact phone number or property",             TRID_OPTIONAL },
+    { "BYE", "Contact left the switchboard",                 TRID_NEVER },
+    { "CAL", "Invite a contact to the switchboard",          TRID_ALWAYS },
+    { "CHG", "Change presence status",                       TRID_ALWAYS },
+    { "CHL", "Server challenge",                             TRID_ALWAYS },
+    { "CVQ", "Client version query",                         TRID_ALWAYS },
+    { "CVR", "Client version information",                   TRID_ALWAYS },
+    { "DEL", "Delete (MSNP18+)",                             TRID_ALWAYS | CMD_PAYLOAD | CMD_MIME },
+    { "FLN", "Contact went offline",                         TRID_NEVER },
+    { "FND", "Find a member",                                TRID_ALWAYS },
+    { "FQY", "Federated contact query",                      TRID_ALWAYS | CMD_PAYLOAD },
+    { "GCF", "Get configuration file",                       TRID_ALWAYS | CMD_PAYLOAD },
+    { "GTC", "Reverse-list prompt setting",                  TRID_ALWAYS },
+    { "ILN", "Initial presence of a contact",                TRID_ALWAYS },
+    { "IMS", "Instant message setting",                      TRID_ALWAYS },
+    { "INF", "Supported authentication methods",             TRID_ALWAYS },
+    { "IPG", "Incoming pager message",                       TRID_NEVER | CMD_PAYLOAD },
+    { "IRO", "Switchboard participant list",                 TRID_ALWAYS },
+    { "JOI", "Contact joined the switchboard",               TRID_NEVER },
+    { "LKP", "Look up a contact",                            TRID_ALWAYS },
+    { "LSG", "Group list entry",                             TRID_OPTIONAL },
+    { "LST", "Contact list entry",                           TRID_OPTIONAL },
+    { "MSG", "Message",                                      TRID_C2S | CMD_PAYLOAD | CMD_MIME },
+    { "NAK", "Message not delivered",                        TRID_ALWAYS },
+    { "NFY", "Notification (MSNP21)",                        TRID_NEVER | CMD_PAYLOAD | CMD_MIME },
+    { "NLN", "Contact changed presence status",              TRID_NEVER },
+    { "NOT", "Notification (MSN Alerts)",                    TRID_NEVER | CMD_PAYLOAD },
+    { "OUT", "Sign out or disconnect",                       TRID_NEVER | CMD_BARE },
+    { "PAG", "Pager message",                                TRID_ALWAYS | CMD_PAYLOAD },
+    { "PGD", "Message to a mobile device",                   TRID_ALWAYS | CMD_PAYLOAD },
+    { "PNG", "Ping (keep-alive)",                            TRID_NEVER | CMD_BARE },
+    { "PRP", "Personal property",                            TRID_OPTIONAL },
+    { "PUT", "Put data (MSNP18+)",                           TRID_ALWAYS | CMD_PAYLOAD | CMD_MIME },
+    { "QNG", "Ping reply (seconds to next ping)",            TRID_NEVER },
+    { "QRY", "Challenge response",                           TRID_ALWAYS | CMD_PAYLOAD },
+    { "REA", "Rename contact or own friendly name",          TRID_ALWAYS },
+    { "REG", "Rename group",                                 TRID_ALWAYS },
+    { "REM", "Remove contact from a list",                   TRID_ALWAYS },
+    { "RFS", "Refresh the contact list",                     TRID_NEVER | CMD_BARE },
+    { "RMG", "Remove group",                                 TRID_ALWAYS },
+    { "RML", "Remove contacts from the list (XML)",          TRID_ALWAYS | CMD_PAYLOAD },
+    { "RNG", "Invitation to a switchboard",                  TRID_NEVER },
+    { "SBP", "Set contact property",                         TRID_ALWAYS },
+    { "SBS", "Server notice",                                TRID_ALWAYS },
+    { "SDC", "Send invitation e-mail",                       TRID_ALWAYS | CMD_PAYLOAD },
+    { "SDG", "Send data (MSNP21)",                           TRID_ALWAYS | CMD_PAYLOAD | CMD_MIME },
+    { "SND", "Send invitation e-mail",                       TRID_ALWAYS },
+    { "SYN", "Synchronise the contact list",                 TRID_ALWAYS },
+    { "UBM", "Message from another network",                 TRID_NEVER | CMD_PAYLOAD | CMD_MIME },
+    { "UBN", "Notification with data from a contact",        TRID_NEVER | CMD_PAYLOAD },
+    { "UBX", "Personal message of a contact",                TRID_NEVER | CMD_PAYLOAD },
+    { "URL", "Service URL",                                  TRID_ALWAYS },
+    { "USR", "Authentication",                               TRID_ALWAYS },
+    { "UUM", "Message to another network",                   TRID_ALWAYS | CMD_PAYLOAD | CMD_MIME },
+    { "UUN", "Notification with data to a contact",          TRID_ALWAYS | CMD_PAYLOAD },
+    { "UUX", "Set own personal message",                     TRID_ALWAYS | CMD_PAYLOAD },
+    { "VAS", "Report a contact",                             TRID_ALWAYS | CMD_PAYLOAD },
+    { "VER", "Protocol version negotiation",                 TRID_ALWAYS },
+    { "XFR", "Transfer to another server",                   TRID_ALWAYS },
+};
+
+static const value_string msnp_error_vals[] = {
+    { 200, "Syntax error" },
+    { 201, "Invalid parameter" },
+    { 204, "Invalid network ID" },
+    { 205, "User does not exist" },
+    { 206, "Domain name missing" },
+    { 207, "Already logged in" },
+    { 208, "Invalid username" },
+    { 209, "Invalid friendly name" },
+    { 210, "List full" },
+    { 215, "Principal already on list" },
+    { 216, "Principal not on list" },
+    { 217, "Principal not online" },
+    { 218, "Already in mode" },
+    { 219, "Principal is in the opposite list" },
+    { 223, "Too many groups" },
+    { 224, "Invalid group" },
+    { 225, "Principal not in group" },
+    { 228, "Group already exists" },
+    { 229, "Group name too long" },
+    { 230, "Cannot remove group zero" },
+    { 231, "Group does not exist" },
+    { 240, "Empty domain" },
+    { 241, "Invalid XML payload" },
+    { 280, "Switchboard failed" },
+    { 281, "Transfer to switchboard failed" },
+    { 300, "Required field missing" },
+    { 301, "Too many hits to a FND" },
+    { 302, "Not logged in" },
+    { 402, "Contact list unavailable" },
+    { 403, "Contact list error" },
+    { 500, "Internal server error" },
+    { 501, "Database server error" },
+    { 502, "Command disabled" },
+    { 510, "File operation failed" },
+    { 520, "Memory allocation failed" },
+    { 540, "Challenge response failed" },
+    { 600, "Server is busy" },
+    { 601, "Server is unavailable" },
+    { 602, "Peer notification server down" },
+    { 603, "Database connect failed" },
+    { 604, "Server is going down" },
+    { 605, "Server unavailable" },
+    { 707, "Could not create connection" },
+    { 710, "Bad CVR parameters" },
+    { 711, "Write is blocking" },
+    { 712, "Session is overloaded" },
+    { 713, "Calling too rapidly" },
+    { 714, "Too many sessions" },
+    { 715, "Passport not verified" },
+    { 717, "Bad friend file" },
+    { 731, "Not expected" },
+    { 800, "Friendly name changes too rapidly" },
+    { 910, "Server too busy" },
+    { 911, "Authentication failed" },
+    { 912, "Server too busy" },
+    { 913, "Not allowed when offline" },
+    { 914, "Server unavailable" },
+    { 915, "Server unavailable" },
+    { 916, "Server unavailable" },
+    { 917, "Authentication failed" },
+    { 918, "Server too busy" },
+    { 919, "Server too busy" },
+    { 920, "Not accepting new principals" },
+    { 921, "Server too busy" },
+    { 922, "Server too busy" },
+    { 923, "Kids passport without parental consent" },
+    { 924, "Passport account not yet verified" },
+    { 927, "Account suspended" },
+    { 928, "Bad ticket" },
+    { 933, "Invalid circle membership" },
+    { 0, NULL }
+};
+static value_string_ext msnp_error_vals_ext = VALUE_STRING_EXT_INIT(msnp_error_vals);
+
+static const value_string msnp_locale_vals[] = {
+    { 0x0404, "Chinese (Taiwan)" },
+    { 0x0407, "German (Germany)" },
+    { 0x0409, "English (United States)" },
+    { 0x040c, "French (France)" },
+    { 0x0410, "Italian (Italy)" },
+    { 0x0411, "Japanese (Japan)" },
+    { 0x0412, "Korean (Korea)" },
+    { 0x0413, "Dutch (Netherlands)" },
+    { 0x0416, "Portuguese (Brazil)" },
+    { 0x0419, "Russian (Russia)" },
+    { 0x041d, "Swedish (Sweden)" },
+    { 0x0804, "Chinese (PRC)" },
+    { 0x0809, "English (United Kingdom)" },
+    { 0x0c04, "Chinese (Hong Kong SAR)" },
+    { 0x0c0a, "Spanish (Spain)" },
+    { 0, NULL }
+};
+
+static const struct { const char *code; const char *name; } msnp_statuses[] = {
+    { "NLN", "Online" },
+    { "BSY", "Busy" },
+    { "IDL", "Idle" },
+    { "BRB", "Be right back" },
+    { "AWY", "Away" },
+    { "PHN", "On the phone" },
+    { "LUN", "Out to lunch" },
+    { "HDN", "Hidden (appear offline)" },
+    { "FLN", "Offline" },
+};
+
+/* ---------------------------------------------------------------------- */
+/* State                                                                    */
+
+typedef struct {
+    guint32 req_frame;
+    guint32 rsp_frame;
+    nstime_t req_time;
+} msnp_trans_t;
+
+typedef struct {
+    address  srv_addr;
+    guint32  srv_port;
+    gboolean srv_known;
+    guint8   role;
+    gboolean role_from_referral;
+    guint32  referred_by;
+    wmem_tree_t *trans;     /* TrID -> tree of frame -> msnp_trans_t */
+    guint32  pending[3];    /* per direction: payload bytes still to come (no reassembly) */
+} msnp_conv_t;
+
+typedef struct {
+    guint8  role;
+    guint32 frame;
+} msnp_referral_t;
+
+/* What the tap sees per command. */
+typedef struct {
+    const char *cmd;
+    int         direction;
+    gboolean    is_error;
+    guint16     error;
+} msnp_tap_info_t;
+
+/* One token of a command line: offset in the tvb, length, text. */
+typedef struct {
+    gint        off;
+    gint        len;
+    const char *str;
+} msnp_tok_t;
+
+/* ---------------------------------------------------------------------- */
+/* Helpers                                                                  */
+
+static const msnp_cmd_t *
+msnp_find_cmd(const guint8 *name)
+{
+    size_t lo = 0, hi = G_N_ELEMENTS(msnp_cmds);
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = memcmp(name, msnp_cmds[mid].name, 3);
+        if (c == 0)
+            return &msnp_cmds[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* A three-letter command as one number for switch statements; 0 otherwise. */
+static guint32
+msnp_code(const char *s)
+{
+    if (strlen(s) != 3)
+        return 0;
+    return (guint32)(guint8)s[0] << 16 | (guint32)(guint8)s[1] << 8 | (guint8)s[2];
+}
+
+static gboolean
+msnp_is_digits(const char *s, size_t maxlen)
+{
+    size_t i;
+
+    if (!s || !s[0])
+        return FALSE;
+    for (i = 0; s[i]; i++) {
+        if (!g_ascii_isdigit(s[i]) || i >= maxlen)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+msnp_tok_u32(const char *s, guint32 *v)
+{
+    const char *end;
+
+    if (!msnp_is_digits(s, 10))
+        return FALSE;
+    return ws_strtou32(s, &end, v) && *end == '\0';
+}
+
+/* "user@domain.tld", also with an MSNP18 network prefix "1:user@...". */
+static const char *
+msnp_email_part(const char *s)
+{
+    const char *at, *p, *start = s;
+    gboolean dot = FALSE;
+
+    while (g_ascii_isdigit(*s))
+        s++;
+    if (s != start && *s == ':')
+        s++;
+    else
+        s = start;
+    at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@'))
+        return NULL;
+    for (p = s; *p; p++) {
+        if (p > at && *p == '.' && p[1] != '\0')
+            dot = TRUE;
+        if (!g_ascii_isalnum(*p) && !strchr("@._-+", *p))
+            return NULL;
+    }
+    return dot ? s : NULL;
+}
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* URL-decode a friendly name into UTF-8; FALSE on a bad escape (raw text returned). */
+static gboolean
+msnp_url_decode(wmem_allocator_t *pool, const guint8 *raw, gint len, const char **out)
+{
+    guint8 *buf = (guint8 *)wmem_alloc(pool, len + 1);
+    gint i, n = 0;
+
+    for (i = 0; i < len; i++) {
+        if (raw[i] == '%') {
+            int hi, lo;
+            if (i + 2 >= len) {
+                *out = (const char *)get_utf_8_string(pool, raw, len);
+                return FALSE;
+            }
+            hi = hexval(raw[i + 1]);
+            lo = hexval(raw[i + 2]);
+            if (hi < 0 || lo < 0) {
+                *out = (const char *)get_utf_8_string(pool, raw, len);
+                return FALSE;
+            }
+            buf[n++] = (guint8)(hi << 4 | lo);
+            i += 2;
+        } else {
+            buf[n++] = raw[i];
+        }
+    }
+    if (!g_utf8_validate((const char *)buf, n, NULL)) {
+        *out = (const char *)get_utf_8_string(pool, raw, len);
+        return FALSE;
+    }
+    *out = (const char *)get_utf_8_string(pool, buf, n);
+    return TRUE;
+}
+
+/* Split a line into space-separated tokens; the last token is always kept. */
+static int
+msnp_tokenize(const guint8 *line, gint len, gint base, msnp_tok_t *toks, wmem_allocator_t *pool)
+{
+    gint i = 0, n = 0;
+
+    while (i < len) {
+        gint s;
+        while (i < len && line[i] == ' ')
+            i++;
+        if (i >= len)
+            break;
+        s = i;
+        while (i < len && line[i] != ' ')
+            i++;
+        if (n == MSNP_MAX_TOKENS)
+            n--;            /* overwrite: the length is the last token */
+        toks[n].off = base + s;
+        toks[n].len = i - s;
+        toks[n].str = pool ? wmem_strndup(pool, (const char *)line + s, i - s) : NULL;
+        n++;
+    }
+    return n;
+}
+
+static guint64 *
+msnp_referral_key(wmem_allocator_t *scope, guint32 ip, guint16 port)
+{
+    guint64 *k = wmem_new(scope, guint64);
+    *k = ((guint64)ip << 16) | port;
+    return k;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Conversation                                                             */
+
+static gboolean
+msnp_is_client_cmd(const msnp_cmd_t *c)
+{
+    static const char *const client_only[] = { "VER", "CVR", "CAL", "ANS", "PNG", "SYN", "CHG", "UUX", "ADL" };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(client_only); i++)
+        if (memcmp(c->name, client_only[i], 3) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean
+msnp_is_server_cmd(const msnp_cmd_t *c)
+{
+    static const char *const server_only[] = { "QNG", "NLN", "ILN", "FLN", "RNG", "JOI", "IRO", "CHL", "BYE", "UBX", "NOT", "ACK", "NAK" };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(server_only); i++)
+        if (memcmp(c->name, server_only[i], 3) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static void
+msnp_set_server(msnp_conv_t *mc, packet_info *pinfo, gboolean dst_is_server)
+{
+    copy_address_wmem(wmem_file_scope(), &mc->srv_addr, dst_is_server ? &pinfo->dst : &pinfo->src);
+    mc->srv_port = dst_is_server ? pinfo->destport : pinfo->srcport;
+    mc->srv_known = TRUE;
+}
+
+static gboolean
+msnp_lookup_referral(packet_info *pinfo, const address *addr, guint32 port, msnp_referral_t **ref)
+{
+    guint32 ip;
+    guint64 key;
+
+    if (addr->type != AT_IPv4 || port > 0xffff)
+        return FALSE;
+    memcpy(&ip, addr->data, 4);
+    key = ((guint64)ip << 16) | port;
+    *ref = (msnp_referral_t *)wmem_map_lookup(msnp_referrals, &key);
+    return *ref != NULL && (*ref)->frame < pinfo->num;
+}
+
+static gboolean
+msnp_known_port(guint32 port)
+{
+    return port == MSNP_TCP_PORT || port == 443 || port == 80;
+}
+
+static msnp_conv_t *
+msnp_get_conv(packet_info *pinfo, const msnp_cmd_t *first_cmd, gboolean first_is_error, int http_dir)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    msnp_conv_t *mc = (msnp_conv_t *)conversation_get_proto_data(conv, proto_msnp);
+    msnp_referral_t *ref;
+
+    if (mc)
+        return mc;
+
+    mc = wmem_new0(wmem_file_scope(), msnp_conv_t);
+    mc->trans = wmem_tree_new(wmem_file_scope());
+    clear_address(&mc->srv_addr);
+
+    if (msnp_lookup_referral(pinfo, &pinfo->dst, pinfo->destport, &ref)) {
+        msnp_set_server(mc, pinfo, TRUE);
+    } else if (msnp_lookup_referral(pinfo, &pinfo->src, pinfo->srcport, &ref)) {
+        msnp_set_server(mc, pinfo, FALSE);
+    } else {
+        ref = NULL;
+        struct tcp_analysis *tcpd = pinfo->ptype == PT_TCP ? get_tcp_conversation_data(conv, pinfo) : NULL;
+
+        if (http_dir != DIR_UNKNOWN)
+            msnp_set_server(mc, pinfo, http_dir == DIR_C2S);
+        else if (tcpd && tcpd->server_port != 0 && tcpd->server_port != pinfo->srcport)
+            msnp_set_server(mc, pinfo, TRUE);
+        else if (tcpd && tcpd->server_port != 0 && tcpd->server_port != pinfo->destport)
+            msnp_set_server(mc, pinfo, FALSE);
+        else if (msnp_known_port(pinfo->destport) && !msnp_known_port(pinfo->srcport))
+            msnp_set_server(mc, pinfo, TRUE);
+        else if (msnp_known_port(pinfo->srcport) && !msnp_known_port(pinfo->destport))
+            msnp_set_server(mc, pinfo, FALSE);
+        else if (first_is_error || (first_cmd && msnp_is_server_cmd(first_cmd)))
+            msnp_set_server(mc, pinfo, FALSE);
+        else if (first_cmd && msnp_is_client_cmd(first_cmd))
+            msnp_set_server(mc, pinfo, TRUE);
+        else
+            msnp_set_server(mc, pinfo, pinfo->destport < pinfo->srcport);
+    }
+    if (ref) {
+        mc->role = ref->role;
+        mc->role_from_referral = TRUE;
+        mc->referred_by = ref->frame;
+    }
+    conversation_add_proto_data(conv, proto_msnp, mc);
+    return mc;
+}
+
+static int
+msnp_direction(const msnp_conv_t *mc, packet_info *pinfo)
+{
+    if (!mc->srv_known)
+        return DIR_UNKNOWN;
+    if (pinfo->destport == mc->srv_port && addresses_equal(&pinfo->dst, &mc->srv_addr))
+        return DIR_C2S;
+    return DIR_S2C;
+}
+
+/* Evidence for the server role from one command (first pass only). */
+static void
+msnp_role_evidence(msnp_conv_t *mc, const char *cmd, int dir, const msnp_tok_t *args, int nargs)
+{
+    static const char *const sb_cmds[] = { "ANS", "IRO", "JOI", "CAL", "BYE", "ACK", "NAK" };
+    static const char *const ns_cmds[] = {
+        "CHG", "ILN", "NLN", "FLN", "SYN", "LST", "LSG", "CHL", "QRY", "PNG", "QNG", "ADL",
+        "RML", "UUX", "UBX", "PRP", "BLP", "GCF", "NOT", "RNG", "ADC", "ADD", "REM", "REA",
+        "BPR", "GTC", "IPG", "UBN", "UUN", "FQY", "UUM", "UBM", "SBS", "URL", "SDG", "PUT",
+        "NFY"
+    };
+    size_t i;
+    guint8 role = ROLE_UNKNOWN;
+
+    if (mc->role_from_referral)
+        return;
+    if (strcmp(cmd, "XFR") == 0 && dir == DIR_S2C && nargs >= 1 && strcmp(args[0].str, "NS") == 0) {
+        if (mc->role != ROLE_NS && mc->role != ROLE_SB)
+            mc->role = ROLE_DS;
+        return;
+    }
+    if (mc->role != ROLE_UNKNOWN)
+        return;
+    if (strcmp(cmd, "XFR") == 0 && nargs >= 1 && strcmp(args[0].str, "SB") == 0) {
+        role = ROLE_NS;
+    } else if (strcmp(cmd, "MSG") == 0) {
+        if (dir == DIR_C2S)
+            role = ROLE_SB;
+    } else if (strcmp(cmd, "USR") == 0) {
+        /* SB: USR trid account cookie; NS: USR trid TWN|MD5|SSO ... */
+        if (nargs >= 2 && msnp_email_part(args[0].str) && strcmp(args[0].str, "OK") != 0)
+            role = ROLE_SB;
+        else if (nargs >= 1 && strcmp(args[0].str, "OK") == 0 && nargs == 3 && !msnp_is_digits(args[2].str, 3))
+            role = ROLE_SB;
+    } else {
+        for (i = 0; i < G_N_ELEMENTS(sb_cmds); i++)
+            if (strcmp(cmd, sb_cmds[i]) == 0)
+                role = ROLE_SB;
+        for (i = 0; i < G_N_ELEMENTS(ns_cmds); i++)
+            if (strcmp(cmd, ns_cmds[i]) == 0)
+                role = ROLE_NS;
+    }
+    mc->role = role;
+}
+
+/* Parse "a.b.c.d:port"; FALSE if it is not one. */
+static gboolean
+msnp_parse_address(const msnp_tok_t *t, ws_in4_addr *ip, guint16 *port, gint *iplen)
+{
+    const char *colon = strrchr(t->str, ':');
+    char ipbuf[16];
+    const char *end;
+    size_t n;
+
+    if (!colon)
+        return FALSE;
+    n = colon - t->str;
+    *iplen = (gint)n;
+    if (n == 0 || n >= sizeof ipbuf)
+        return FALSE;
+    memcpy(ipbuf, t->str, n);
+    ipbuf[n] = '\0';
+    if (!ws_inet_pton4(ipbuf, ip))
+        return FALSE;
+    if (!msnp_is_digits(colon + 1, 5))
+        return FALSE;
+    return ws_strtou16(colon + 1, &end, port) && *end == '\0';
+}
+
+/* ---------------------------------------------------------------------- */
+/* Parameters                                                               */
+
+static void
+msnp_add_friendly_name(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t)
+{
+    const char *decoded;
+    guint8 *raw = (guint8 *)tvb_memdup(pinfo->pool, tvb, t->off, t->len);
+    proto_item *it;
+
+    if (msnp_url_decode(pinfo->pool, raw, t->len, &decoded)) {
+        proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
+    } else {
+        it = proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
+        expert_add_info(pinfo, it, &ei_msnp_bad_escape);
+    }
+}
+
+static void
+msnp_add_status(proto_tree *tree, tvbuff_t *tvb, const msnp_tok_t *t)
+{
+    size_t i;
+    proto_item *it;
+
+    for (i = 0; i < G_N_ELEMENTS(msnp_statuses); i++) {
+        if (strcmp(t->str, msnp_statuses[i].code) == 0) {
+            it = proto_tree_add_item(tree, hf_msnp_status, tvb, t->off, t->len, ENC_ASCII);
+            proto_item_append_text(it, " (%s)", msnp_statuses[i].name);
+            return;
+        }
+    }
+}
+
+static void
+msnp_add_address(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t,
+                 guint8 role)
+{
+    ws_in4_addr ip;
+    guint16 port;
+    gint iplen = 0;
+    proto_item *it;
+
+    if (!msnp_parse_address(t, &ip, &port, &iplen)) {
+        it = proto_tree_add_item(tree, hf_msnp_param, tvb, t->off, t->len, ENC_ASCII);
+        proto_item_set_hidden(it);
+        expert_add_info_format(pinfo, it, &ei_msnp_bad_address,
+                               "Not a valid IPv4 address and port: %s", t->str);
+        return;
+    }
+    proto_tree_add_ipv4(tree, hf_msnp_xfr_ip, tvb, t->off, iplen, ip);
+    proto_tree_add_uint(tree, hf_msnp_xfr_port, tvb, t->off + iplen + 1, t->len - iplen - 1, port);
+
+    if (!PINFO_FD_VISITED(pinfo) && role != ROLE_UNKNOWN) {
+        guint64 *key = msnp_referral_key(wmem_file_scope(), ip, port);
+        msnp_referral_t *ref = wmem_new(wmem_file_scope(), msnp_referral_t);
+        ref->role = role;
+        ref->frame = pinfo->num;
+        wmem_map_insert(msnp_referrals, key, ref);
+    }
+}
+
+static void
+msnp_add_challenge(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t)
+{
+    proto_item *ti = proto_tree_add_item(tree, hf_msnp_usr_challenge, tvb, t->off, t->len, ENC_ASCII);
+    proto_tree *ct = proto_item_add_subtree(ti, ett_msnp_challenge);
+    const char *s = t->str;
+    gint pos = 0;
+
+    while (s[pos]) {
+        gint start = pos, eq = -1;
+        proto_tree *pt;
+
+        while (s[pos] && s[pos] != ',') {
+            if (s[pos] == '=' && eq < 0)
+                eq = pos;
+            pos++;
+        }
+        if (pos > start) {
+            pt = proto_tree_add_subtree(ct, tvb, t->off + start, pos - start, ett_msnp_challenge_item, NULL,
+                                        wmem_strndup(pinfo->pool, s + start, pos - start));
+            if (eq >= 0) {
+                proto_tree_add_item(pt, hf_msnp_usr_challenge_key, tvb, t->off + start, eq - start, ENC_ASCII);
+                proto_tree_add_item(pt, hf_msnp_usr_challenge_value, tvb, t->off + eq + 1, pos - eq - 1, ENC_ASCII);
+            } else {
+                proto_tree_add_item(pt, hf_msnp_usr_challenge_key, tvb, t->off + start, pos - start, ENC_ASCII);
+            }
+        }
+        if (s[pos] == ',')
+            pos++;
+    }
+}
+
+static void
+msnp_add_locale(proto_tree *tree, tvbuff_t *tvb, const msnp_tok_t *t)
+{
+    guint16 loc;
+    const char *end;
+    const char *s = t->str;
+
+    if ((s[0] == '0') && (s[1] == 'x' || s[1] == 'X'))
+        s += 2;
+    if (*s && ws_hexstrtou16(s, &end, &loc) && *end == '\0')
+        proto_tree_add_uint(tree, hf_msnp_cvr_locale, tvb, t->off, t->len, loc);
+}
+
+/* Meaningful fields from the parameters of one command. */
+static void
+msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                   const char *cmd, int dir, const msnp_tok_t *a, int na)
+{
+    int i;
+
+    switch (msnp_code(cmd)) {
+    case 'V' << 16 | 'E' << 8 | 'R':
+        for (i = 0; i < na; i++)
+            if (g_str_has_prefix(a[i].str, "MSNP"))
+                proto_tree_add_item(tree, hf_msnp_version, tvb, a[i].off, a[i].len, ENC_ASCII);
+        break;
+    case 'C' << 16 | 'V' << 8 | 'R':
+        if (na >= 7 && (dir == DIR_C2S || g_str_has_prefix(a[0].str, "0x"))) {
+            msnp_add_locale(tree, tvb, &a[0]);
+            proto_tree_add_item(tree, hf_msnp_cvr_os_type, tvb, a[1].off, a[1].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_os_version, tvb, a[2].off, a[2].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_arch, tvb, a[3].off, a[3].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_client_name, tvb, a[4].off, a[4].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_client_version, tvb, a[5].off, a[5].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_client_id, tvb, a[6].off, a[6].len, ENC_ASCII);
+        } else if (na >= 5) {
+            proto_tree_add_item(tree, hf_msnp_cvr_recommended_version, tvb, a[0].off, a[0].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_minimum_version, tvb, a[2].off, a[2].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_download_url, tvb, a[3].off, a[3].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_info_url, tvb, a[4].off, a[4].len, ENC_ASCII);
+        } else if (na == 4) {
+            proto_tree_add_item(tree, hf_msnp_cvr_recommended_version, tvb, a[0].off, a[0].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_minimum_version, tvb, a[1].off, a[1].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_download_url, tvb, a[2].off, a[2].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_cvr_info_url, tvb, a[3].off, a[3].len, ENC_ASCII);
+        }
+        break;
+    case 'U' << 16 | 'S' << 8 | 'R':
+        if (na >= 1 && strcmp(a[0].str, "OK") == 0) {
+            proto_tree_add_item(tree, hf_msnp_usr_state, tvb, a[0].off, a[0].len, ENC_ASCII);
+            if (na >= 3 && !msnp_is_digits(a[2].str, 10))
+                msnp_add_friendly_name(tree, tvb, pinfo, &a[2]);
+        } else if (na >= 2 && !msnp_email_part(a[0].str)) {
+            proto_tree_add_item(tree, hf_msnp_usr_auth, tvb, a[0].off, a[0].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_usr_state, tvb, a[1].off, a[1].len, ENC_ASCII);
+            if (na >= 3 && strcmp(a[1].str, "S") == 0) {
+                if (dir == DIR_S2C)
+                    msnp_add_challenge(tree, tvb, pinfo, &a[2]);
+                else
+                    proto_tree_add_item(tree, hf_msnp_usr_ticket, tvb, a[2].off, a[2].len, ENC_ASCII);
+            }
+        } else if (na >= 2) {
+            /* Switchboard: USR trid account cookie */
+            proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[1].off, a[1].len, ENC_ASCII);
+        }
+        break;
+    case 'X' << 16 | 'F' << 8 | 'R':
+        if (na >= 1)
+            proto_tree_add_item(tree, hf_msnp_xfr_server_type, tvb, a[0].off, a[0].len, ENC_ASCII);
+        if (na >= 2)
+            msnp_add_address(tree, tvb, pinfo, &a[1],
+                             strcmp(a[0].str, "NS") == 0 ? ROLE_NS :
+                             strcmp(a[0].str, "SB") == 0 ? ROLE_SB : ROLE_UNKNOWN);
+        if (na >= 4 && strcmp(a[2].str, "CKI") == 0) {
+            proto_tree_add_item(tree, hf_msnp_xfr_auth, tvb, a[2].off, a[2].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[3].off, a[3].len, ENC_ASCII);
+        }
+        break;
+    case 'R' << 16 | 'N' << 8 | 'G':
+        if (na >= 1)
+            proto_tree_add_item(tree, hf_msnp_session_id, tvb, a[0].off, a[0].len, ENC_ASCII);
+        if (na >= 2)
+            msnp_add_address(tree, tvb, pinfo, &a[1], ROLE_SB);
+        if (na >= 4) {
+            proto_tree_add_item(tree, hf_msnp_xfr_auth, tvb, a[2].off, a[2].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[3].off, a[3].len, ENC_ASCII);
+        }
+        if (na >= 6)
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[5]);
+        break;
+    case 'A' << 16 | 'N' << 8 | 'S':
+        if (na >= 3) {
+            proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[1].off, a[1].len, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_session_id, tvb, a[2].off, a[2].len, ENC_ASCII);
+        }
+        break;
+    case 'C' << 16 | 'A' << 8 | 'L':
+        if (na >= 2 && strcmp(a[0].str, "RINGING") == 0)
+            proto_tree_add_item(tree, hf_msnp_session_id, tvb, a[1].off, a[1].len, ENC_ASCII);
+        break;
+    case 'C' << 16 | 'H' << 8 | 'G':
+        if (na >= 1)
+            msnp_add_status(tree, tvb, &a[0]);
+        break;
+    case 'I' << 16 | 'L' << 8 | 'N':
+    case 'N' << 16 | 'L' << 8 | 'N':
+        if (na >= 1)
+            msnp_add_status(tree, tvb, &a[0]);
+        if (na >= 4 && msnp_is_digits(a[2].str, 2))
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[3]);
+        else if (na >= 3)
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[2]);
+        break;
+    case 'J' << 16 | 'O' << 8 | 'I':
+        if (na >= 2)
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+        break;
+    case 'I' << 16 | 'R' << 8 | 'O':
+        if (na >= 4)
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[3]);
+        break;
+    case 'P' << 16 | 'R' << 8 | 'P':
+        if (na >= 2 && strcmp(a[0].str, "MFN") == 0)
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+        break;
+    case 'R' << 16 | 'E' << 8 | 'A':
+        if (na >= 2)
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+        break;
+    case 'C' << 16 | 'H' << 8 | 'L':
+        if (na >= 1)
+            proto_tree_add_item(tree, hf_msnp_chl_challenge, tvb, a[0].off, a[0].len, ENC_ASCII);
+        break;
+    case 'Q' << 16 | 'R' << 8 | 'Y':
+        if (na >= 1)
+            proto_tree_add_item(tree, hf_msnp_qry_product_id, tvb, a[0].off, a[0].len, ENC_ASCII);
+        break;
+    default:
+        break;
+    }
+
+    for (i = 0; i < na; i++) {
+        const char *str = a[i].str;
+        const char *email;
+
+        /* LST/ADC/ADD (MSNP10+): N=account and F=friendly name items */
+        if (str[0] == 'F' && str[1] == '=' && a[i].len > 2) {
+            msnp_tok_t fn = { a[i].off + 2, a[i].len - 2, str + 2 };
+            msnp_add_friendly_name(tree, tvb, pinfo, &fn);
+            continue;
+        }
+        if (str[0] == 'N' && str[1] == '=')
+            str += 2;
+        email = msnp_email_part(str);
+        if (email) {
+            gint skip = (gint)(email - a[i].str);
+            proto_tree_add_item(tree, hf_msnp_account, tvb, a[i].off + skip, a[i].len - skip, ENC_ASCII);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Payloads                                                                 */
+
+static void
+msnp_call_xml(tvbuff_t *ptvb, packet_info *pinfo, proto_tree *tree)
+{
+    if (!xml_handle)
+        return;
+    col_set_writable(pinfo->cinfo, -1, FALSE);
+    TRY {
+        call_dissector(xml_handle, ptvb, pinfo, tree);
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(ptvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+    col_set_writable(pinfo->cinfo, -1, TRUE);
+}
+
+static void
+msnp_dissect_p2p(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gint off)
+{
+    gint avail = tvb_reported_length_remaining(tvb, off);
+    proto_item *ti;
+    proto_tree *pt;
+    guint32 session_id, msg_size;
+    guint64 data_off, total;
+
+    if (avail < MSNP_P2P_HEADER_LEN) {
+        ti = proto_tree_add_item(tree, hf_msnp_msg_body, tvb, off, avail, ENC_NA);
+        expert_add_info_format(pinfo, ti, &ei_msnp_p2p_short,
+                               "P2P header needs %d bytes, only %d present", MSNP_P2P_HEADER_LEN, avail);
+        return;
+    }
+    ti = proto_tree_add_item(tree, hf_msnp_msg_body, tvb, off, avail, ENC_NA);
+    proto_item_append_text(ti, " (P2P)");
+    pt = proto_item_add_subtree(ti, ett_msnp_p2p);
+    proto_tree_add_item_ret_uint(pt, hf_msnp_p2p_session_id, tvb, off, 4, ENC_LITTLE_ENDIAN, &session_id);
+    proto_tree_add_item(pt, hf_msnp_p2p_identifier, tvb, off + 4, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item_ret_uint64(pt, hf_msnp_p2p_offset, tvb, off + 8, 8, ENC_LITTLE_ENDIAN, &data_off);
+    proto_tree_add_item_ret_uint64(pt, hf_msnp_p2p_total_size, tvb, off + 16, 8, ENC_LITTLE_ENDIAN, &total);
+    ti = proto_tree_add_item_ret_uint(pt, hf_msnp_p2p_message_size, tvb, off + 24, 4, ENC_LITTLE_ENDIAN, &msg_size);
+    proto_tree_add_item(pt, hf_msnp_p2p_flags, tvb, off + 28, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(pt, hf_msnp_p2p_ack_identifier, tvb, off + 32, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(pt, hf_msnp_p2p_ack_unique_id, tvb, off + 36, 4, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(pt, hf_msnp_p2p_ack_data_size, tvb, off + 40, 8, ENC_LITTLE_ENDIAN);
+
+    avail -= MSNP_P2P_HEADER_LEN;
+    off += MSNP_P2P_HEADER_LEN;
+    if (msg_size > (guint32)avail) {
+        expert_add_info_format(pinfo, ti, &ei_msnp_p2p_bad_size,
+                               "Message size %u exceeds the %d bytes present", msg_size, avail);
+        msg_size = avail;
+    } else if (data_off + msg_size > total) {
+        expert_add_info_format(pinfo, ti, &ei_msnp_p2p_bad_size,
+                               "Offset %" G_GUINT64_FORMAT " + size %u exceeds the total size %" G_GUINT64_FORMAT,
+                               data_off, msg_size, total);
+    }
+    if (msg_size > 0) {
+        if (session_id == 0)
+            proto_tree_add_item(pt, hf_msnp_p2p_slp, tvb, off, msg_size, ENC_UTF_8);
+        else
+            proto_tree_add_item(pt, hf_msnp_p2p_data, tvb, off, msg_size, ENC_NA);
+    }
+    off += msg_size;
+    if (tvb_reported_length_remaining(tvb, off) >= 4)
+        proto_tree_add_item(pt, hf_msnp_p2p_footer, tvb, off, 4, ENC_BIG_ENDIAN);
+}
+
+static void
+msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    gint off = 0, next, linelen;
+    gint len = tvb_reported_length(tvb);
+    const char *ctype = NULL;
+
+    while (off < len) {
+        gint colon;
+        linelen = tvb_find_line_end(tvb, off, -1, &next, FALSE);
+        if (linelen <= 0) {
+            off = next;
+            break;
+        }
+        proto_tree_add_item(tree, hf_msnp_msg_header, tvb, off, linelen, ENC_UTF_8);
+        colon = tvb_find_guint8(tvb, off, linelen, ':');
+        if (colon > off) {
+            gint vstart = colon + 1, vend = off + linelen;
+            char *name = (char *)tvb_get_string_enc(pinfo->pool, tvb, off, colon - off, ENC_ASCII);
+            while (vstart < vend && tvb_get_guint8(tvb, vstart) == ' ')
+                vstart++;
+            if (g_ascii_strcasecmp(name, "Content-Type") == 0) {
+                gint semi = tvb_find_guint8(tvb, vstart, vend - vstart, ';');
+                gint tend = semi >= 0 ? semi : vend;
+                proto_tree_add_item_ret_string(tree, hf_msnp_msg_content_type, tvb, vstart, tend - vstart,
+                                               ENC_ASCII, pinfo->pool, (const guint8 **)&ctype);
+            } else if (g_ascii_strcasecmp(name, "TypingUser") == 0) {
+                proto_tree_add_item(tree, hf_msnp_msg_typing_user, tvb, vstart, vend - vstart, ENC_UTF_8);
+            }
+        }
+        off = next;
+    }
+    if (off >= len)
+        return;
+    if (ctype && g_ascii_strcasecmp(ctype, "text/plain") == 0) {
+        proto_tree_add_item(tree, hf_msnp_msg_text, tvb, off, len - off, ENC_UTF_8);
+    } else if (ctype && g_ascii_strcasecmp(ctype, "application/x-msnmsgrp2p") == 0) {
+        msnp_dissect_p2p(tvb, pinfo, tree, off);
+    } else if (tvb_get_guint8(tvb, off) == '<') {
+        msnp_call_xml(tvb_new_subset_remaining(tvb, off), pinfo, tree);
+    } else {
+        proto_tree_add_item(tree, hf_msnp_msg_body, tvb, off, len - off, ENC_NA);
+    }
+}
+
+static void
+msnp_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_cmd_t *c,
+                     gint off, gint len)
+{
+    proto_item *ti = proto_tree_add_item(tree, hf_msnp_payload, tvb, off, len, ENC_NA);
+    proto_tree *pt;
+    tvbuff_t *ptvb;
+
+    if (len <= 0)
+        return;
+    pt = proto_item_add_subtree(ti, ett_msnp_payload);
+    ptvb = tvb_new_subset_length(tvb, off, len);
+    if (c && memcmp(c->name, "QRY", 3) == 0) {
+        proto_tree_add_item(pt, hf_msnp_qry_response, ptvb, 0, len, ENC_ASCII);
+    } else if (c && (c->flags & CMD_MIME) && tvb_get_guint8(ptvb, 0) != '<') {
+        msnp_dissect_mime(ptvb, pinfo, pt);
+    } else if (tvb_get_guint8(ptvb, 0) == '<') {
+        msnp_call_xml(ptvb, pinfo, pt);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Transactions                                                             */
+
+static void
+msnp_track(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc, int dir,
+           guint32 trid, proto_item *trid_item)
+{
+    wmem_tree_t *frames = (wmem_tree_t *)wmem_tree_lookup32(mc->trans, trid);
+    msnp_trans_t *t;
+    proto_item *it;
+
+    if (dir == DIR_C2S) {
+        if (!PINFO_FD_VISITED(pinfo)) {
+            if (!frames) {
+                frames = wmem_tree_new(wmem_file_scope());
+                wmem_tree_insert32(mc->trans, trid, frames);
+            }
+            t = wmem_new0(wmem_file_scope(), msnp_trans_t);
+            t->req_frame = pinfo->num;
+            t->req_time = pinfo->abs_ts;
+            wmem_tree_insert32(frames, pinfo->num, t);
+        }
+        t = frames ? (msnp_trans_t *)wmem_tree_lookup32(frames, pinfo->num) : NULL;
+        if (t && t->rsp_frame) {
+            it = proto_tree_add_uint(tree, hf_msnp_response_in, tvb, 0, 0, t->rsp_frame);
+            proto_item_set_generated(it);
+        }
+    } else if (dir == DIR_S2C && trid != 0) {
+        t = frames ? (msnp_trans_t *)wmem_tree_lookup32_le(frames, pinfo->num) : NULL;
+        if (!t) {
+            expert_add_info_format(pinfo, trid_item, &ei_msnp_unmatched_reply,
+                                   "Reply with TrID %u but no earlier request on this connection", trid);
+            return;
+        }
+        if (!PINFO_FD_VISITED(pinfo) && t->rsp_frame == 0)
+            t->rsp_frame = pinfo->num;
+        {
+            nstime_t delta;
+            it = proto_tree_add_uint(tree, hf_msnp_response_to, tvb, 0, 0, t->req_frame);
+            proto_item_set_generated(it);
+            nstime_delta(&delta, &pinfo->abs_ts, &t->req_time);
+            it = proto_tree_add_time(tree, hf_msnp_time, tvb, 0, 0, &delta);
+            proto_item_set_generated(it);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Main loop                                                                */
+
+static int
+msnp_trid_index(const msnp_cmd_t *c, gboolean is_error, int dir, const msnp_tok_t *toks, int ntoks)
+{
+    if (ntoks < 2)
+        return is_error || (c && CMD_TRID(c->flags) == TRID_ALWAYS) ? 1 : 0;
+    if (is_error)
+        return 1;
+    if (!c)
+        return msnp_is_digits(toks[1].str, 10) ? 1 : 0;
+    switch (CMD_TRID(c->flags)) {
+    case TRID_ALWAYS:
+        return 1;
+    case TRID_C2S:
+        if (dir == DIR_C2S)
+            return 1;
+        if (dir == DIR_S2C)
+            return 0;
+        return msnp_is_digits(toks[1].str, 10) && ntoks == 4 && toks[2].len == 1 ? 1 : 0;
+    case TRID_OPTIONAL:
+        return msnp_is_digits(toks[1].str, 10) ? 1 : 0;
+    default:
+        return 0;
+    }
+}
+
+/* Without reassembly: the rest of a payload that began in an earlier segment. */
+static gint
+msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir, msnp_conv_t **mcp)
+{
+    conversation_t *conv;
+    msnp_conv_t *mc;
+    guint32 skip;
+    gint total = tvb_captured_length(tvb);
+    proto_item *ti;
+
+    if (http_dir != DIR_UNKNOWN)
+        return 0;
+    if (PINFO_FD_VISITED(pinfo)) {
+        skip = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, 1));
+    } else {
+        int dir;
+        conv = find_conversation_pinfo(pinfo, 0);
+        mc = conv ? (msnp_conv_t *)conversation_get_proto_data(conv, proto_msnp) : NULL;
+        if (!mc)
+            return 0;
+        *mcp = mc;
+        dir = msnp_direction(mc, pinfo);
+        skip = MIN(mc->pending[dir], (guint32)total);
+        if (skip == 0)
+            return 0;
+        mc->pending[dir] -= skip;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, 1, GUINT_TO_POINTER(skip));
+    }
+    if (skip == 0)
+        return 0;
+    ti = proto_tree_add_item(tree, proto_msnp, tvb, 0, skip, ENC_NA);
+    proto_item_append_text(ti, ", payload continued from an earlier segment");
+    proto_tree_add_item(proto_item_add_subtree(ti, ett_msnp), hf_msnp_payload, tvb, 0, skip, ENC_NA);
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[payload continued]");
+    return (gint)skip;
+}
+
+static int
+dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir)
+{
+    gint offset = 0;
+    gint total = tvb_captured_length(tvb);
+    msnp_conv_t *mc = NULL;
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSNP");
+    if (!p_get_proto_data(pinfo->pool, pinfo, proto_msnp, 0)) {
+        col_clear(pinfo->cinfo, COL_INFO);
+        p_add_proto_data(pinfo->pool, pinfo, proto_msnp, 0, GINT_TO_POINTER(1));
+    }
+
+    offset = msnp_continuation(tvb, pinfo, tree, http_dir, &mc);
+
+    while (offset < total) {
+        gint remaining = total - offset;
+        gint scan = MIN(remaining, (gint)msnp_max_line + 2);
+        gint eol = tvb_find_guint8(tvb, offset, scan, '\n');
+        gint linelen, next, ntoks, tridx, first_arg, nargs, i;
+        gboolean has_crlf = TRUE, too_long = FALSE, is_error = FALSE, has_payload = FALSE;
+        gboolean length_bad = FALSE;
+        guint32 trid = 0, plen = 0;
+        gint pavail = 0;
+        const msnp_cmd_t *c = NULL;
+        guint8 *line;
+        msnp_tok_t toks[MSNP_MAX_TOKENS];
+        proto_item *ti, *it, *trid_item = NULL;
+        proto_tree *mt;
+        int dir;
+        const char *linestr;
+        guint16 errcode = 0;
+        msnp_tap_info_t *tap;
+
+        if (eol >= 0) {
+            linelen = eol - offset;
+            if (linelen > 0 && tvb_get_guint8(tvb, eol - 1) == '\r')
+                linelen--;
+            next = eol + 1;
+        } else if (remaining > (gint)msnp_max_line) {
+            too_long = TRUE;
+            linelen = remaining;
+            next = total;
+        } else if (msnp_reassemble && pinfo->can_desegment) {
+            pinfo->desegment_offset = offset;
+            pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+            return total;
+        } else {
+            has_crlf = FALSE;
+            linelen = remaining;
+            next = total;
+        }
+
+        if (linelen == 0) {
+            it = proto_tree_add_item(tree, proto_msnp, tvb, offset, next - offset, ENC_NA);
+            proto_item_append_text(it, ", empty line");
+            expert_add_info(pinfo, it, &ei_msnp_empty_line);
+            offset = next;
+            continue;
+        }
+
+        if (too_long) {
+            ti = proto_tree_add_item(tree, proto_msnp, tvb, offset, linelen, ENC_NA);
+            mt = proto_item_add_subtree(ti, ett_msnp);
+            it = proto_tree_add_item(mt, hf_msnp_line, tvb, offset, MIN(linelen, (gint)msnp_max_line), ENC_UTF_8);
+            expert_add_info_format(pinfo, it, &ei_msnp_line_too_long,
+                                   "No line end within %u bytes", msnp_max_line);
+            col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[line too long]");
+            offset = next;
+            continue;
+        }
+
+        line = (guint8 *)tvb_memdup(pinfo->pool, tvb, offset, linelen);
+        ntoks = msnp_tokenize(line, linelen, offset, toks, pinfo->pool);
+        if (ntoks == 0) {
+            /* only spaces */
+            it = proto_tree_add_item(tree, proto_msnp, tvb, offset, next - offset, ENC_NA);
+            expert_add_info(pinfo, it, &ei_msnp_empty_line);
+            offset = next;
+            continue;
+        }
+        if (toks[0].len == 3 && strlen(toks[0].str) == 3) {
+            const guint8 *n = (const guint8 *)toks[0].str;
+            if (g_ascii_isdigit(n[0]) && g_ascii_isdigit(n[1]) && g_ascii_isdigit(n[2])) {
+                is_error = TRUE;
+                errcode = (guint16)((n[0] - '0') * 100 + (n[1] - '0') * 10 + (n[2] - '0'));
+            } else {
+                c = msnp_find_cmd(n);
+            }
+        }
+
+        if (!mc)
+            mc = msnp_get_conv(pinfo, c, is_error, http_dir);
+        dir = http_dir != DIR_UNKNOWN ? http_dir : msnp_direction(mc, pinfo);
+
+        tridx = msnp_trid_index(c, is_error, dir, toks, ntoks);
+        first_arg = tridx ? 2 : 1;
+        nargs = ntoks - first_arg;
+        if (nargs < 0)
+            nargs = 0;
+
+        /* Payload length: the last parameter. */
+        if (((c && (c->flags & CMD_PAYLOAD)) || (is_error && ntoks == 3)) && nargs >= 1 && has_crlf) {
+            const char *last = toks[ntoks - 1].str;
+            if (msnp_tok_u32(last, &plen)) {
+                has_payload = TRUE;
+                nargs--;
+                if (plen > msnp_max_payload)
+                    length_bad = TRUE;
+            } else if (strcmp(last, "OK") != 0 && !is_error) {
+                length_bad = TRUE;
+            }
+        }
+        if (has_payload) {
+            pavail = total - next;
+            if ((guint32)pavail < plen) {
+                if (!length_bad && msnp_reassemble && pinfo->can_desegment) {
+                    pinfo->desegment_offset = offset;
+                    pinfo->desegment_len = plen - pavail;
+                    return total;
+                }
+            } else {
+                pavail = plen;
+            }
+        }
+
+        /* The command item. */
+        ti = proto_tree_add_item(tree, proto_msnp, tvb, offset, (next - offset) + pavail, ENC_NA);
+        mt = proto_item_add_subtree(ti, ett_msnp);
+        proto_item_append_text(ti, ", %s%s%s", msnp_dir_arrow[dir], dir ? " " : "",
+                               format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str)));
+        if (c)
+            proto_item_append_text(ti, " (%s)", c->desc);
+        else if (is_error)
+            proto_item_append_text(ti, " (Error: %s)", val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
+
+        it = proto_tree_add_uint(mt, hf_msnp_direction, tvb, 0, 0, dir);
+        proto_item_set_generated(it);
+        if (mc->role != ROLE_UNKNOWN) {
+            it = proto_tree_add_string(mt, hf_msnp_server_role, tvb, 0, 0, msnp_role_names[mc->role]);
+            proto_item_set_generated(it);
+        }
+        if (mc->referred_by) {
+            it = proto_tree_add_uint(mt, hf_msnp_referred_by, tvb, 0, 0, mc->referred_by);
+            proto_item_set_generated(it);
+        }
+        proto_tree_add_item_ret_string(mt, hf_msnp_line, tvb, offset, linelen, ENC_UTF_8, pinfo->pool,
+                                       (const guint8 **)&linestr);
+        if (!has_crlf)
+            expert_add_info(pinfo, ti, &ei_msnp_no_crlf);
+
+        it = proto_tree_add_item(mt, hf_msnp_cmd, tvb, toks[0].off, toks[0].len, ENC_ASCII);
+        if (c) {
+            it = proto_tree_add_string(mt, hf_msnp_cmd_desc, tvb, toks[0].off, toks[0].len, c->desc);
+            proto_item_set_generated(it);
+        } else if (is_error) {
+            it = proto_tree_add_uint(mt, hf_msnp_error, tvb, toks[0].off, 3, errcode);
+            expert_add_info_format(pinfo, it, &ei_msnp_error_reply, "Error %u: %s", errcode,
+                                   val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
+        } else {
+            expert_add_info_format(pinfo, it, &ei_msnp_unknown_command, "Unknown command %s",
+                                   format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str)));
+        }
+
+        if (tridx) {
+            if (ntoks > 1 && msnp_tok_u32(toks[1].str, &trid)) {
+                trid_item = proto_tree_add_uint(mt, hf_msnp_trid, tvb, toks[1].off, toks[1].len, trid);
+            } else {
+                tridx = 0;
+                first_arg = 1;
+                nargs = ntoks - 1 - (has_payload ? 1 : 0);
+                expert_add_info_format(pinfo, ti, &ei_msnp_bad_trid, "%s needs a numeric TrID%s%s",
+                                       toks[0].str, ntoks > 1 ? ", got " : "",
+                                       ntoks > 1 ? format_text(pinfo->pool, (const guchar *)toks[1].str, strlen(toks[1].str)) : "");
+            }
+        }
+
+        for (i = 0; i < nargs; i++)
+            proto_tree_add_item(mt, hf_msnp_param, tvb, toks[first_arg + i].off, toks[first_arg + i].len, ENC_UTF_8);
+        msnp_decode_params(tvb, pinfo, mt, toks[0].str, dir, &toks[first_arg], nargs);
+
+        if (has_payload || length_bad) {
+            if (has_payload)
+                it = proto_tree_add_uint(mt, hf_msnp_length, tvb, toks[ntoks - 1].off, toks[ntoks - 1].len, plen);
+            else
+                it = proto_tree_add_item(mt, hf_msnp_param, tvb, toks[ntoks - 1].off, toks[ntoks - 1].len, ENC_UTF_8);
+            if (length_bad) {
+                if (has_payload)
+                    expert_add_info_format(pinfo, it, &ei_msnp_bad_length,
+                                           "Payload length %u exceeds the limit of %u bytes", plen, msnp_max_payload);
+                else
+                    expert_add_info_format(pinfo, it, &ei_msnp_bad_length,
+                                           "Payload length is not a number");
+            }
+        }
+        if (has_payload) {
+            if ((guint32)pavail < plen) {
+                it = proto_tree_add_item(mt, hf_msnp_payload, tvb, next, pavail, ENC_NA);
+                if (!length_bad) {
+                    expert_add_info_format(pinfo, it, &ei_msnp_partial_payload,
+                                           "Only %d of %u payload bytes present", pavail, plen);
+                    if (!PINFO_FD_VISITED(pinfo) && http_dir == DIR_UNKNOWN)
+                        mc->pending[dir] = plen - pavail;
+                }
+            } else {
+                msnp_dissect_payload(tvb, pinfo, mt, c, next, pavail);
+            }
+        }
+
+        if (!PINFO_FD_VISITED(pinfo))
+            msnp_role_evidence(mc, toks[0].str, dir, &toks[first_arg], nargs);
+        if (tridx)
+            msnp_track(tvb, pinfo, mt, mc, dir, trid, trid_item);
+
+        /* Info column: the line as on the wire, control characters escaped */
+        linestr = format_text(pinfo->pool, (const guchar *)linestr, strlen(linestr));
+        if (is_error)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s%s%s (%s)", msnp_dir_arrow[dir],
+                                dir ? " " : "", linestr,
+                                val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
+        else
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s%s%s", msnp_dir_arrow[dir],
+                                dir ? " " : "", linestr);
+
+        tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
+        if (c || is_error || (strlen(toks[0].str) == 3 && g_ascii_isupper(toks[0].str[0]) &&
+                              g_ascii_isupper(toks[0].str[1]) && g_ascii_isupper(toks[0].str[2])))
+            tap->cmd = toks[0].str;
+        else
+            tap->cmd = "[not a command]";
+        tap->direction = dir;
+        tap->is_error = is_error;
+        tap->error = errcode;
+        tap_queue_packet(msnp_tap, pinfo, tap);
+
+        offset = next + pavail;
+    }
+    col_set_fence(pinfo->cinfo, COL_INFO);
+    return total;
+}
+
+static int
+dissect_msnp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    return dissect_msnp_common(tvb, pinfo, tree, DIR_UNKNOWN);
+}
+
+static int
+dissect_msnp_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    const http_message_info_t *info = (const http_message_info_t *)data;
+    int dir = DIR_UNKNOWN;
+
+    if (info && info->type == HTTP_REQUEST)
+        dir = DIR_C2S;
+    else if (info && info->type == HTTP_RESPONSE)
+        dir = DIR_S2C;
+    return dissect_msnp_common(tvb, pinfo, tree, dir);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Heuristic                                                                */
+
+/* Does the data start with an MSNP command line?  Never throws.
+ * Sets the offset of its LF and the payload length it announces. */
+static gboolean
+msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *plen)
+{
+    gint len = tvb_captured_length(tvb);
+    guint8 head[4];
+    const msnp_cmd_t *c = NULL;
+    gboolean is_error = FALSE;
+    gint scan, eol, i, ntoks;
+    guint8 *line;
+    msnp_tok_t toks[MSNP_MAX_TOKENS];
+    const char *last;
+
+    if (len < 5)
+        return FALSE;
+    tvb_memcpy(tvb, head, 0, 4);
+    if (head[3] != ' ' && head[3] != '\r')
+        return FALSE;
+    if (g_ascii_isdigit(head[0]) && g_ascii_isdigit(head[1]) && g_ascii_isdigit(head[2])) {
+        guint code = (head[0] - '0') * 100 + (head[1] - '0') * 10 + (head[2] - '0');
+        if (!try_val_to_str_ext(code, &msnp_error_vals_ext))
+            return FALSE;
+        is_error = TRUE;
+    } else {
+        c = msnp_find_cmd(head);
+        if (!c)
+            return FALSE;
+    }
+    scan = MIN(len, MSNP_HEUR_MAX_LINE);
+    eol = tvb_find_guint8(tvb, 0, scan, '\n');
+    if (eol < 4 || tvb_get_guint8(tvb, eol - 1) != '\r')
+        return FALSE;
+    for (i = 0; i < eol - 1; i++) {
+        guint8 b = tvb_get_guint8(tvb, i);
+        if (b < 0x20 || b == 0x7f)
+            return FALSE;
+    }
+    *eol_out = eol;
+    if (head[3] == '\r')   /* bare command */
+        return c && (c->flags & CMD_BARE);
+
+    *eol_out = eol;
+    *plen = 0;
+    line = (guint8 *)tvb_memdup(pinfo->pool, tvb, 0, eol - 1);
+    ntoks = msnp_tokenize(line, eol - 1, 0, toks, pinfo->pool);
+    if (ntoks < 2)
+        return FALSE;
+    last = toks[ntoks - 1].str;
+    if ((is_error && ntoks == 3) || (c && (c->flags & CMD_PAYLOAD)))
+        msnp_tok_u32(last, plen);
+
+    if (is_error)   /* NNN trid [length] */
+        return ntoks <= 3 && msnp_is_digits(toks[1].str, 10) && msnp_is_digits(last, 10);
+
+    if (c->flags & CMD_PAYLOAD) {
+        if (!msnp_is_digits(last, 10) && strcmp(last, "OK") != 0)
+            return FALSE;
+    }
+    switch (CMD_TRID(c->flags)) {
+    case TRID_ALWAYS:
+        return msnp_is_digits(toks[1].str, 10);
+    case TRID_C2S:    /* MSG trid U|N|A|D len, or MSG account name len */
+        if (ntoks != 4)
+            return FALSE;
+        if (msnp_is_digits(toks[1].str, 10))
+            return toks[2].len == 1;
+        return TRUE;
+    default:
+        break;
+    }
+    /* Commands without TrID: check their shape. */
+    switch (msnp_code(c->name)) {
+    case 'Q' << 16 | 'N' << 8 | 'G':
+    case 'N' << 16 | 'O' << 8 | 'T':
+    case 'I' << 16 | 'P' << 8 | 'G':
+        return ntoks == 2 && msnp_is_digits(toks[1].str, 10);
+    case 'R' << 16 | 'N' << 8 | 'G':
+        return ntoks >= 5 && msnp_is_digits(toks[1].str, 10) && strchr(toks[2].str, ':') != NULL;
+    case 'N' << 16 | 'L' << 8 | 'N':
+        for (i = 0; i < (gint)G_N_ELEMENTS(msnp_statuses); i++)
+            if (strcmp(toks[1].str, msnp_statuses[i].code) == 0)
+                return ntoks >= 4 && msnp_email_part(toks[2].str) != NULL;
+        return FALSE;
+    case 'F' << 16 | 'L' << 8 | 'N':
+    case 'B' << 16 | 'Y' << 8 | 'E':
+    case 'J' << 16 | 'O' << 8 | 'I':
+    case 'U' << 16 | 'B' << 8 | 'X':
+    case 'U' << 16 | 'B' << 8 | 'N':
+        return msnp_email_part(toks[1].str) != NULL;
+    case 'O' << 16 | 'U' << 8 | 'T':
+        return ntoks == 2 && toks[1].len == 3;
+    case 'L' << 16 | 'S' << 8 | 'T':
+    case 'L' << 16 | 'S' << 8 | 'G':
+    case 'P' << 16 | 'R' << 8 | 'P':
+    case 'B' << 16 | 'P' << 8 | 'R':
+        return msnp_is_digits(toks[1].str, 10);
+    default:
+        return FALSE;
+    }
+}
+
+/* The first command line, and the start of what follows it if the segment holds more. */
+static gboolean
+msnp_looks_like(tvbuff_t *tvb, packet_info *pinfo)
+{
+    gint len = tvb_captured_length(tvb);
+    gint eol = 0, next, i;
+    guint32 plen = 0;
+    guint8 b[4];
+
+    if (!msnp_first_line_ok(tvb, pinfo, &eol, &plen))
+        return FALSE;
+    next = eol + 1;
+    if (plen >= (guint32)(len - next) || len - next - (gint)plen < 4)
+        return TRUE;
+    next += (gint)plen;
+    tvb_memcpy(tvb, b, next, 4);
+    if (b[0] == '\r' && b[1] == '\n')
+        return TRUE;
+    for (i = 0; i < 3; i++)
+        if (!g_ascii_isupper(b[i]) && !g_ascii_isdigit(b[i]))
+            return FALSE;
+    return b[3] == ' ' || b[3] == '\r';
+}
+
+static gboolean
+dissect_msnp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    conversation_t *conv;
+
+    if (!msnp_looks_like(tvb, pinfo))
+        return FALSE;
+    conv = find_or_create_conversation(pinfo);
+    conversation_set_dissector(conv, msnp_handle);
+    dissect_msnp(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Statistics                                                               */
+
+static const char st_str_cmds[] = "MSNP commands";
+static const char st_str_dirs[] = "Direction";
+static const char st_str_errors[] = "Error replies";
+static int st_node_cmds = -1;
+static int st_node_dirs = -1;
+static int st_node_errors = -1;
+
+static void
+msnp_stats_tree_init(stats_tree *st)
+{
+    st_node_cmds = stats_tree_create_node(st, st_str_cmds, 0, STAT_DT_INT, TRUE);
+    st_node_dirs = stats_tree_create_node(st, st_str_dirs, 0, STAT_DT_INT, TRUE);
+    st_node_errors = stats_tree_create_node(st, st_str_errors, 0, STAT_DT_INT, TRUE);
+}
+
+static tap_packet_status
+msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
+                       const void *p, tap_flags_t flags _U_)
+{
+    const msnp_tap_info_t *ti = (const msnp_tap_info_t *)p;
+    static const char *const dirs[] = { "Unknown direction", "C\xe2\x86\x92S", "S\xe2\x86\x92" "C" };
+    int node;
+
+    tick_stat_node(st, st_str_cmds, 0, TRUE);
+    node = tick_stat_node(st, ti->cmd, st_node_cmds, TRUE);
+    tick_stat_node(st, dirs[ti->direction], node, FALSE);
+    tick_stat_node(st, st_str_dirs, 0, TRUE);
+    tick_stat_node(st, dirs[ti->direction], st_node_dirs, FALSE);
+    if (ti->is_error) {
+        char *name = wmem_strdup_printf(pinfo->pool, "%u %s", ti->error,
+                                        val_to_str_ext_const(ti->error, &msnp_error_vals_ext, "Unknown error"));
+        tick_stat_node(st, st_str_errors, 0, TRUE);
+        tick_stat_node(st, name, st_node_errors, FALSE);
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Registration                                                             */
 
 void
 proto_register_msnp(void)
 {
+    static hf_register_info hf[] = {
+        { &hf_msnp_direction,
+          { "Direction", "msnp.direction", FT_UINT8, BASE_DEC, VALS(msnp_direction_vals), 0x0,
+            "Whether the client or the server sent the command.", HFILL } },
+        { &hf_msnp_server_role,
+          { "Server role", "msnp.server_role", FT_STRING, BASE_NONE, NULL, 0x0,
+            "DS (dispatch), NS (notification) or SB (switchboard) server of this connection.", HFILL } },
+        { &hf_msnp_referred_by,
+          { "Referred by", "msnp.referred_by", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "The XFR or RNG that named this server.", HFILL } },
+        { &hf_msnp_line,
+          { "Command line", "msnp.line", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The whole command line without CRLF.", HFILL } },
+        { &hf_msnp_cmd,
+          { "Command", "msnp.cmd", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Three-letter command, or the three digits of an error reply.", HFILL } },
+        { &hf_msnp_cmd_desc,
+          { "Meaning", "msnp.cmd.desc", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the command does.", HFILL } },
+        { &hf_msnp_error,
+          { "Error", "msnp.error", FT_UINT16, BASE_DEC | BASE_EXT_STRING, &msnp_error_vals_ext, 0x0,
+            "Error reply code.", HFILL } },
+        { &hf_msnp_trid,
+          { "TrID", "msnp.trid", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Transaction id; the reply echoes it.", HFILL } },
+        { &hf_msnp_param,
+          { "Parameter", "msnp.param", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A parameter after the TrID, as on the wire; the payload length is msnp.length.", HFILL } },
+        { &hf_msnp_length,
+          { "Payload length", "msnp.length", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Length of the payload after the command line.", HFILL } },
+        { &hf_msnp_payload,
+          { "Payload", "msnp.payload", FT_BYTES, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_msnp_version,
+          { "Protocol version", "msnp.version", FT_STRING, BASE_NONE, NULL, 0x0,
+            "MSNP version offered or chosen in VER.", HFILL } },
+        { &hf_msnp_account,
+          { "Account", "msnp.account", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Passport or e-mail address.", HFILL } },
+        { &hf_msnp_friendly_name,
+          { "Friendly name", "msnp.friendly_name", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Display name, URL-decoded.", HFILL } },
+        { &hf_msnp_status,
+          { "Status", "msnp.status", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Presence status code.", HFILL } },
+        { &hf_msnp_session_id,
+          { "Switchboard session id", "msnp.session_id", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_msnp_cvr_locale,
+          { "Locale id", "msnp.cvr.locale", FT_UINT16, BASE_HEX, VALS(msnp_locale_vals), 0x0,
+            "Windows language identifier.", HFILL } },
+        { &hf_msnp_cvr_os_type,
+          { "OS type", "msnp.cvr.os_type", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_cvr_os_version,
+          { "OS version", "msnp.cvr.os_version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_cvr_arch,
+          { "CPU architecture", "msnp.cvr.arch", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_cvr_client_name,
+          { "Client name", "msnp.cvr.client_name", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_cvr_client_version,
+          { "Client version", "msnp.cvr.client_version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_cvr_client_id,
+          { "Client id", "msnp.cvr.client_id", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_cvr_recommended_version,
+          { "Recommended version", "msnp.cvr.recommended_version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_cvr_minimum_version,
+          { "Minimum version", "msnp.cvr.minimum_version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_cvr_download_url,
+          { "Download URL", "msnp.cvr.download_url", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_cvr_info_url,
+          { "Information URL", "msnp.cvr.info_url", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_usr_auth,
+          { "Authentication method", "msnp.usr.auth", FT_STRING, BASE_NONE, NULL, 0x0,
+            "TWN (Passport), MD5, SSO ...", HFILL } },
+        { &hf_msnp_usr_state,
+          { "Authentication state", "msnp.usr.state", FT_STRING, BASE_NONE, NULL, 0x0,
+            "I (initial), S (subsequent) or OK.", HFILL } },
+        { &hf_msnp_usr_challenge,
+          { "Passport challenge", "msnp.usr.challenge", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_usr_challenge_key,
+          { "Key", "msnp.usr.challenge.key", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_usr_challenge_value,
+          { "Value", "msnp.usr.challenge.value", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_usr_ticket,
+          { "Passport ticket", "msnp.usr.ticket", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_xfr_server_type,
+          { "Server type", "msnp.xfr.server_type", FT_STRING, BASE_NONE, NULL, 0x0,
+            "NS (notification) or SB (switchboard).", HFILL } },
+        { &hf_msnp_xfr_ip,
+          { "Server address", "msnp.xfr.ip", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_xfr_port,
+          { "Server port", "msnp.xfr.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_xfr_auth,
+          { "Switchboard authentication", "msnp.xfr.auth", FT_STRING, BASE_NONE, NULL, 0x0,
+            "CKI (cookie).", HFILL } },
+        { &hf_msnp_xfr_cookie,
+          { "Switchboard cookie", "msnp.xfr.cookie", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_chl_challenge,
+          { "Challenge", "msnp.chl.challenge", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_qry_product_id,
+          { "Product id", "msnp.qry.product_id", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_qry_response,
+          { "Challenge response", "msnp.qry.response", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_msg_header,
+          { "Header", "msnp.msg.header", FT_STRING, BASE_NONE, NULL, 0x0,
+            "MIME header line of a message.", HFILL } },
+        { &hf_msnp_msg_content_type,
+          { "Content type", "msnp.msg.content_type", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Media type of the message, without parameters.", HFILL } },
+        { &hf_msnp_msg_text,
+          { "Text", "msnp.msg.text", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Text of a text/plain message.", HFILL } },
+        { &hf_msnp_msg_typing_user,
+          { "Typing user", "msnp.msg.typing_user", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_msg_body,
+          { "Body", "msnp.msg.body", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_session_id,
+          { "P2P session id", "msnp.p2p.session_id", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_identifier,
+          { "P2P identifier", "msnp.p2p.identifier", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_offset,
+          { "P2P data offset", "msnp.p2p.offset", FT_UINT64, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_total_size,
+          { "P2P total size", "msnp.p2p.total_size", FT_UINT64, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_message_size,
+          { "P2P message size", "msnp.p2p.message_size", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_flags,
+          { "P2P flags", "msnp.p2p.flags", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_ack_identifier,
+          { "P2P acknowledged identifier", "msnp.p2p.ack_identifier", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_ack_unique_id,
+          { "P2P acknowledged unique id", "msnp.p2p.ack_unique_id", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_ack_data_size,
+          { "P2P acknowledged data size", "msnp.p2p.ack_data_size", FT_UINT64, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_data,
+          { "P2P data", "msnp.p2p.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_p2p_slp,
+          { "MSNSLP message", "msnp.p2p.slp", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Text of the MSN session layer protocol message (session id 0).", HFILL } },
+        { &hf_msnp_p2p_footer,
+          { "P2P footer (application id)", "msnp.p2p.footer", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_msnp_response_in,
+          { "Response in", "msnp.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "The reply to this request is in this frame.", HFILL } },
+        { &hf_msnp_response_to,
+          { "Request in", "msnp.response_to", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "This is a reply to the request in this frame.", HFILL } },
+        { &hf_msnp_time,
+          { "Response time", "msnp.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time between the request and this reply.", HFILL } },
+    };
+
+    static gint *ett[] = {
+        &ett_msnp,
+        &ett_msnp_challenge,
+        &ett_msnp_challenge_item,
+        &ett_msnp_payload,
+        &ett_msnp_p2p,
+    };
+
+    static ei_register_info ei[] = {
+        { &ei_msnp_error_reply, { "msnp.error_reply", PI_RESPONSE_CODE, PI_NOTE, "Error reply", EXPFILL } },
+        { &ei_msnp_unknown_command, { "msnp.unknown_command", PI_UNDECODED, PI_NOTE, "Unknown command", EXPFILL } },
+        { &ei_msnp_no_crlf, { "msnp.no_crlf", PI_MALFORMED, PI_WARN, "Line without CRLF at the end of the data", EXPFILL } },
+        { &ei_msnp_bad_trid, { "msnp.bad_trid", PI_PROTOCOL, PI_WARN, "TrID is not numeric", EXPFILL } },
+        { &ei_msnp_bad_length, { "msnp.bad_length", PI_MALFORMED, PI_ERROR, "Invalid or too large payload length", EXPFILL } },
+        { &ei_msnp_partial_payload, { "msnp.partial_payload", PI_MALFORMED, PI_WARN, "Payload incomplete", EXPFILL } },
+        { &ei_msnp_line_too_long, { "msnp.line_too_long", PI_MALFORMED, PI_ERROR, "Command line too long", EXPFILL } },
+        { &ei_msnp_bad_escape, { "msnp.bad_escape", PI_MALFORMED, PI_WARN, "Invalid URL escape; shown raw", EXPFILL } },
+        { &ei_msnp_bad_address, { "msnp.bad_address", PI_MALFORMED, PI_WARN, "Invalid server address", EXPFILL } },
+        { &ei_msnp_p2p_short, { "msnp.p2p_short", PI_MALFORMED, PI_ERROR, "P2P header too short", EXPFILL } },
+        { &ei_msnp_p2p_bad_size, { "msnp.p2p_bad_size", PI_MALFORMED, PI_WARN, "P2P sizes inconsistent", EXPFILL } },
+        { &ei_msnp_unmatched_reply, { "msnp.unmatched_reply", PI_SEQUENCE, PI_NOTE, "Reply without a request", EXPFILL } },
+        { &ei_msnp_empty_line, { "msnp.empty_line", PI_PROTOCOL, PI_NOTE, "Empty line", EXPFILL } },
+    };
+
+    module_t *msnp_module;
+    expert_module_t *expert_msnp;
+
     proto_msnp = proto_register_protocol("MSN Messenger Protocol (MSNP)", "MSNP", "msnp");
+    proto_register_field_array(proto_msnp, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_msnp = expert_register_protocol(proto_msnp);
+    expert_register_field_array(expert_msnp, ei, array_length(ei));
+
+    msnp_module = prefs_register_protocol(proto_msnp, NULL);
+    prefs_register_bool_preference(msnp_module, "reassemble",
+        "Reassemble commands and payloads spanning TCP segments",
+        "Whether a command line or its payload split over several TCP segments is reassembled. "
+        "To use this option, also enable \"Allow subdissectors to reassemble TCP streams\" in the TCP "
+        "protocol settings.",
+        &msnp_reassemble);
+    prefs_register_uint_preference(msnp_module, "max_payload",
+        "Maximum payload length",
+        "Payload lengths above this many bytes are flagged and not reassembled.",
+        10, &msnp_max_payload);
+    prefs_register_uint_preference(msnp_module, "max_line",
+        "Maximum command line length",
+        "A command line with no CRLF within this many bytes is flagged and not reassembled.",
+        10, &msnp_max_line);
+
+    msnp_handle = register_dissector("msnp", dissect_msnp, proto_msnp);
+    msnp_http_handle = register_dissector("msnp_http", dissect_msnp_http, proto_msnp);
+    msnp_tap = register_tap("msnp");
+    msnp_referrals = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_int64_hash, g_int64_equal);
+
+    stats_tree_register_plugin("msnp", "msnp", "MSNP/Commands", 0,
+                               msnp_stats_tree_packet, msnp_stats_tree_init, NULL);
 }
 
 void
 proto_reg_handoff_msnp(void)
 {
+    dissector_add_uint_with_preference("tcp.port", MSNP_TCP_PORT, msnp_handle);
+    dissector_add_string("media_type", MSNP_MEDIA_TYPE, msnp_http_handle);
+    heur_dissector_add("tcp", dissect_msnp_heur, "MSNP over TCP (any port)", "msnp_tcp",
+                       proto_msnp, HEURISTIC_ENABLE);
+    xml_handle = find_dissector_add_dependency("xml", proto_msnp);
 }
+
+/*
+ * Editor modelines  -  https://www.wireshark.org/tools/modelines.html
+ *
+ * Local variables:
+ * c-basic-offset: 4
+ * tab-width: 8
+ * indent-tabs-mode: nil
+ * End:
+ *
+ * vi: set shiftwidth=4 tabstop=8 expandtab:
+ * :indentSize=4:tabSize=8:noTabs=true:
+ */

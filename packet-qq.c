@@ -1086,7 +1086,9 @@ dissect_qq_tls_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
         return 0;
     /* Every dissector level lowers can_desegment; give TLS what TCP gave us. */
     pinfo->can_desegment = pinfo->saved_can_desegment;
-    return call_dissector_with_data(tls_handle, tvb, pinfo, tree, data);
+    /* call_dissector_only: when TLS refuses the data (MSNP text on 443, say),
+     * return 0 so that TCP offers it to the heuristics. */
+    return call_dissector_only(tls_handle, tvb, pinfo, tree, data);
 }
 
 /* The inner handle the 443 wrapper hands QQ streams to. */
