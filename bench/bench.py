@@ -295,6 +295,9 @@ def targets(res, frames, linear):
                              ratio((kind, mode, "plugin"), (kind, mode, base), "rss_kib"),
                              None, 1.2, "memory"))
     if linear:
+        rows.append(("IM 4x no tree: peak RSS plugin / disabled",
+                     ratio(("im4", "notree", "plugin"), ("im4", "notree", "disabled"), "rss_kib"),
+                     None, 1.2, "memory"))
         for mode in ("notree", "filter"):
             rows.append(("IM %s: time/packet 4x / 1x" % MODES[mode],
                          per_packet(res, frames, "im4", mode, "plugin")
@@ -537,10 +540,11 @@ def report(res, frames, rows, prof, info, args):
         g = per_packet(res, frames, "im4", "notree", "disabled") / \
             per_packet(res, frames, "im", "notree", "disabled")
         out.append("info: tshark itself (disabled), time/packet 4x / 1x: %.3f" % g)
-        out.append("info: IM 4x no tree: peak RSS plugin / disabled %.3f (%.0f vs %.0f MiB)" % (
-            res[("im4", "notree", "plugin")]["rss_kib"] / res[("im4", "notree", "disabled")]["rss_kib"],
-            res[("im4", "notree", "plugin")]["rss_kib"] / 1024,
-            res[("im4", "notree", "disabled")]["rss_kib"] / 1024))
+    for kind in ("im", "im4"):
+        a, b = res.get((kind, "notree", "plugin")), res.get((kind, "notree", "disabled"))
+        if a and b:
+            out.append("info: %s no tree: the plugin adds %+.0f bytes of peak RSS per frame" % (
+                kind, (a["rss_kib"] - b["rss_kib"]) * 1024 / frames[kind]))
     for k, v in info.get("counts", {}).items():
         out.append("info: %s: %d frames" % (k, v))
     if prof:
@@ -593,7 +597,13 @@ def report(res, frames, rows, prof, info, args):
                            % (key, prof[key]["frames"]))
                 out.append(profile_excerpt(prof[key]))
             elif g == "memory":
-                out.append("  (peak RSS: per-conversation or per-frame state kept by the plugin)")
+                out.append("  peak RSS the plugin adds per IM frame (state kept for the whole file):")
+                for kind in ("im", "im4"):
+                    a, b = res.get((kind, "notree", "plugin")), res.get((kind, "notree", "disabled"))
+                    if a and b:
+                        out.append("    %-3s no tree: %+.0f bytes/frame (%.0f vs %.0f MiB, %d frames)"
+                                   % (kind, (a["rss_kib"] - b["rss_kib"]) * 1024 / frames[kind],
+                                      a["rss_kib"] / 1024, b["rss_kib"] / 1024, frames[kind]))
             elif not prof:
                 out.append("  (run without --no-callgrind for the profile)")
     return "\n".join(out)
