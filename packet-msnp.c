@@ -55,6 +55,7 @@ static int hf_msnp_account = -1;
 static int hf_msnp_friendly_name = -1;
 static int hf_msnp_status = -1;
 static int hf_msnp_session_id = -1;
+static int hf_msnp_msg_ack_type = -1;
 static int hf_msnp_cvr_locale = -1;
 static int hf_msnp_cvr_os_type = -1;
 static int hf_msnp_cvr_os_version = -1;
@@ -72,6 +73,8 @@ static int hf_msnp_usr_challenge = -1;
 static int hf_msnp_usr_challenge_key = -1;
 static int hf_msnp_usr_challenge_value = -1;
 static int hf_msnp_usr_ticket = -1;
+static int hf_msnp_usr_policy = -1;
+static int hf_msnp_usr_response = -1;
 static int hf_msnp_xfr_server_type = -1;
 static int hf_msnp_xfr_ip = -1;
 static int hf_msnp_xfr_port = -1;
@@ -129,6 +132,7 @@ static dissector_handle_t xml_handle;
 static gboolean msnp_reassemble = TRUE;
 static guint msnp_max_payload = 1024 * 1024;
 static guint msnp_max_line = 16 * 1024;
+#define MSNP_MAX_LINE_CAP (1024 * 1024)   /* upper bound of the max_line preference */
 
 /* Referrals from XFR and RNG: server address and port -> role and frame. */
 static wmem_map_t *msnp_referrals;
@@ -158,12 +162,14 @@ enum {
     TRID_ALWAYS,    /* first parameter is the TrID */
     TRID_NEVER,     /* no TrID (pushed by the server, or PNG/QNG/OUT) */
     TRID_C2S,       /* TrID only when sent by the client (MSG) */
-    TRID_OPTIONAL   /* TrID when the first parameter is numeric (LST, LSG, PRP, BPR) */
+    TRID_OPTIONAL   /* TrID when the first parameter is numeric (LST, LSG, PRP, BPR, and
+                     * BLP/GTC, which come without one in the MSNP8-12 SYN list) */
 };
 
 #define CMD_PAYLOAD 0x10   /* last parameter is the length of a payload */
 #define CMD_MIME    0x20   /* payload is MIME headers, a blank line, a body */
 #define CMD_BARE    0x40   /* may be sent without any parameter */
+#define CMD_LENREQ  0x80   /* the last parameter must be a length (or OK) */
 #define CMD_TRID(f) ((f) & 0x0f)
 
 typedef struct {
@@ -175,12 +181,12 @@ typedef struct {
 /* Sorted by name (binary search). */
 static const msnp_cmd_t msnp_cmds[] = {
     { "ACK", "Message delivered",                            TRID_ALWAYS },
-    { "ADC", "Add contact to a list",                        TRID_ALWAYS },
-    { "ADD", "Add contact to a list",                        TRID_ALWAYS },
+    { "ADC", "Add contact to a list (MSNP10+)",              TRID_ALWAYS },
+    { "ADD", "Add contact to a list (MSNP2-9)",              TRID_ALWAYS },
     { "ADG", "Add group",                                    TRID_ALWAYS },
     { "ADL", "Add contacts to the list (XML)",               TRID_ALWAYS | CMD_PAYLOAD },
     { "ANS", "Answer a switchboard invitation",              TRID_ALWAYS },
-    { "BLP", "Privacy mode (default list)",                  TRID_ALWAYS },
+    { "BLP", "Privacy mode (default list)",                  TRID_OPTIONAL },
     { "BPR", "Contact phone number or property",             TRID_OPTIONAL },
     { "BYE", "Contact left the switchboard",                 TRID_NEVER },
     { "CAL", "Invite a contact to the switchboard",          TRID_ALWAYS },
@@ -188,34 +194,34 @@ static const msnp_cmd_t msnp_cmds[] = {
     { "CHL", "Server challenge",                             TRID_ALWAYS },
     { "CVQ", "Client version query",                         TRID_ALWAYS },
     { "CVR", "Client version information",                   TRID_ALWAYS },
-    { "DEL", "Delete (MSNP18+)",                             TRID_ALWAYS | CMD_PAYLOAD | CMD_MIME },
+    { "DEL", "Delete stored data (MSNP18+)",                 TRID_ALWAYS | CMD_PAYLOAD | CMD_MIME },
     { "FLN", "Contact went offline",                         TRID_NEVER },
     { "FND", "Find a member",                                TRID_ALWAYS },
     { "FQY", "Federated contact query",                      TRID_ALWAYS | CMD_PAYLOAD },
     { "GCF", "Get configuration file",                       TRID_ALWAYS | CMD_PAYLOAD },
-    { "GTC", "Reverse-list prompt setting",                  TRID_ALWAYS },
+    { "GTC", "Reverse-list prompt setting",                  TRID_OPTIONAL },
     { "ILN", "Initial presence of a contact",                TRID_ALWAYS },
     { "IMS", "Instant message setting",                      TRID_ALWAYS },
-    { "INF", "Supported authentication methods",             TRID_ALWAYS },
-    { "IPG", "Incoming pager message",                       TRID_NEVER | CMD_PAYLOAD },
+    { "INF", "Authentication methods (MSNP2-7)",             TRID_ALWAYS },
+    { "IPG", "Incoming pager message",                       TRID_NEVER | CMD_PAYLOAD | CMD_LENREQ },
     { "IRO", "Switchboard participant list",                 TRID_ALWAYS },
     { "JOI", "Contact joined the switchboard",               TRID_NEVER },
     { "LKP", "Look up a contact",                            TRID_ALWAYS },
     { "LSG", "Group list entry",                             TRID_OPTIONAL },
     { "LST", "Contact list entry",                           TRID_OPTIONAL },
-    { "MSG", "Message",                                      TRID_C2S | CMD_PAYLOAD | CMD_MIME },
+    { "MSG", "Message",                                      TRID_C2S | CMD_PAYLOAD | CMD_LENREQ | CMD_MIME },
     { "NAK", "Message not delivered",                        TRID_ALWAYS },
-    { "NFY", "Notification (MSNP21)",                        TRID_NEVER | CMD_PAYLOAD | CMD_MIME },
+    { "NFY", "Data put or deleted (MSNP18+)",                TRID_NEVER | CMD_PAYLOAD | CMD_MIME },
     { "NLN", "Contact changed presence status",              TRID_NEVER },
-    { "NOT", "Notification (MSN Alerts)",                    TRID_NEVER | CMD_PAYLOAD },
+    { "NOT", "Notification (MSN Alerts)",                    TRID_NEVER | CMD_PAYLOAD | CMD_LENREQ },
     { "OUT", "Sign out or disconnect",                       TRID_NEVER | CMD_BARE },
     { "PAG", "Pager message",                                TRID_ALWAYS | CMD_PAYLOAD },
-    { "PGD", "Message to a mobile device",                   TRID_ALWAYS | CMD_PAYLOAD },
+    { "PGD", "Message to a mobile device",                   TRID_ALWAYS | CMD_PAYLOAD | CMD_LENREQ },
     { "PNG", "Ping (keep-alive)",                            TRID_NEVER | CMD_BARE },
     { "PRP", "Personal property",                            TRID_OPTIONAL },
     { "PUT", "Put data (MSNP18+)",                           TRID_ALWAYS | CMD_PAYLOAD | CMD_MIME },
     { "QNG", "Ping reply (seconds to next ping)",            TRID_NEVER },
-    { "QRY", "Challenge response",                           TRID_ALWAYS | CMD_PAYLOAD },
+    { "QRY", "Challenge response",                           TRID_ALWAYS | CMD_PAYLOAD | CMD_LENREQ },
     { "REA", "Rename contact or own friendly name",          TRID_ALWAYS },
     { "REG", "Rename group",                                 TRID_ALWAYS },
     { "REM", "Remove contact from a list",                   TRID_ALWAYS },
@@ -226,17 +232,17 @@ static const msnp_cmd_t msnp_cmds[] = {
     { "SBP", "Set contact property",                         TRID_ALWAYS },
     { "SBS", "Server notice",                                TRID_ALWAYS },
     { "SDC", "Send invitation e-mail",                       TRID_ALWAYS | CMD_PAYLOAD },
-    { "SDG", "Send data (MSNP21)",                           TRID_ALWAYS | CMD_PAYLOAD | CMD_MIME },
+    { "SDG", "Send data to a contact (MSNP18+)",             TRID_ALWAYS | CMD_PAYLOAD | CMD_MIME },
     { "SND", "Send invitation e-mail",                       TRID_ALWAYS },
     { "SYN", "Synchronise the contact list",                 TRID_ALWAYS },
-    { "UBM", "Message from another network",                 TRID_NEVER | CMD_PAYLOAD | CMD_MIME },
-    { "UBN", "Notification with data from a contact",        TRID_NEVER | CMD_PAYLOAD },
-    { "UBX", "Personal message of a contact",                TRID_NEVER | CMD_PAYLOAD },
+    { "UBM", "Message from another network",                 TRID_NEVER | CMD_PAYLOAD | CMD_LENREQ | CMD_MIME },
+    { "UBN", "Notification with data from a contact",        TRID_NEVER | CMD_PAYLOAD | CMD_LENREQ },
+    { "UBX", "Personal message of a contact",                TRID_NEVER | CMD_PAYLOAD | CMD_LENREQ },
     { "URL", "Service URL",                                  TRID_ALWAYS },
     { "USR", "Authentication",                               TRID_ALWAYS },
-    { "UUM", "Message to another network",                   TRID_ALWAYS | CMD_PAYLOAD | CMD_MIME },
+    { "UUM", "Message to another network",                   TRID_ALWAYS | CMD_PAYLOAD | CMD_LENREQ | CMD_MIME },
     { "UUN", "Notification with data to a contact",          TRID_ALWAYS | CMD_PAYLOAD },
-    { "UUX", "Set own personal message",                     TRID_ALWAYS | CMD_PAYLOAD },
+    { "UUX", "Set own personal message",                     TRID_ALWAYS | CMD_PAYLOAD | CMD_LENREQ },
     { "VAS", "Report a contact",                             TRID_ALWAYS | CMD_PAYLOAD },
     { "VER", "Protocol version negotiation",                 TRID_ALWAYS },
     { "XFR", "Transfer to another server",                   TRID_ALWAYS },
@@ -317,22 +323,62 @@ static const value_string msnp_error_vals[] = {
 };
 static value_string_ext msnp_error_vals_ext = VALUE_STRING_EXT_INIT(msnp_error_vals);
 
+/* Windows language identifiers (LCID) that MSN clients send in CVR. */
 static const value_string msnp_locale_vals[] = {
+    { 0x0401, "Arabic (Saudi Arabia)" },
+    { 0x0402, "Bulgarian (Bulgaria)" },
+    { 0x0403, "Catalan (Spain)" },
     { 0x0404, "Chinese (Taiwan)" },
+    { 0x0405, "Czech (Czech Republic)" },
+    { 0x0406, "Danish (Denmark)" },
     { 0x0407, "German (Germany)" },
+    { 0x0408, "Greek (Greece)" },
     { 0x0409, "English (United States)" },
+    { 0x040b, "Finnish (Finland)" },
     { 0x040c, "French (France)" },
+    { 0x040d, "Hebrew (Israel)" },
+    { 0x040e, "Hungarian (Hungary)" },
     { 0x0410, "Italian (Italy)" },
     { 0x0411, "Japanese (Japan)" },
     { 0x0412, "Korean (Korea)" },
     { 0x0413, "Dutch (Netherlands)" },
+    { 0x0414, "Norwegian, Bokmal (Norway)" },
+    { 0x0415, "Polish (Poland)" },
     { 0x0416, "Portuguese (Brazil)" },
+    { 0x0418, "Romanian (Romania)" },
     { 0x0419, "Russian (Russia)" },
+    { 0x041a, "Croatian (Croatia)" },
+    { 0x041b, "Slovak (Slovakia)" },
     { 0x041d, "Swedish (Sweden)" },
+    { 0x041e, "Thai (Thailand)" },
+    { 0x041f, "Turkish (Turkey)" },
+    { 0x0421, "Indonesian (Indonesia)" },
+    { 0x0422, "Ukrainian (Ukraine)" },
+    { 0x0424, "Slovenian (Slovenia)" },
+    { 0x0425, "Estonian (Estonia)" },
+    { 0x0426, "Latvian (Latvia)" },
+    { 0x0427, "Lithuanian (Lithuania)" },
+    { 0x042a, "Vietnamese (Vietnam)" },
+    { 0x0439, "Hindi (India)" },
+    { 0x043e, "Malay (Malaysia)" },
     { 0x0804, "Chinese (PRC)" },
+    { 0x0807, "German (Switzerland)" },
     { 0x0809, "English (United Kingdom)" },
+    { 0x080a, "Spanish (Mexico)" },
+    { 0x080c, "French (Belgium)" },
+    { 0x0813, "Dutch (Belgium)" },
+    { 0x0816, "Portuguese (Portugal)" },
     { 0x0c04, "Chinese (Hong Kong SAR)" },
+    { 0x0c07, "German (Austria)" },
+    { 0x0c09, "English (Australia)" },
     { 0x0c0a, "Spanish (Spain)" },
+    { 0x0c0c, "French (Canada)" },
+    { 0x1004, "Chinese (Singapore)" },
+    { 0x1009, "English (Canada)" },
+    { 0x1404, "Chinese (Macao SAR)" },
+    { 0x1409, "English (New Zealand)" },
+    { 0x2c0a, "Spanish (Argentina)" },
+    { 0x4009, "English (India)" },
     { 0, NULL }
 };
 
@@ -364,6 +410,7 @@ typedef struct {
     guint8   role;
     gboolean role_from_referral;
     guint32  referred_by;
+    gboolean auth_seen;     /* a USR with MD5, TWN or SSO: not a switchboard */
     wmem_tree_t *trans;     /* TrID -> tree of frame -> msnp_trans_t */
     guint32  pending[3];    /* per direction: payload bytes still to come (no reassembly) */
 } msnp_conv_t;
@@ -442,11 +489,12 @@ msnp_tok_u32(const char *s, guint32 *v)
     return ws_strtou32(s, &end, v) && *end == '\0';
 }
 
-/* "user@domain.tld", also with an MSNP18 network prefix "1:user@...". */
+/* "user@domain.tld", also with an MSNP18 network prefix "1:user@..." and an
+ * end-point suffix "user@...;{guid}": the address part, its length in *len. */
 static const char *
-msnp_email_part(const char *s)
+msnp_email_len(const char *s, gint *len)
 {
-    const char *at, *p, *start = s;
+    const char *at = NULL, *p, *start = s;
     gboolean dot = FALSE;
 
     while (g_ascii_isdigit(*s))
@@ -455,16 +503,29 @@ msnp_email_part(const char *s)
         s++;
     else
         s = start;
-    at = strchr(s, '@');
-    if (!at || at == s || strchr(at + 1, '@'))
-        return NULL;
-    for (p = s; *p; p++) {
-        if (p > at && *p == '.' && p[1] != '\0')
+    for (p = s; *p && *p != ';'; p++) {
+        if (*p == '@') {
+            if (at || p == s)
+                return NULL;
+            at = p;
+        } else if (at && *p == '.' && p[1] != '\0' && p[1] != ';') {
             dot = TRUE;
-        if (!g_ascii_isalnum(*p) && !strchr("@._-+", *p))
+        } else if (!g_ascii_isalnum(*p) && !strchr("._-+", *p)) {
             return NULL;
+        }
     }
-    return dot ? s : NULL;
+    if (!at || !dot)
+        return NULL;
+    *len = (gint)(p - s);
+    return s;
+}
+
+static const char *
+msnp_email_part(const char *s)
+{
+    gint len;
+
+    return msnp_email_len(s, &len);
 }
 
 static int
@@ -685,11 +746,16 @@ msnp_role_evidence(msnp_conv_t *mc, const char *cmd, int dir, const msnp_tok_t *
         if (dir == DIR_C2S)
             role = ROLE_SB;
     } else if (strcmp(cmd, "USR") == 0) {
-        /* SB: USR trid account cookie; NS: USR trid TWN|MD5|SSO ... */
-        if (nargs >= 2 && msnp_email_part(args[0].str) && strcmp(args[0].str, "OK") != 0)
+        /* SB: USR trid account cookie; NS: USR trid TWN|MD5|SSO ...  The NS of
+         * MSNP2-7 replies "USR trid OK account name" like a switchboard: an
+         * earlier USR with an authentication method tells them apart. */
+        if (nargs >= 2 && (strcmp(args[0].str, "MD5") == 0 || strcmp(args[0].str, "TWN") == 0 ||
+                           strcmp(args[0].str, "SSO") == 0))
+            mc->auth_seen = TRUE;   /* NS or DS: an XFR NS may still follow */
+        else if (nargs >= 2 && msnp_email_part(args[0].str) && strcmp(args[0].str, "OK") != 0)
             role = ROLE_SB;
         else if (nargs >= 1 && strcmp(args[0].str, "OK") == 0 && nargs == 3 && !msnp_is_digits(args[2].str, 3))
-            role = ROLE_SB;
+            role = mc->auth_seen ? ROLE_NS : ROLE_SB;
     } else {
         for (i = 0; i < G_N_ELEMENTS(sb_cmds); i++)
             if (strcmp(cmd, sb_cmds[i]) == 0)
@@ -787,14 +853,14 @@ msnp_add_address(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp
 }
 
 static void
-msnp_add_challenge(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t)
+msnp_add_challenge(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t, gboolean items)
 {
     proto_item *ti = proto_tree_add_item(tree, hf_msnp_usr_challenge, tvb, t->off, t->len, ENC_ASCII);
     proto_tree *ct = proto_item_add_subtree(ti, ett_msnp_challenge);
     const char *s = t->str;
     gint pos = 0;
 
-    while (s[pos]) {
+    while (items && s[pos]) {
         gint start = pos, eq = -1;
         proto_tree *pt;
 
@@ -871,13 +937,26 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             if (na >= 3 && !msnp_is_digits(a[2].str, 10))
                 msnp_add_friendly_name(tree, tvb, pinfo, &a[2]);
         } else if (na >= 2 && !msnp_email_part(a[0].str)) {
+            /* USR trid MD5|TWN|SSO I|S ... */
+            gboolean md5 = strcmp(a[0].str, "MD5") == 0, sso = strcmp(a[0].str, "SSO") == 0;
             proto_tree_add_item(tree, hf_msnp_usr_auth, tvb, a[0].off, a[0].len, ENC_ASCII);
             proto_tree_add_item(tree, hf_msnp_usr_state, tvb, a[1].off, a[1].len, ENC_ASCII);
             if (na >= 3 && strcmp(a[1].str, "S") == 0) {
-                if (dir == DIR_S2C)
-                    msnp_add_challenge(tree, tvb, pinfo, &a[2]);
-                else
+                if (dir == DIR_S2C && sso && na >= 4) {
+                    /* USR trid SSO S policy nonce */
+                    proto_tree_add_item(tree, hf_msnp_usr_policy, tvb, a[2].off, a[2].len, ENC_ASCII);
+                    msnp_add_challenge(tree, tvb, pinfo, &a[3], FALSE);
+                } else if (dir == DIR_S2C) {
+                    /* TWN: Passport key=value string; MD5: the salt */
+                    msnp_add_challenge(tree, tvb, pinfo, &a[2], !md5);
+                } else if (md5) {
+                    proto_tree_add_item(tree, hf_msnp_usr_response, tvb, a[2].off, a[2].len, ENC_ASCII);
+                } else {
+                    /* TWN: t=...&p=...; SSO: ticket, response [machine GUID] */
                     proto_tree_add_item(tree, hf_msnp_usr_ticket, tvb, a[2].off, a[2].len, ENC_ASCII);
+                    if (sso && na >= 4)
+                        proto_tree_add_item(tree, hf_msnp_usr_response, tvb, a[3].off, a[3].len, ENC_ASCII);
+                }
             }
         } else if (na >= 2) {
             /* Switchboard: USR trid account cookie */
@@ -943,9 +1022,38 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         if (na >= 2 && strcmp(a[0].str, "MFN") == 0)
             msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
         break;
+    case 'A' << 16 | 'D' << 8 | 'D':
+    case 'L' << 16 | 'S' << 8 | 'T':
+        /* MSNP2-9: ADD trid list [version] account name, LST ... account name ...;
+         * the name follows the account (MSNP10+ LST/ADC use N= and F= instead) */
+        for (i = 0; i + 1 < na; i++) {
+            if (!(a[i].str[0] == 'N' && a[i].str[1] == '=') && msnp_email_part(a[i].str)) {
+                msnp_add_friendly_name(tree, tvb, pinfo, &a[i + 1]);
+                break;
+            }
+        }
+        break;
     case 'R' << 16 | 'E' << 8 | 'A':
         if (na >= 2)
             msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+        break;
+    case 'M' << 16 | 'S' << 8 | 'G':
+        if (dir == DIR_C2S && na >= 1 && a[0].len == 1) {
+            /* MSG trid U|N|A|D length: what the switchboard acknowledges */
+            static const char *const acks[] = {
+                "U", "no acknowledgement",
+                "N", "NAK only if delivery fails",
+                "A", "ACK or NAK",
+                "D", "ACK or NAK (P2P data)",
+            };
+            proto_item *ack = proto_tree_add_item(tree, hf_msnp_msg_ack_type, tvb, a[0].off, 1, ENC_ASCII);
+            for (i = 0; i < (int)G_N_ELEMENTS(acks); i += 2)
+                if (strcmp(a[0].str, acks[i]) == 0)
+                    proto_item_append_text(ack, " (%s)", acks[i + 1]);
+        } else if (dir == DIR_S2C && na >= 2) {
+            /* MSG account friendly-name length */
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+        }
         break;
     case 'C' << 16 | 'H' << 8 | 'L':
         if (na >= 1)
@@ -962,6 +1070,7 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     for (i = 0; i < na; i++) {
         const char *str = a[i].str;
         const char *email;
+        gint elen;
 
         /* LST/ADC/ADD (MSNP10+): N=account and F=friendly name items */
         if (str[0] == 'F' && str[1] == '=' && a[i].len > 2) {
@@ -971,10 +1080,10 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         }
         if (str[0] == 'N' && str[1] == '=')
             str += 2;
-        email = msnp_email_part(str);
+        email = msnp_email_len(str, &elen);
         if (email) {
             gint skip = (gint)(email - a[i].str);
-            proto_tree_add_item(tree, hf_msnp_account, tvb, a[i].off + skip, a[i].len - skip, ENC_ASCII);
+            proto_tree_add_item(tree, hf_msnp_account, tvb, a[i].off + skip, elen, ENC_ASCII);
         }
     }
 }
@@ -1032,7 +1141,7 @@ msnp_dissect_p2p(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gint off)
         expert_add_info_format(pinfo, ti, &ei_msnp_p2p_bad_size,
                                "Message size %u exceeds the %d bytes present", msg_size, avail);
         msg_size = avail;
-    } else if (data_off + msg_size > total) {
+    } else if (data_off > total || msg_size > total - data_off) {
         expert_add_info_format(pinfo, ti, &ei_msnp_p2p_bad_size,
                                "Offset %" G_GUINT64_FORMAT " + size %u exceeds the total size %" G_GUINT64_FORMAT,
                                data_off, msg_size, total);
@@ -1054,12 +1163,19 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     gint off = 0, next, linelen;
     gint len = tvb_reported_length(tvb);
     const char *ctype = NULL;
+    gboolean routing = FALSE;
+    int blocks = 1, headers = 0;
 
     while (off < len) {
         gint colon;
         linelen = tvb_find_line_end(tvb, off, -1, &next, FALSE);
         if (linelen <= 0) {
             off = next;
+            /* MSNP18+ (SDG, NFY, PUT): Routing, Reliability, then Messaging headers */
+            if (routing && blocks < 3 && off < len) {
+                blocks++;
+                continue;
+            }
             break;
         }
         proto_tree_add_item(tree, hf_msnp_msg_header, tvb, off, linelen, ENC_UTF_8);
@@ -1069,7 +1185,17 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             char *name = (char *)tvb_get_string_enc(pinfo->pool, tvb, off, colon - off, ENC_ASCII);
             while (vstart < vend && tvb_get_guint8(tvb, vstart) == ' ')
                 vstart++;
-            if (g_ascii_strcasecmp(name, "Content-Type") == 0) {
+            if (headers++ == 0 && g_ascii_strcasecmp(name, "Routing") == 0)
+                routing = TRUE;
+            if (routing && blocks == 1 && (g_ascii_strcasecmp(name, "To") == 0 ||
+                                           g_ascii_strcasecmp(name, "From") == 0)) {
+                /* To: 1:bob@example.com;epid={...} */
+                const char *addr = (const char *)tvb_get_string_enc(pinfo->pool, tvb, vstart, vend - vstart, ENC_ASCII);
+                gint elen;
+                const char *email = msnp_email_len(addr, &elen);
+                if (email)
+                    proto_tree_add_item(tree, hf_msnp_account, tvb, vstart + (gint)(email - addr), elen, ENC_ASCII);
+            } else if (g_ascii_strcasecmp(name, "Content-Type") == 0) {
                 gint semi = tvb_find_guint8(tvb, vstart, vend - vstart, ';');
                 gint tend = semi >= 0 ? semi : vend;
                 proto_tree_add_item_ret_string(tree, hf_msnp_msg_content_type, tvb, vstart, tend - vstart,
@@ -1183,6 +1309,10 @@ msnp_trid_index(const msnp_cmd_t *c, gboolean is_error, int dir, const msnp_tok_
             return 0;
         return msnp_is_digits(toks[1].str, 10) && ntoks == 4 && toks[2].len == 1 ? 1 : 0;
     case TRID_OPTIONAL:
+        /* MSNP8-9 "LSG id name 0": a group id, not the TrID of MSNP2-7's
+         * "LSG trid version index total id name 0" */
+        if (memcmp(c->name, "LSG", 3) == 0 && ntoks < 6)
+            return 0;
         return msnp_is_digits(toks[1].str, 10) ? 1 : 0;
     default:
         return 0;
@@ -1231,6 +1361,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
 {
     gint offset = 0;
     gint total = tvb_captured_length(tvb);
+    gint max_line;
     msnp_conv_t *mc = NULL;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSNP");
@@ -1241,9 +1372,10 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
 
     offset = msnp_continuation(tvb, pinfo, tree, http_dir, &mc);
 
+    max_line = (gint)MIN(MAX(msnp_max_line, 16), MSNP_MAX_LINE_CAP);
     while (offset < total) {
         gint remaining = total - offset;
-        gint scan = MIN(remaining, (gint)msnp_max_line + 2);
+        gint scan = MIN(remaining, max_line + 2);
         gint eol = tvb_find_guint8(tvb, offset, scan, '\n');
         gint linelen, next, ntoks, tridx, first_arg, nargs, i;
         gboolean has_crlf = TRUE, too_long = FALSE, is_error = FALSE, has_payload = FALSE;
@@ -1265,7 +1397,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
             if (linelen > 0 && tvb_get_guint8(tvb, eol - 1) == '\r')
                 linelen--;
             next = eol + 1;
-        } else if (remaining > (gint)msnp_max_line) {
+        } else if (remaining > max_line) {
             too_long = TRUE;
             linelen = remaining;
             next = total;
@@ -1290,9 +1422,9 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         if (too_long) {
             ti = proto_tree_add_item(tree, proto_msnp, tvb, offset, linelen, ENC_NA);
             mt = proto_item_add_subtree(ti, ett_msnp);
-            it = proto_tree_add_item(mt, hf_msnp_line, tvb, offset, MIN(linelen, (gint)msnp_max_line), ENC_UTF_8);
+            it = proto_tree_add_item(mt, hf_msnp_line, tvb, offset, MIN(linelen, max_line), ENC_UTF_8);
             expert_add_info_format(pinfo, it, &ei_msnp_line_too_long,
-                                   "No line end within %u bytes", msnp_max_line);
+                                   "No line end within %d bytes", max_line);
             col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[line too long]");
             offset = next;
             continue;
@@ -1335,7 +1467,8 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
                 nargs--;
                 if (plen > msnp_max_payload)
                     length_bad = TRUE;
-            } else if (strcmp(last, "OK") != 0 && !is_error) {
+            } else if (strcmp(last, "OK") != 0 && c && (c->flags & CMD_LENREQ)) {
+                /* ADL/RML/UUN "trid OK", GCF "trid Shields.xml" carry no payload */
                 length_bad = TRUE;
             }
         }
@@ -1499,7 +1632,7 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
     const msnp_cmd_t *c = NULL;
     gboolean is_error = FALSE;
     gint scan, eol, i, ntoks;
-    guint8 *line;
+    guint8 line[MSNP_HEUR_MAX_LINE];
     msnp_tok_t toks[MSNP_MAX_TOKENS];
     const char *last;
 
@@ -1520,11 +1653,14 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
     }
     scan = MIN(len, MSNP_HEUR_MAX_LINE);
     eol = tvb_find_guint8(tvb, 0, scan, '\n');
-    if (eol < 4 || tvb_get_guint8(tvb, eol - 1) != '\r')
+    if (eol < 4)
+        return FALSE;
+    /* One copy of the line (eol < MSNP_HEUR_MAX_LINE): no per-byte accessor, no allocation. */
+    tvb_memcpy(tvb, line, 0, eol);
+    if (line[eol - 1] != '\r')
         return FALSE;
     for (i = 0; i < eol - 1; i++) {
-        guint8 b = tvb_get_guint8(tvb, i);
-        if (b < 0x20 || b == 0x7f)
+        if (line[i] < 0x20 || line[i] == 0x7f)
             return FALSE;
     }
     *eol_out = eol;
@@ -1533,7 +1669,6 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
 
     *eol_out = eol;
     *plen = 0;
-    line = (guint8 *)tvb_memdup(pinfo->pool, tvb, 0, eol - 1);
     ntoks = msnp_tokenize(line, eol - 1, 0, toks, pinfo->pool);
     if (ntoks < 2)
         return FALSE;
@@ -1544,7 +1679,7 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
     if (is_error)   /* NNN trid [length] */
         return ntoks <= 3 && msnp_is_digits(toks[1].str, 10) && msnp_is_digits(last, 10);
 
-    if (c->flags & CMD_PAYLOAD) {
+    if (c->flags & CMD_LENREQ) {
         if (!msnp_is_digits(last, 10) && strcmp(last, "OK") != 0)
             return FALSE;
     }
@@ -1578,13 +1713,19 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
     case 'J' << 16 | 'O' << 8 | 'I':
     case 'U' << 16 | 'B' << 8 | 'X':
     case 'U' << 16 | 'B' << 8 | 'N':
+    case 'U' << 16 | 'B' << 8 | 'M':
         return msnp_email_part(toks[1].str) != NULL;
+    case 'N' << 16 | 'F' << 8 | 'Y':    /* NFY PUT|DEL length */
+        return ntoks == 3 && (strcmp(toks[1].str, "PUT") == 0 || strcmp(toks[1].str, "DEL") == 0) &&
+               msnp_is_digits(last, 10);
     case 'O' << 16 | 'U' << 8 | 'T':
         return ntoks == 2 && toks[1].len == 3;
     case 'L' << 16 | 'S' << 8 | 'T':
     case 'L' << 16 | 'S' << 8 | 'G':
     case 'P' << 16 | 'R' << 8 | 'P':
     case 'B' << 16 | 'P' << 8 | 'R':
+    case 'B' << 16 | 'L' << 8 | 'P':
+    case 'G' << 16 | 'T' << 8 | 'C':
         return msnp_is_digits(toks[1].str, 10);
     default:
         return FALSE;
@@ -1651,7 +1792,8 @@ msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _
                        const void *p, tap_flags_t flags _U_)
 {
     const msnp_tap_info_t *ti = (const msnp_tap_info_t *)p;
-    static const char *const dirs[] = { "Unknown direction", "C\xe2\x86\x92S", "S\xe2\x86\x92" "C" };
+    /* ASCII names: tshark pads the statistics columns by bytes, not characters. */
+    static const char *const dirs[] = { "Unknown direction", "Client to server", "Server to client" };
     int node;
 
     tick_stat_node(st, st_str_cmds, 0, TRUE);
@@ -1677,145 +1819,187 @@ proto_register_msnp(void)
     static hf_register_info hf[] = {
         { &hf_msnp_direction,
           { "Direction", "msnp.direction", FT_UINT8, BASE_DEC, VALS(msnp_direction_vals), 0x0,
-            "Whether the client or the server sent the command.", HFILL } },
+            "Whether the client sent the command to the server or the server to the client (C\xe2\x86\x92S or S\xe2\x86\x92" "C in the Info column).", HFILL } },
         { &hf_msnp_server_role,
           { "Server role", "msnp.server_role", FT_STRING, BASE_NONE, NULL, 0x0,
-            "DS (dispatch), NS (notification) or SB (switchboard) server of this connection.", HFILL } },
+            "What kind of MSN server this connection goes to: DS (dispatch server, hands out a notification server), NS (notification server: login, presence, contact lists) or SB (switchboard: one chat session).", HFILL } },
         { &hf_msnp_referred_by,
           { "Referred by", "msnp.referred_by", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
-            "The XFR or RNG that named this server.", HFILL } },
+            "Frame of the XFR or RNG command that sent the client to this server.", HFILL } },
         { &hf_msnp_line,
           { "Command line", "msnp.line", FT_STRING, BASE_NONE, NULL, 0x0,
-            "The whole command line without CRLF.", HFILL } },
+            "The whole command line as sent, without the CRLF that ends it.", HFILL } },
         { &hf_msnp_cmd,
           { "Command", "msnp.cmd", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Three-letter command, or the three digits of an error reply.", HFILL } },
+            "Three-letter command (e.g. USR, MSG), or the three digits of an error reply that the server sends instead of the command.", HFILL } },
         { &hf_msnp_cmd_desc,
           { "Meaning", "msnp.cmd.desc", FT_STRING, BASE_NONE, NULL, 0x0,
-            "What the command does.", HFILL } },
+            "What the command asks for or announces.", HFILL } },
         { &hf_msnp_error,
           { "Error", "msnp.error", FT_UINT16, BASE_DEC | BASE_EXT_STRING, &msnp_error_vals_ext, 0x0,
-            "Error reply code.", HFILL } },
+            "Three-digit error code that the server replies with, followed by the TrID of the failed request; msnp.error == 911 finds failed logins.", HFILL } },
         { &hf_msnp_trid,
           { "TrID", "msnp.trid", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "Transaction id; the reply echoes it.", HFILL } },
+            "Transaction id: a number the client increments with each request; the server echoes it in its reply so the two can be paired.", HFILL } },
         { &hf_msnp_param,
           { "Parameter", "msnp.param", FT_STRING, BASE_NONE, NULL, 0x0,
-            "A parameter after the TrID, as on the wire; the payload length is msnp.length.", HFILL } },
+            "One parameter of the command line after the TrID, exactly as on the wire (URL-encoded text stays encoded); a payload length is in msnp.length instead.", HFILL } },
         { &hf_msnp_length,
           { "Payload length", "msnp.length", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "Length of the payload after the command line.", HFILL } },
+            "Number of payload bytes that follow the CRLF of this command line (the last parameter of a payload command).", HFILL } },
         { &hf_msnp_payload,
           { "Payload", "msnp.payload", FT_BYTES, BASE_NONE, NULL, 0x0,
-            NULL, HFILL } },
+            "The bytes after the command line that msnp.length counts: a MIME message, XML or binary data.", HFILL } },
         { &hf_msnp_version,
           { "Protocol version", "msnp.version", FT_STRING, BASE_NONE, NULL, 0x0,
-            "MSNP version offered or chosen in VER.", HFILL } },
+            "Protocol version (MSNP2 to MSNP21) the client offers in VER, or the one the server chooses.", HFILL } },
         { &hf_msnp_account,
           { "Account", "msnp.account", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Passport or e-mail address.", HFILL } },
+            "Passport or e-mail address of a user, without an MSNP18 network prefix such as 1: (1 = Windows Live network).", HFILL } },
         { &hf_msnp_friendly_name,
           { "Friendly name", "msnp.friendly_name", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Display name, URL-decoded.", HFILL } },
+            "Display name of a user, URL-decoded to UTF-8 (the raw, URL-encoded form is in msnp.param).", HFILL } },
         { &hf_msnp_status,
           { "Status", "msnp.status", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Presence status code.", HFILL } },
+            "Presence status: NLN online, BSY busy, IDL idle, BRB be right back, AWY away, PHN on the phone, LUN out to lunch, HDN hidden (appear offline), FLN offline.", HFILL } },
         { &hf_msnp_session_id,
           { "Switchboard session id", "msnp.session_id", FT_STRING, BASE_NONE, NULL, 0x0,
-            NULL, HFILL } },
+            "Number of a switchboard session from RNG or CAL RINGING; the invited client quotes it in ANS.", HFILL } },
+        { &hf_msnp_msg_ack_type,
+          { "Acknowledgement type", "msnp.msg.ack_type", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the client asks the switchboard to acknowledge for a MSG it sends: U (nothing), N (NAK on failure), A (ACK or NAK), D (ACK or NAK, P2P data).", HFILL } },
         { &hf_msnp_cvr_locale,
           { "Locale id", "msnp.cvr.locale", FT_UINT16, BASE_HEX, VALS(msnp_locale_vals), 0x0,
-            "Windows language identifier.", HFILL } },
+            "Windows language identifier (LCID) of the client, e.g. 0x0409 English (United States), 0x0804 Chinese (PRC).", HFILL } },
         { &hf_msnp_cvr_os_type,
-          { "OS type", "msnp.cvr.os_type", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "OS type", "msnp.cvr.os_type", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Operating system family of the client, e.g. winnt or win.", HFILL } },
         { &hf_msnp_cvr_os_version,
-          { "OS version", "msnp.cvr.os_version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "OS version", "msnp.cvr.os_version", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Operating system version of the client, e.g. 5.1 for Windows XP.", HFILL } },
         { &hf_msnp_cvr_arch,
-          { "CPU architecture", "msnp.cvr.arch", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "CPU architecture", "msnp.cvr.arch", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Processor architecture of the client machine, e.g. i386.", HFILL } },
         { &hf_msnp_cvr_client_name,
-          { "Client name", "msnp.cvr.client_name", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Client name", "msnp.cvr.client_name", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Name of the client program, e.g. MSNMSGR (MSN Messenger) or MSMSGS (Windows Messenger).", HFILL } },
         { &hf_msnp_cvr_client_version,
-          { "Client version", "msnp.cvr.client_version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Client version", "msnp.cvr.client_version", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Version of the client program, e.g. 7.0.0777.", HFILL } },
         { &hf_msnp_cvr_client_id,
-          { "Client id", "msnp.cvr.client_id", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Client id", "msnp.cvr.client_id", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Brand or language id string of the client, usually msmsgs.", HFILL } },
         { &hf_msnp_cvr_recommended_version,
-          { "Recommended version", "msnp.cvr.recommended_version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Recommended version", "msnp.cvr.recommended_version", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Client version that the server recommends installing.", HFILL } },
         { &hf_msnp_cvr_minimum_version,
-          { "Minimum version", "msnp.cvr.minimum_version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Minimum version", "msnp.cvr.minimum_version", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Oldest client version that the server still accepts.", HFILL } },
         { &hf_msnp_cvr_download_url,
-          { "Download URL", "msnp.cvr.download_url", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Download URL", "msnp.cvr.download_url", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Where the recommended client version can be downloaded.", HFILL } },
         { &hf_msnp_cvr_info_url,
-          { "Information URL", "msnp.cvr.info_url", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Information URL", "msnp.cvr.info_url", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Web page with information about the client.", HFILL } },
         { &hf_msnp_usr_auth,
           { "Authentication method", "msnp.usr.auth", FT_STRING, BASE_NONE, NULL, 0x0,
-            "TWN (Passport), MD5, SSO ...", HFILL } },
+            "Authentication method: MD5 (password hash with a salt, MSNP2-7), TWN (Tweener: a Passport ticket, MSNP8-14) or SSO (single sign-on with a security token, MSNP15+).", HFILL } },
         { &hf_msnp_usr_state,
           { "Authentication state", "msnp.usr.state", FT_STRING, BASE_NONE, NULL, 0x0,
-            "I (initial), S (subsequent) or OK.", HFILL } },
+            "Step of the authentication: I (initial: the client names its account), S (subsequent: the server's challenge or the client's answer) or OK (logged in).", HFILL } },
         { &hf_msnp_usr_challenge,
-          { "Passport challenge", "msnp.usr.challenge", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Authentication challenge", "msnp.usr.challenge", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the server asks the client to prove: the TWN Passport string (comma-separated key=value items), the MD5 salt, or the SSO nonce.", HFILL } },
         { &hf_msnp_usr_challenge_key,
-          { "Key", "msnp.usr.challenge.key", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Key", "msnp.usr.challenge.key", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Name of one item of the Passport challenge string, e.g. lc (locale), id (site id), ct (time).", HFILL } },
         { &hf_msnp_usr_challenge_value,
-          { "Value", "msnp.usr.challenge.value", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Value", "msnp.usr.challenge.value", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Value of one item of the Passport challenge string.", HFILL } },
         { &hf_msnp_usr_ticket,
-          { "Passport ticket", "msnp.usr.ticket", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Passport ticket", "msnp.usr.ticket", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Passport ticket (TWN: t=...&p=...; SSO: the security token) that the client got from Passport over HTTPS and shows the notification server to log in.", HFILL } },
+        { &hf_msnp_usr_policy,
+          { "SSO policy", "msnp.usr.policy", FT_STRING, BASE_NONE, NULL, 0x0,
+            "SSO policy (e.g. MBI_KEY_OLD) for which the client must fetch a security token (MSNP15+).", HFILL } },
+        { &hf_msnp_usr_response,
+          { "Challenge response", "msnp.usr.response", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The client's answer to the challenge: MD5 hash of salt and password (MSNP2-7), or the SSO response computed from the nonce (MSNP15+).", HFILL } },
         { &hf_msnp_xfr_server_type,
           { "Server type", "msnp.xfr.server_type", FT_STRING, BASE_NONE, NULL, 0x0,
-            "NS (notification) or SB (switchboard).", HFILL } },
+            "Kind of server the client is sent to: NS (notification server) or SB (switchboard).", HFILL } },
         { &hf_msnp_xfr_ip,
-          { "Server address", "msnp.xfr.ip", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Server address", "msnp.xfr.ip", FT_IPv4, BASE_NONE, NULL, 0x0,
+            "IPv4 address of the server that XFR or RNG sends the client to; the next connection goes there.", HFILL } },
         { &hf_msnp_xfr_port,
-          { "Server port", "msnp.xfr.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+          { "Server port", "msnp.xfr.port", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "TCP port of the server that XFR or RNG sends the client to.", HFILL } },
         { &hf_msnp_xfr_auth,
           { "Switchboard authentication", "msnp.xfr.auth", FT_STRING, BASE_NONE, NULL, 0x0,
-            "CKI (cookie).", HFILL } },
+            "How the client authenticates at the switchboard: CKI (with the cookie that follows).", HFILL } },
         { &hf_msnp_xfr_cookie,
-          { "Switchboard cookie", "msnp.xfr.cookie", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Switchboard cookie", "msnp.xfr.cookie", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Authorization cookie that the client presents to the switchboard in USR or ANS.", HFILL } },
         { &hf_msnp_chl_challenge,
-          { "Challenge", "msnp.chl.challenge", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Challenge", "msnp.chl.challenge", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Random string sent by the notification server (MSNP6+); the client must answer with QRY, a hash of it and its product key, or be disconnected.", HFILL } },
         { &hf_msnp_qry_product_id,
-          { "Product id", "msnp.qry.product_id", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Product id", "msnp.qry.product_id", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Client product id whose secret product key the QRY hash was computed with.", HFILL } },
         { &hf_msnp_qry_response,
-          { "Challenge response", "msnp.qry.response", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Challenge response", "msnp.qry.response", FT_STRING, BASE_NONE, NULL, 0x0,
+            "32 hexadecimal digits: the hash of the CHL challenge and the product key.", HFILL } },
         { &hf_msnp_msg_header,
           { "Header", "msnp.msg.header", FT_STRING, BASE_NONE, NULL, 0x0,
-            "MIME header line of a message.", HFILL } },
+            "One MIME header line of a message or MSNP18+ data payload.", HFILL } },
         { &hf_msnp_msg_content_type,
           { "Content type", "msnp.msg.content_type", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Media type of the message, without parameters.", HFILL } },
+            "Media type of the message without its parameters, e.g. text/plain, text/x-msmsgscontrol (typing), application/x-msnmsgrp2p.", HFILL } },
         { &hf_msnp_msg_text,
           { "Text", "msnp.msg.text", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Text of a text/plain message.", HFILL } },
+            "Text of a text/plain message, as UTF-8.", HFILL } },
         { &hf_msnp_msg_typing_user,
-          { "Typing user", "msnp.msg.typing_user", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Typing user", "msnp.msg.typing_user", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Account of the user who is typing (text/x-msmsgscontrol message).", HFILL } },
         { &hf_msnp_msg_body,
-          { "Body", "msnp.msg.body", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "Body", "msnp.msg.body", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Message body that is not text, P2P or XML, as bytes.", HFILL } },
         { &hf_msnp_p2p_session_id,
-          { "P2P session id", "msnp.p2p.session_id", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+          { "P2P session id", "msnp.p2p.session_id", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "P2P session number; 0 for MSNSLP signalling (INVITE, 200 OK, BYE).", HFILL } },
         { &hf_msnp_p2p_identifier,
-          { "P2P identifier", "msnp.p2p.identifier", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+          { "P2P identifier", "msnp.p2p.identifier", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Number of this P2P message; the receiver acknowledges it.", HFILL } },
         { &hf_msnp_p2p_offset,
-          { "P2P data offset", "msnp.p2p.offset", FT_UINT64, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+          { "P2P data offset", "msnp.p2p.offset", FT_UINT64, BASE_DEC, NULL, 0x0,
+            "Offset of this chunk within the whole P2P message.", HFILL } },
         { &hf_msnp_p2p_total_size,
-          { "P2P total size", "msnp.p2p.total_size", FT_UINT64, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+          { "P2P total size", "msnp.p2p.total_size", FT_UINT64, BASE_DEC, NULL, 0x0,
+            "Size of the whole P2P message that this chunk belongs to.", HFILL } },
         { &hf_msnp_p2p_message_size,
-          { "P2P message size", "msnp.p2p.message_size", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+          { "P2P message size", "msnp.p2p.message_size", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Number of data bytes in this chunk.", HFILL } },
         { &hf_msnp_p2p_flags,
-          { "P2P flags", "msnp.p2p.flags", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL } },
+          { "P2P flags", "msnp.p2p.flags", FT_UINT32, BASE_HEX, NULL, 0x0,
+            "P2P flags: 0 for MSNSLP text, 0x2 acknowledgement, 0x20 display picture or emoticon data, 0x1000030 file data.", HFILL } },
         { &hf_msnp_p2p_ack_identifier,
-          { "P2P acknowledged identifier", "msnp.p2p.ack_identifier", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+          { "P2P acknowledged identifier", "msnp.p2p.ack_identifier", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "For an acknowledgement, the identifier of the acknowledged message; otherwise a random id.", HFILL } },
         { &hf_msnp_p2p_ack_unique_id,
-          { "P2P acknowledged unique id", "msnp.p2p.ack_unique_id", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+          { "P2P acknowledged unique id", "msnp.p2p.ack_unique_id", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "For an acknowledgement, the ack identifier of the acknowledged message.", HFILL } },
         { &hf_msnp_p2p_ack_data_size,
-          { "P2P acknowledged data size", "msnp.p2p.ack_data_size", FT_UINT64, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+          { "P2P acknowledged data size", "msnp.p2p.ack_data_size", FT_UINT64, BASE_DEC, NULL, 0x0,
+            "For an acknowledgement, the total size of the acknowledged message.", HFILL } },
         { &hf_msnp_p2p_data,
-          { "P2P data", "msnp.p2p.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+          { "P2P data", "msnp.p2p.data", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Binary data of a P2P session (a file, a display picture ...).", HFILL } },
         { &hf_msnp_p2p_slp,
           { "MSNSLP message", "msnp.p2p.slp", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Text of the MSN session layer protocol message (session id 0).", HFILL } },
+            "Text of the MSN session layer protocol message (session id 0): INVITE, 200 OK, BYE ...", HFILL } },
         { &hf_msnp_p2p_footer,
-          { "P2P footer (application id)", "msnp.p2p.footer", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+          { "P2P footer (application id)", "msnp.p2p.footer", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Application id after the P2P data (big-endian): 0 for MSNSLP, 1 display picture or emoticon, 2 file transfer.", HFILL } },
         { &hf_msnp_response_in,
           { "Response in", "msnp.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
             "The reply to this request is in this frame.", HFILL } },

@@ -67,7 +67,9 @@ demo)
     build
     install_plugin
     tshark -G protocols 2>/dev/null | grep -qw msnp || { echo "plugin did not load" >&2; exit 1; }
-    for pcap in sample-pcaps/*.pcap; do
+    # The source documents' scenarios first, then the rest of the samples.
+    for pcap in sample-pcaps/msnp-login.pcap sample-pcaps/qq-udp-session.pcap \
+                $(ls sample-pcaps/*.pcap | grep -v -e msnp-login.pcap -e qq-udp-session.pcap); do
         echo "===== $pcap"
         tshark -n -2 -r "$pcap" -V -O msnp,qq -Y 'msnp || qq' 2>/dev/null
     done

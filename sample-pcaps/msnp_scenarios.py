@@ -17,6 +17,14 @@ Captures:
   msnp-nonstandard-port.pcap  a switchboard chat on TCP 2863 (found by the heuristic).
   msnp-http-gateway.pcap   the HTTP gateway on port 80 (POST /gateway/gateway.dll).
   msnp-errors.pcap         malformed and odd commands, one per expert info.
+  msnp-versions.pcap       an MSNP7 login with MD5 (INF, ILN, NOT, IPG, ADD); an MSNP18
+                           login with SSO and its payload commands (GCF, ADL, RML with
+                           an error that carries a payload, UUX, UBX 1:, UUN, UBM, UUM,
+                           FQY); MSNP21 PUT/NFY/SDG/DEL with Routing/Reliability/Messaging
+                           header blocks (on TCP 443); two connections on 443
+                           caught mid-stream that start with NFY and UBM; an MSNP8
+                           contact list (SYN, GTC, BLP, PRP, LSG, LST, BPR); an MSNP18
+                           switchboard whose accounts carry ";{end point}".
   msnp-negatives.pcap      SMTP, FTP, IRC, POP3, IMAP, HTTP and TLS on other ports
                            (none of it is MSNP).
 """
@@ -322,6 +330,165 @@ def errors():
 
 
 # ---------------------------------------------------------------------------
+# Other protocol generations: MSNP7 (MD5), MSNP18 (SSO, XML lists), MSNP21 (SDG)
+
+ALICE = b"alice@live.com"
+BOB = b"bob@hotmail.com"
+EPID = b"{f52973b6-c926-4bad-9ba8-7c1e840e4ab0}"
+NONCE = b"8CLhG/xfgYZ7TRDCEbpHeg=="
+SSO_TICKET = b"t=EwDoAW+jAAAUVwo8hY/Rg6HvEdmXr19KcNgO+7mAAAHY3N6p3hDyqG8d7IFkSUB3P0h5XsOWtiw=&p="
+SSO_RESPONSE = (b"HAAAAAEAAAADZgAABIAAAAgAAAAUAAAASAAAAAAAAAAAAAAAWHF9pVLJm0nJtrH5yMYbyEq8mJ0U"
+                b"Qk8Ie1wZZi1jlXFoNP0xLbrRHU4B3AwL9GOzDjGVcyiwSBCShEuzZsiclg==")
+MACHINE_GUID = b"{7535ef7c-ff92-11d9-8a71-0050565bce00}"
+ALERT = (b'<NOTIFICATION ver="2" id="1" siteid="45705" siteurl="http://alerts.msn.com">'
+         b'<TO pid="0x00060000:0x81ee5a43" name="alice@live.com"/><MSG id="0"><ACTION url="a.htm"/>'
+         b'<SUBSCR url="s.htm"/><BODY lang="3076" icon=""><TEXT>News</TEXT></BODY></MSG></NOTIFICATION>')
+PAGER = (b'<NOTIFICATION id="0" siteid="111100400" siteurl="http://mobile.msn.com/">'
+         b'<TO name="alice@live.com" pid="0x00060000:0x81ee5a43"><VIA agent="mobile"/></TO>'
+         b'<FROM pid="0x00000000:0x00000000" name="tel:+15551234567"/>'
+         b'<MSG pri="1" id="1"><ACTION url="2wayIM.asp"/><SUBSCR url="2wayIM.asp"/>'
+         b'<BODY lang="1033"><TEXT>call me</TEXT></BODY></MSG></NOTIFICATION>')
+CONFIG = (b'<?xml version= "1.0" encoding="utf-8" ?><config><shield><cli maj="7" min="0" '
+          b'minbld="0" maxbld="9999" deny=" " /></shield><block></block></config>')
+
+
+def blocks(routing, reliability, last_headers, body):
+    """An MSNP18+ data payload: Routing, Reliability and a last header block, then the body."""
+    return mime(routing) + mime(reliability) + mime(last_headers + [b"Content-Length: %d" % len(body)], body)
+
+
+def routing(to, frm):
+    return [b"Routing: 1.0", b"To: " + to, b"From: " + frm]
+
+
+def versions():
+    cap = Capture()
+
+    # MSNP7: MD5 login, the last generation before Passport.
+    old = cap.tcp(CLIENT, 1100, NS, 1863)
+    old.client(cmd(b"VER 1 MSNP7 MSNP6 MSNP5 MSNP4 CVR0"))
+    old.server(cmd(b"VER 1 MSNP7"))
+    old.client(cmd(b"INF 2"))
+    old.server(cmd(b"INF 2 MD5"))
+    old.client(cmd(b"USR 3 MD5 I alice@hotmail.com"))
+    old.server(cmd(b"USR 3 MD5 S 1013928519.693957190"))
+    old.client(cmd(b"USR 4 MD5 S 9ae4d8a6ac0e1c23f5d2a53fb6f5c3b1"))
+    old.server(cmd(b"USR 4 OK alice@hotmail.com Alice%20Smith"))
+    old.client(cmd(b"CHG 5 NLN"))
+    old.server(cmd(b"CHG 5 NLN"))
+    old.server(cmd(b"ILN 5 LUN " + BOB + b" Bob%20%E2%98%85"))
+    old.server(cmd(b"NOT", ALERT))
+    old.server(cmd(b"IPG", PAGER))
+    old.client(cmd(b"ADD 6 FL carol@hotmail.com carol@hotmail.com"))
+    old.server(cmd(b"ADD 6 FL 1204 carol@hotmail.com carol@hotmail.com"))
+    old.client(cmd(b"OUT"))
+    old.close()
+
+    # MSNP18: SSO login, XML contact lists, personal messages with network prefixes.
+    ns = cap.tcp(CLIENT, 1101, NS, 1863)
+    ns.client(cmd(b"VER 1 MSNP18 CVR0"))
+    ns.server(cmd(b"VER 1 MSNP18"))
+    ns.client(cmd(b"CVR 2 0x0409 winnt 6.1.0 i386 MSNMSGR 14.0.8117.0416 msmsgs " + ALICE))
+    ns.server(cmd(b"CVR 2 14.0.8117 14.0.8117 14.0.8117 http://msgr.dlservice.microsoft.com "
+                  b"http://download.live.com/?sku=messenger"))
+    ns.client(cmd(b"USR 3 SSO I " + ALICE))
+    ns.server(cmd(b"USR 3 SSO S MBI_KEY_OLD " + NONCE))
+    ns.client(cmd(b"USR 4 SSO S " + SSO_TICKET + b" " + SSO_RESPONSE + b" " + MACHINE_GUID))
+    ns.server(cmd(b"USR 4 OK " + ALICE + b" 1 0"))
+    ns.server(cmd(b"GCF 0", CONFIG))
+    ns.client(cmd(b"ADL 5", b'<ml l="1"><d n="hotmail.com"><c n="bob" l="3" t="1"/></d></ml>'))
+    ns.server(cmd(b"ADL 5 OK"))
+    ns.client(cmd(b"RML 6", b'<ml><d n="hotmail.com"><c n="carol" l="1" t="1"/></d></ml>'))
+    ns.server(cmd(b"241 6", b'<ml><d n="hotmail.com"><c n="carol" l="1" t="1"/></d></ml>'))
+    ns.client(cmd(b"UUX 7", b"<Data><PSM>hi</PSM><CurrentMedia></CurrentMedia>"
+                            b"<MachineGuid>" + MACHINE_GUID + b"</MachineGuid></Data>"))
+    ns.server(cmd(b"UUX 7 0"))
+    ns.server(cmd(b"NLN NLN 1:" + BOB + b" Bob 2789003324:48 0"))
+    ns.server(cmd(b"UBX 1:" + BOB, b"<Data><PSM>at work</PSM><CurrentMedia></CurrentMedia></Data>"))
+    ns.client(cmd(b"GCF 8 Shields.xml"))
+    ns.server(cmd(b"GCF 8 Shields.xml", CONFIG))
+    ns.client(cmd(b"UUN 9 " + ALICE + b" 4", b"goawyplzthxbye"))
+    ns.server(cmd(b"UUN 9 OK"))
+    ns.server(cmd(b"UBM bob@yahoo.com 32 1", mime([b"MIME-Version: 1.0",
+                                                    b"Content-Type: text/plain; charset=UTF-8"], b"hi from yahoo")))
+    ns.client(cmd(b"UUM 10 bob@yahoo.com 32 1", mime([b"MIME-Version: 1.0",
+                                                       b"Content-Type: text/plain; charset=UTF-8"], b"hi back")))
+    ns.client(cmd(b"FQY 11", b'<ml><d n="yahoo.com"><c n="bob"/></d></ml>'))
+    ns.server(cmd(b"FQY 11", b'<ml><d n="yahoo.com"><c n="bob" t="32"/></d></ml>'))
+    ns.client(cmd(b"OUT"))
+    ns.close()
+
+    # MSNP21: no switchboard; data goes through PUT/NFY/SDG/DEL with header blocks.
+    me = b"1:" + ALICE
+    new = cap.tcp(CLIENT, 1103, NS, 443)
+    new.client(cmd(b"VER 1 MSNP21 CVR0"))
+    new.server(cmd(b"VER 1 MSNP21"))
+    new.client(cmd(b"USR 2 SSO S " + SSO_TICKET + b" " + SSO_RESPONSE + b" " + MACHINE_GUID))
+    new.server(cmd(b"USR 2 OK " + ALICE + b" 1 0"))
+    presence = b'<user><s n="IM"><Status>NLN</Status></s></user>'
+    new.client(cmd(b"PUT 3", blocks(routing(me, me + b";epid=" + EPID), [b"Reliability: 1.0"],
+                                     [b"Publication: 1.0", b"Uri: /user",
+                                      b"Content-Type: application/user+xml"], presence)))
+    new.server(cmd(b"PUT 3 OK 0"))
+    new.server(cmd(b"NFY PUT", blocks(routing(me, b"1:" + BOB), [b"Reliability: 1.0"],
+                                      [b"Notification: 1.0", b"NotifNum: 1", b"Uri: /user",
+                                       b"NotifType: Full", b"Content-Type: application/user+xml"], presence)))
+    new.client(cmd(b"SDG 4", blocks(routing(b"1:" + BOB, me + b";epid=" + EPID), [b"Reliability: 1.0"],
+                                    [b"Messaging: 2.0", b"Message-Type: Text",
+                                     b"Content-Transfer-Encoding: 7bit",
+                                     b"Content-Type: text/plain; charset=UTF-8"], b"hello bob")))
+    new.server(cmd(b"SDG 0", blocks(routing(me, b"1:" + BOB + b";epid={0f2bc6c4-4f4b-4d1c-9b47-1c0a0f6e1a5d}"),
+                                    [b"Reliability: 1.0"],
+                                    [b"Messaging: 2.0", b"Message-Type: Text",
+                                     b"Content-Type: text/plain; charset=UTF-8"], "你好 alice".encode())))
+    new.client(cmd(b"DEL 5", blocks(routing(me, me + b";epid=" + EPID), [b"Reliability: 1.0"],
+                                    [b"Publication: 1.0", b"Uri: /user",
+                                     b"Content-Type: application/user+xml"],
+                                    b'<user><s n="IM"></s></user>')))
+    new.client(cmd(b"OUT"))
+    new.close()
+
+    # Captured mid-stream (no handshake): the first data is a server-pushed NFY, then UBM.
+    mid = cap.tcp(CLIENT, 1104, NS, 443, handshake=False)
+    mid.server(cmd(b"NFY PUT", blocks(routing(me, b"1:" + BOB), [b"Reliability: 1.0"],
+                                      [b"Notification: 1.0", b"NotifNum: 2", b"Uri: /user",
+                                       b"NotifType: Partial", b"Content-Type: application/user+xml"], presence)))
+    mid.server(cmd(b"UBM bob@yahoo.com 32 1", mime([b"MIME-Version: 1.0",
+                                                    b"Content-Type: text/plain; charset=UTF-8"], b"still there?")))
+    mid2 = cap.tcp(CLIENT, 1105, NS, 443, handshake=False)
+    mid2.server(cmd(b"UBM bob@yahoo.com 32 1", mime([b"MIME-Version: 1.0",
+                                                     b"Content-Type: text/plain; charset=UTF-8"], b"hello?")))
+
+    # MSNP8: the contact list after SYN, where GTC, BLP, PRP and LST carry no TrID.
+    syn = cap.tcp(CLIENT, 1106, NS, 1863)
+    syn.client(cmd(b"VER 1 MSNP8 CVR0"))
+    syn.server(cmd(b"VER 1 MSNP8"))
+    syn.client(cmd(b"SYN 2 0"))
+    syn.server(cmd(b"SYN 2 12 1 1"),
+               cmd(b"GTC A"),
+               cmd(b"BLP AL"),
+               cmd(b"PRP PHH 555%20123"),
+               cmd(b"LSG 0 Other%20Contacts 0"),
+               cmd(b"LST bob@hotmail.com Bob%20%E2%98%85 11 0"),
+               cmd(b"BPR PHH 555%20456"))
+    syn.client(cmd(b"BLP 3 BL"))
+    syn.server(cmd(b"BLP 3 13 BL"))
+    syn.close()
+
+    # MSNP18 switchboard: accounts carry the sender's end point, "account;{guid}".
+    sb = cap.tcp(CLIENT, 1107, SB1, 1863)
+    sb.client(cmd(b"USR 1 " + ALICE + b";" + MACHINE_GUID + b" 246503.1115372323.20879"))
+    sb.server(cmd(b"USR 1 OK " + ALICE + b";" + MACHINE_GUID + b" Alice"))
+    sb.client(cmd(b"CAL 2 " + BOB))
+    sb.server(cmd(b"CAL 2 RINGING 246503"))
+    sb.server(cmd(b"JOI " + BOB + b";{0f2bc6c4-4f4b-4d1c-9b47-1c0a0f6e1a5d} Bob 2789003324:48"))
+    sb.client(cmd(b"MSG 3 N", text(b"hi bob")))
+    sb.client(cmd(b"OUT"))
+    sb.close()
+    return cap
+
+
+# ---------------------------------------------------------------------------
 # Not MSNP: text protocols on ports that no dissector owns
 
 
@@ -411,5 +578,6 @@ CAPTURES = {
     "msnp-nonstandard-port.pcap": nonstandard_port,
     "msnp-http-gateway.pcap": http_gateway,
     "msnp-errors.pcap": errors,
+    "msnp-versions.pcap": versions,
     "msnp-negatives.pcap": negatives,
 }

@@ -43,13 +43,14 @@ class Capture:
 
     def __init__(self, start=1_131_000_000.0, step=0.01):
         self.frames = []
-        self.time = start
-        self.step = step
+        # Whole microseconds, so that timestamps do not drift with float sums.
+        self.time_us = int(round(start * 1_000_000))
+        self.step_us = int(round(step * 1_000_000))
         self._ip_id = 1
 
     def advance(self, seconds):
         """Move the clock on (e.g. to show a one-minute keep-alive gap)."""
-        self.time += seconds
+        self.time_us += int(round(seconds * 1_000_000))
 
     def ipv4_frame(self, src, dst, proto, l4):
         ip_len = 20 + len(l4)
@@ -61,8 +62,8 @@ class Capture:
         self.add_frame(eth + hdr + l4)
 
     def add_frame(self, data):
-        self.frames.append((self.time, data))
-        self.time += self.step
+        self.frames.append((self.time_us, data))
+        self.time_us += self.step_us
 
     def udp(self, src, sport, dst, dport, payload):
         length = 8 + len(payload)
@@ -81,11 +82,8 @@ class Capture:
 
     def to_bytes(self):
         out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, LINKTYPE_ETHERNET)]
-        for ts, data in self.frames:
-            sec = int(ts)
-            usec = int(round((ts - sec) * 1_000_000))
-            if usec >= 1_000_000:
-                sec, usec = sec + 1, usec - 1_000_000
+        for ts_us, data in self.frames:
+            sec, usec = divmod(ts_us, 1_000_000)
             out.append(struct.pack("<IIII", sec, usec, len(data), len(data)))
             out.append(data)
         return b"".join(out)

@@ -463,8 +463,10 @@ def test_stats_tree(ws):
     assert counts["Error replies"] == [1]
     assert counts["Direction"] == [len(LOGIN_COMMANDS)]
     # Per command C->S/S->C children, then the Direction node's two children.
-    assert sum(counts[C2S]) + sum(counts[S2C]) == 2 * len(LOGIN_COMMANDS)
-    assert counts[C2S][-1] == 22 and counts[S2C][-1] == 32
+    c2s, s2c = counts["Client to server"], counts["Server to client"]
+    assert sum(c2s) + sum(s2c) == 2 * len(LOGIN_COMMANDS)
+    assert c2s[-1] == 22 and s2c[-1] == 32
+    assert counts["USR"] == [7] and c2s[0] + s2c[0] == 7
     # Unknown three-letter commands keep their name; other garbage is grouped.
     out = ws.out(["-n", "-q", "-r", ws.path(ERRORS), "-z", "msnp,tree"])
     names = [l.split()[0] for l in out.splitlines() if l.startswith(" ") and l.split()]
@@ -553,3 +555,238 @@ def test_builtin_msnms_replaced(ws, real_pcap):
     assert without == ws.count(path, "tcp.len > 0", plugin=False) > 0
     assert ws.count(path, "msnms") == 0
     assert ws.count(HTTP, "msnms") == 0
+
+
+def test_msg_ack_type_and_sender_name(ws):
+    got = by_frame(ws, LOGIN, ["msnp.msg.ack_type", "msnp.friendly_name", "msnp.account"],
+                   dfilter="msnp.cmd == \"MSG\"")
+    # Client MSG: U (typing), A (text), D (P2P); server MSG: sender and friendly name.
+    assert got == {53: ["U", "", ""], 54: ["A", "", ""], 56: ["D", "", ""],
+                   70: ["", "choupi", "cecile260992@hotmail.com"]}
+    text = ws.out(["-n", "-2", "-r", ws.path(LOGIN), "-V", "-O", "msnp", "-Y", "frame.number == 54"])
+    assert "Acknowledgement type: A (ACK or NAK)" in text
+
+
+# -- other protocol generations: MSNP7 (MD5), MSNP18 (SSO, XML), MSNP21 (SDG) ---------
+
+VERSIONS = "msnp-versions.pcap"
+
+
+def test_versions_capture_commands_roles_and_no_warnings(ws):
+    got = by_frame(ws, VERSIONS, ["tcp.stream", "msnp.cmd", "msnp.server_role"])
+    streams = {}
+    for f, (stream, cmd, role) in got.items():
+        # The MSNP7 NS's "USR 4 OK account name" is no switchboard.
+        assert role == ("SB" if stream == "6" else "NS"), (f, cmd)
+        streams.setdefault(stream, []).append(cmd)
+    assert streams == {
+        "0": ["VER", "VER", "INF", "INF", "USR", "USR", "USR", "USR", "CHG", "CHG", "ILN", "NOT",
+              "IPG", "ADD", "ADD", "OUT"],
+        "1": ["VER", "VER", "CVR", "CVR", "USR", "USR", "USR", "USR", "GCF", "ADL", "ADL", "RML", "241",
+              "UUX", "UUX", "NLN", "UBX", "GCF", "GCF", "UUN", "UUN", "UBM", "UUM", "FQY", "FQY", "OUT"],
+        "2": ["VER", "VER", "USR", "USR", "PUT", "PUT", "NFY", "SDG", "SDG", "DEL", "OUT"],
+        "3": ["NFY", "UBM"],
+        "4": ["UBM"],
+        "5": ["VER", "VER", "SYN", "SYN", "GTC", "BLP", "PRP", "LSG", "LST", "BPR", "BLP", "BLP"],
+        "6": ["USR", "USR", "CAL", "CAL", "JOI", "MSG", "OUT"],
+    }
+    assert ws.count(VERSIONS, "_ws.malformed || _ws.expert.severity >= warning", two_pass=True) == 0
+    assert ws.count(VERSIONS, "tcp.len > 0 && !msnp") == 0
+    # The only expert info: the error reply (a note).
+    assert by_frame(ws, VERSIONS, ["_ws.expert.message"], "msnp && _ws.expert") == \
+        {38: ["Error 241: Invalid XML payload"]}
+
+
+def test_md5_login_msnp7(ws):
+    fields = ["msnp.version", "msnp.usr.auth", "msnp.usr.state", "msnp.usr.challenge", "msnp.usr.ticket",
+              "msnp.usr.response", "msnp.account", "msnp.friendly_name", "msnp.response_to"]
+    got = by_frame(ws, VERSIONS, fields, "tcp.stream == 0 && msnp")
+    assert got[4][0] == "MSNP7,MSNP6,MSNP5,MSNP4" and got[5][0] == "MSNP7"
+    assert row(ws, VERSIONS, 7, ["msnp.param", "msnp.response_to"]) == ["MD5", "6"]      # INF 2 MD5
+    assert got[8][1:] == ["MD5", "I", "", "", "", "alice@hotmail.com", "", ""]
+    assert got[9][1:] == ["MD5", "S", "1013928519.693957190", "", "", "", "", "8"]       # the salt
+    assert got[10][1:] == ["MD5", "S", "", "", "9ae4d8a6ac0e1c23f5d2a53fb6f5c3b1", "", "", ""]
+    assert got[11][1:] == ["", "OK", "", "", "", "alice@hotmail.com", "Alice Smith", "10"]
+    # The salt has no key=value items.
+    assert row(ws, VERSIONS, 9, ["msnp.usr.challenge.key"]) == [""]
+    # ILN with a URL-encoded name (U+2605), ADD of MSNP2-9 with the name after the account.
+    assert row(ws, VERSIONS, 14, ["msnp.status", "msnp.account", "msnp.friendly_name", "msnp.response_to"]) == \
+        ["LUN", "bob@hotmail.com", "Bob \u2605", "12"]
+    assert row(ws, VERSIONS, 17, ["msnp.friendly_name", "msnp.account"]) == \
+        ["carol@hotmail.com", "carol@hotmail.com,carol@hotmail.com"]
+    assert row(ws, VERSIONS, 18, ["msnp.friendly_name", "msnp.response_to"]) == ["carol@hotmail.com", "17"]
+
+
+def test_not_and_ipg_payloads(ws):
+    fields = ["msnp.trid", "msnp.param", "msnp.length", "frame.protocols", "_ws.col.Info"]
+    assert row(ws, VERSIONS, 15, fields) == ["", "", "256", "eth:ethertype:ip:tcp:msnp:xml", "S\u2192C NOT 256"]
+    assert row(ws, VERSIONS, 16, fields) == ["", "", "350", "eth:ethertype:ip:tcp:msnp:xml", "S\u2192C IPG 350"]
+    assert ws.count(VERSIONS, 'xml.tag == "<TEXT>"') == 2
+    assert ws.count(VERSIONS, 'xml.cdata == "call me"') == 1
+
+
+def test_sso_login_msnp18(ws):
+    fields = ["msnp.usr.auth", "msnp.usr.state", "msnp.usr.policy", "msnp.usr.challenge", "msnp.usr.ticket",
+              "msnp.usr.response", "msnp.account"]
+    got = by_frame(ws, VERSIONS, fields, "tcp.stream == 1 && msnp.cmd == \"USR\"")
+    assert got[30] == ["SSO", "I", "", "", "", "", "alice@live.com"]
+    assert got[31] == ["SSO", "S", "MBI_KEY_OLD", "8CLhG/xfgYZ7TRDCEbpHeg==", "", "", ""]
+    assert got[32][:3] == ["SSO", "S", ""] and got[32][3] == ""
+    assert got[32][4] == "t=EwDoAW+jAAAUVwo8hY/Rg6HvEdmXr19KcNgO+7mAAAHY3N6p3hDyqG8d7IFkSUB3P0h5XsOWtiw=&p="
+    assert got[32][5].startswith("HAAAAAEAAAADZgAABIAAAAgAAAAU") and got[32][5].endswith("clg==")
+    assert got[33] == ["", "OK", "", "", "", "", "alice@live.com"]
+    # The nonce ends in "=": no key=value subtree for it.
+    assert row(ws, VERSIONS, 31, ["msnp.usr.challenge.key"]) == [""]
+    assert row(ws, VERSIONS, 28, ["msnp.cvr.locale", "msnp.cvr.client_version"]) == ["0x0409", "14.0.8117.0416"]
+    out = ws.out(["-n", "-r", ws.path(VERSIONS), "-V", "-O", "msnp", "-Y", "frame.number == 28"])
+    assert "Locale id: English (United States) (0x0409)" in out
+
+
+def test_msnp18_payload_length_positions(ws):
+    fields = ["msnp.cmd", "msnp.trid", "msnp.param", "msnp.length", "msnp.response_to", "msnp.error",
+              "frame.protocols"]
+    got = by_frame(ws, VERSIONS, fields, "tcp.stream == 1 && frame.number >= 34 && msnp")
+    xml, plain = "eth:ethertype:ip:tcp:msnp:xml", "eth:ethertype:ip:tcp:msnp"
+    assert got == {
+        34: ["GCF", "0", "", "146", "", "", xml],                    # server-pushed, TrID 0
+        35: ["ADL", "5", "", "62", "", "", xml],
+        36: ["ADL", "5", "OK", "", "35", "", plain],                 # ADL trid OK: no payload
+        37: ["RML", "6", "", "58", "", "", xml],
+        38: ["241", "6", "", "58", "37", "241", xml],                # error reply with a payload
+        39: ["UUX", "7", "", "120", "", "", xml],
+        40: ["UUX", "7", "", "0", "39", "", plain],                  # UUX trid 0: an empty payload
+        41: ["NLN", "", "NLN,1:bob@hotmail.com,Bob,2789003324:48,0", "", "", "", plain],
+        42: ["UBX", "", "1:bob@hotmail.com", "60", "", "", xml],     # MSNP18 network prefix
+        43: ["GCF", "8", "Shields.xml", "", "", "", plain],          # request: a file name, no payload
+        44: ["GCF", "8", "Shields.xml", "146", "43", "", xml],
+        45: ["UUN", "9", "alice@live.com,4", "14", "", "", plain],
+        46: ["UUN", "9", "OK", "", "45", "", plain],                 # UUN trid OK
+        47: ["UBM", "", "bob@yahoo.com,32,1", "75", "", "", plain],
+        48: ["UUM", "10", "bob@yahoo.com,32,1", "69", "", "", plain],
+        49: ["FQY", "11", "", "42", "", "", xml],
+        50: ["FQY", "11", "", "49", "49", "", xml],
+        51: ["OUT", "", "", "", "", "", plain],
+    }
+    # The account of "1:bob@hotmail.com" is the e-mail part.
+    assert row(ws, VERSIONS, 42, ["msnp.account"]) == ["bob@hotmail.com"]
+    assert row(ws, VERSIONS, 41, ["msnp.account", "msnp.friendly_name", "msnp.status"]) == \
+        ["bob@hotmail.com", "Bob", "NLN"]
+    assert ws.count(VERSIONS, 'msnp.account == "1:bob@hotmail.com"') == 0
+    assert row(ws, VERSIONS, 47, ["msnp.msg.content_type", "msnp.msg.text"]) == ["text/plain", "hi from yahoo"]
+    assert row(ws, VERSIONS, 48, ["msnp.msg.content_type", "msnp.msg.text"]) == ["text/plain", "hi back"]
+    assert ws.count(VERSIONS, 'xml.tag == "<PSM>"') == 2
+
+
+def test_msnp21_header_blocks(ws):
+    fields = ["msnp.cmd", "msnp.trid", "msnp.param", "msnp.length", "msnp.account", "msnp.msg.content_type",
+              "msnp.msg.text", "msnp.response_to"]
+    got = by_frame(ws, VERSIONS, fields, "tcp.stream == 2 && frame.number >= 62 && msnp")
+    assert got == {
+        62: ["PUT", "3", "", "261", "alice@live.com,alice@live.com", "application/user+xml", "", ""],
+        63: ["PUT", "3", "OK", "0", "", "", "", "62"],
+        64: ["NFY", "", "PUT", "249", "alice@live.com,bob@hotmail.com", "application/user+xml", "", ""],
+        65: ["SDG", "4", "", "267", "bob@hotmail.com,alice@live.com", "text/plain", "hello bob", ""],
+        66: ["SDG", "0", "", "238", "alice@live.com,bob@hotmail.com", "text/plain", "\u4f60\u597d alice", ""],
+        67: ["DEL", "5", "", "241", "alice@live.com,alice@live.com", "application/user+xml", "", ""],
+        68: ["OUT", "", "", "", "", "", "", ""],
+    }
+    headers = row(ws, VERSIONS, 65, ["msnp.msg.header"])[0].split(",")
+    assert headers == ["Routing: 1.0", "To: 1:bob@hotmail.com",
+                       "From: 1:alice@live.com;epid={f52973b6-c926-4bad-9ba8-7c1e840e4ab0}",
+                       "Reliability: 1.0", "Messaging: 2.0", "Message-Type: Text",
+                       "Content-Transfer-Encoding: 7bit", "Content-Type: text/plain; charset=UTF-8",
+                       "Content-Length: 9"]
+    # The presence document of PUT/NFY/DEL goes to the XML dissector.
+    assert ws.count(VERSIONS, 'tcp.stream == 2 && xml.tag == "<Status>"') == 2
+    out = ws.out(["-n", "-r", ws.path(VERSIONS), "-V", "-O", "msnp", "-Y", "frame.number == 65"])
+    assert "C\u2192S SDG (Send data to a contact (MSNP18+))" in out
+    # Found by the heuristic on TCP 443.
+    assert ws.count(VERSIONS, "tcp.stream == 2 && msnp") == 11
+    assert ws.count(VERSIONS, "tcp.stream == 2 && msnp", extra=("--disable-heuristic", "msnp_tcp")) == 0
+
+
+def test_every_field_has_a_blurb(ws):
+    blurbs = {}
+    for line in ws.out(["-G", "fields"]).splitlines():
+        parts = line.split("\t")
+        if parts[0] == "F" and parts[2].startswith("msnp.") and parts[3] != "FT_NONE":   # not expert infos
+            blurbs[parts[2]] = parts[7] if len(parts) > 7 else ""
+    assert len(blurbs) == 64
+    missing = [name for name, blurb in blurbs.items() if not blurb.endswith(".")]
+    assert missing == []
+    assert "MD5 (password hash with a salt, MSNP2-7)" in blurbs["msnp.usr.auth"]
+    assert "TWN (Tweener: a Passport ticket, MSNP8-14)" in blurbs["msnp.usr.auth"]
+    assert "SSO (single sign-on with a security token, MSNP15+)" in blurbs["msnp.usr.auth"]
+
+
+def test_absurd_line_limit_is_clamped(ws):
+    extra = ("-o", "msnp.max_line:4294967295")
+    assert ws.count(LOGIN, "msnp", extra=extra) == len(LOGIN_COMMANDS)
+    assert ws.count(LOGIN, "msnp.line_too_long", extra=extra) == 0
+    extra = ("-o", "msnp.max_line:2147483647")
+    assert ws.count(SEG, "msnp.cmd", extra=extra, two_pass=True) == ws.count(SEG, "msnp.cmd", two_pass=True)
+
+
+def test_heuristic_mid_stream_nfy_and_ubm(ws):
+    """Connections on 443 caught without their start: server-pushed NFY and UBM are recognised."""
+    got = by_frame(ws, VERSIONS, ["tcp.stream", "msnp.direction", "msnp.cmd", "msnp.length", "msnp.msg.text",
+                                  "_ws.col.Info"], "tcp.stream >= 3 && tcp.stream <= 4")
+    assert got == {
+        72: ["3", "2", "NFY", "252", "", "S\u2192C NFY PUT 252"],
+        73: ["3", "2", "UBM", "74", "still there?", "S\u2192C UBM bob@yahoo.com 32 1 74"],
+        74: ["4", "2", "UBM", "68", "hello?", "S\u2192C UBM bob@yahoo.com 32 1 68"],
+    }
+    assert ws.count(VERSIONS, "tcp.stream >= 3 && tcp.stream <= 4 && msnp", extra=("--disable-heuristic", "msnp_tcp")) == 0
+
+
+def test_msnp8_contact_list_without_trids(ws):
+    """After SYN, MSNP8-12 servers send GTC, BLP, PRP, LSG, LST and BPR without a TrID:
+    no TrID field and no bad-TrID warning."""
+    got = by_frame(ws, VERSIONS, ["msnp.cmd", "msnp.trid", "msnp.param", "msnp.account", "msnp.friendly_name",
+                                  "msnp.response_to", "_ws.expert.message"], "tcp.stream == 5 && msnp")
+    assert got == {
+        78: ["VER", "1", "MSNP8,CVR0", "", "", "", ""],
+        79: ["VER", "1", "MSNP8", "", "", "78", ""],
+        80: ["SYN", "2", "0", "", "", "", ""],
+        81: ["SYN", "2", "12,1,1", "", "", "80", ""],
+        82: ["GTC", "", "A", "", "", "", ""],
+        83: ["BLP", "", "AL", "", "", "", ""],
+        84: ["PRP", "", "PHH,555%20123", "", "", "", ""],
+        85: ["LSG", "", "0,Other%20Contacts,0", "", "", "", ""],
+        86: ["LST", "", "bob@hotmail.com,Bob%20%E2%98%85,11,0", "bob@hotmail.com", "Bob \u2605", "", ""],
+        87: ["BPR", "", "PHH,555%20456", "", "", "", ""],
+        88: ["BLP", "3", "BL", "", "", "", ""],
+        89: ["BLP", "3", "13,BL", "", "", "88", ""],
+    }
+
+
+def test_port_preference_and_media_type(ws):
+    # dissector_add_uint_with_preference: the port is a preference (msnp.tcp.port).
+    assert ws.count(ODD_PORT, "msnp", extra=("--disable-heuristic", "msnp_tcp", "-o", "msnp.tcp.port:2863")) == 7
+    # The HTTP gateway's bodies reach msnp through the media type, not msnms.
+    rows = ws.fields(HTTP, ["frame.protocols", "http.content_type"], "msnp")
+    assert rows == [["eth:ethertype:ip:tcp:http:msnp", "application/x-msn-messenger"]] * 5
+
+
+def test_payload_bytes_exact(ws):
+    # msnp.payload covers exactly the msnp.length bytes after the CRLF.
+    assert row(ws, LOGIN, 39, ["msnp.length", "msnp.payload"]) == \
+        ["32", b"d1c1d3a4e1d1d7f0fb3e6d8e3fc5a1a3".hex()]
+    assert row(ws, VERSIONS, 45, ["msnp.length", "msnp.payload"]) == ["14", b"goawyplzthxbye".hex()]
+
+
+def test_msnp18_switchboard_end_points(ws):
+    """MSNP18 accounts with an end point ("account;{guid}"): the account is the address alone."""
+    got = by_frame(ws, VERSIONS, ["msnp.cmd", "msnp.account", "msnp.friendly_name", "msnp.xfr.cookie",
+                                  "msnp.usr.auth", "msnp.usr.state", "msnp.response_to"], "tcp.stream == 6 && msnp")
+    assert got == {
+        96: ["USR", "alice@live.com", "", "246503.1115372323.20879", "", "", ""],
+        97: ["USR", "alice@live.com", "Alice", "", "", "OK", "96"],
+        98: ["CAL", "bob@hotmail.com", "", "", "", "", ""],
+        99: ["CAL", "", "", "", "", "", "98"],
+        100: ["JOI", "bob@hotmail.com", "Bob", "", "", "", ""],
+        101: ["MSG", "", "", "", "", "", ""],
+        102: ["OUT", "", "", "", "", "", ""],
+    }
+    assert row(ws, VERSIONS, 101, ["msnp.msg.text", "msnp.msg.ack_type"]) == ["hi bob", "N"]
+    assert ws.count(VERSIONS, 'msnp.account contains ";"') == 0
