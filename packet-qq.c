@@ -8,6 +8,12 @@
  * Finding the traffic:
  * - udp.port 8000 ("qq") and tcp.port 8000 ("qq_tcp", 2-byte length prefix)
  *   with Decode As preferences; this replaces the built-in oicq on UDP 8000.
+ *   TCP 8000 is shared with HTTP and others: a TCP conversation is QQ from
+ *   its first segment that starts like a QQ packet on.
+ * - TCP framing: a length in bounds followed by the 0x02 flag; otherwise the
+ *   reader skips to the byte after a 0x03 that a plausible packet follows
+ *   (the rule of the readers in the sources), so one bad frame does not
+ *   swallow the packets after it.
  * - Heuristics on UDP and TCP (enabled): a UDP datagram must start with 0x02,
  *   end with 0x03 and carry a plausible version and command; TCP data must
  *   be whole length-prefixed packets, each 0x02 ... 0x03, that end exactly
@@ -102,6 +108,7 @@ static int hf_qq_ext_pub_no = -1;
 static int hf_qq_ext_reserved = -1;
 static int hf_qq_login_key = -1;
 static int hf_qq_body = -1;
+static int hf_qq_skipped = -1;
 static int hf_qq_tail = -1;
 static int hf_qq_variant = -1;
 static int hf_qq_era = -1;
@@ -177,6 +184,15 @@ static const value_string qq_era_vals[] = {
     { 0, NULL }
 };
 
+/* Info prefix when the version is not in the table: the era is only assumed
+ * from the range the version falls in. */
+static const value_string qq_era_assumed_vals[] = {
+    { QQ_ERA_CLASSIC,    "Classic?" },
+    { QQ_ERA_2010,       "QQ2010+?" },
+    { QQ_ERA_TIM,        "TIM/PC-QQ?" },
+    { 0, NULL }
+};
+
 static const value_string qq_direction_vals[] = {
     { QQ_DIR_C2S, "Client to server" },
     { QQ_DIR_S2C, "Server to client" },
@@ -217,6 +233,7 @@ static const value_string qq_version_vals[] = {
     { 0x1441, "QQ2009 preview2" },
     { 0x1663, "QQ2009" },
     { 0x1801, "QQ2009 Intl beta1" },
+    { 0x1c27, "Unlabelled in nDPI's old table" },
     { 0x1c51, "QQ2010 (source document)" },
     { 0x1e0d, "QQ2010 Intl" },
     { 0x2012, "QQ2012 Intl" },
@@ -376,6 +393,7 @@ typedef struct {
     guint32 uin;
     gboolean uin_known;
     int tls_state;
+    guint32 tcp_qq_from;    /* first frame of a TCP conversation seen as QQ */
     wmem_map_t *txns;   /* (cmd << 16 | seq) -> wmem_tree of qq_txn_t by frame */
 } qq_conv_t;
 
@@ -408,7 +426,6 @@ qq_get_conv(packet_info *pinfo, conversation_t **conv_out)
 
     if (!qc) {
         qc = wmem_new0(wmem_file_scope(), qq_conv_t);
-        qc->txns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
         conversation_add_proto_data(conv, proto_qq, qc);
     }
     if (conv_out)
@@ -422,7 +439,7 @@ qq_get_conv(packet_info *pinfo, conversation_t **conv_out)
 static void
 qq_learn_server(qq_conv_t *qc, packet_info *pinfo, guint32 server_port)
 {
-    if (qc->srv_known || PINFO_FD_VISITED(pinfo))
+    if (qc->srv_known || PINFO_FD_VISITED(pinfo) || pinfo->flags.in_error_pkt)
         return;
     if (server_port != 0 && pinfo->srcport == server_port && pinfo->destport != server_port) {
         copy_address_wmem(wmem_file_scope(), &qc->srv_addr, &pinfo->src);
@@ -511,10 +528,12 @@ qq_is_push(int era, guint16 cmd)
     }
 }
 
+/* Packets nobody answers: buddy status pushes, and the one-way 0x0001
+ * packets of 2018+ clients (PROTOCOLS.md 2.2, seen in 2023 captures). */
 static gboolean
-qq_expects_answer(guint16 cmd)
+qq_expects_answer(int era, guint16 cmd)
 {
-    return cmd != 0x0081;
+    return cmd != 0x0081 && !(cmd == 0x0001 && era == QQ_ERA_TIM);
 }
 
 /* The 9 fixed bytes after the QQ number in QQ2010+ requests. */
@@ -604,7 +623,12 @@ static wmem_tree_t *
 qq_txn_tree(qq_conv_t *qc, guint16 cmd, guint16 seq)
 {
     gpointer key = GUINT_TO_POINTER(((guint32)cmd << 16) | seq);
-    wmem_tree_t *t = (wmem_tree_t *)wmem_map_lookup(qc->txns, key);
+    wmem_tree_t *t;
+
+    /* Made on first use: TLS conversations on 443 never need one. */
+    if (!qc->txns)
+        qc->txns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    t = (wmem_tree_t *)wmem_map_lookup(qc->txns, key);
 
     if (!t) {
         t = wmem_tree_new(wmem_file_scope());
@@ -666,7 +690,7 @@ qq_track_reply(qq_conv_t *qc, packet_info *pinfo, guint16 cmd, guint16 seq, qq_p
 }
 
 static void
-qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_pdu_t *pd, guint16 cmd)
+qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_pdu_t *pd, int era, guint16 cmd)
 {
     proto_item *it;
 
@@ -684,7 +708,7 @@ qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_pdu_t
         if (pd->txn->rep_frame) {
             it = proto_tree_add_uint(tree, hf_qq_response_in, tvb, 0, 0, pd->txn->rep_frame);
             proto_item_set_generated(it);
-        } else if (!pd->retrans_of && !pd->txn->group->answered && qq_expects_answer(cmd)) {
+        } else if (!pd->retrans_of && !pd->txn->group->answered && qq_expects_answer(era, cmd)) {
             it = proto_tree_add_item(tree, proto_qq, tvb, 0, 0, ENC_NA);
             proto_item_set_hidden(it);
             expert_add_info(pinfo, it, &ei_qq_no_response);
@@ -755,6 +779,7 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, guint8 flag
     proto_item *it;
     proto_tree *qq_tree;
     const char *label;
+    qq_tap_info_t *tap;
 
     switch (flag) {
     case 0x00: variant = QQ_VAR_FAMILY_P2P; break;
@@ -772,6 +797,9 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, guint8 flag
         proto_tree_add_item(qq_tree, hf_qq_body, tvb, 1, len - 2, ENC_NA);
     qq_add_tail(tvb, pinfo, qq_tree, len - 1);
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s packet (0x%02x), %d bytes", label, flag, len);
+    tap = wmem_new0(pinfo->pool, qq_tap_info_t);
+    tap->variant = (guint8)variant;
+    tap_queue_packet(qq_tap, pinfo, tap);
     return len;
 }
 
@@ -834,6 +862,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     ver_it = proto_tree_add_item_ret_uint(qq_tree, hf_qq_version, tvb, 1, 2, ENC_BIG_ENDIAN, &version);
     cmd_it = proto_tree_add_item_ret_uint(qq_tree, hf_qq_cmd, tvb, 3, 2, ENC_BIG_ENDIAN, &cmd);
     era = qq_era((guint16)version);
+    ver_name = try_val_to_str(version, qq_version_vals);
     cmd_name = qq_cmd_name(era, (guint16)cmd);
     if (cmd_name) {
         proto_item_append_text(cmd_it, " (%s)", cmd_name);
@@ -844,9 +873,10 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
                 "Command 0x%04x is not known for %s clients", cmd,
                 val_to_str_const(era, qq_era_vals, "these"));
     }
-    ver_name = try_val_to_str(version, qq_version_vals);
     if (!ver_name)
-        expert_add_info(pinfo, ver_it, &ei_qq_unknown_version);
+        expert_add_info_format(pinfo, ver_it, &ei_qq_unknown_version,
+                "Unknown client version 0x%04x: command names of the %s era assumed from its range",
+                version, val_to_str_const(era, qq_era_vals, "?"));
     proto_tree_add_item_ret_uint(qq_tree, hf_qq_seq, tvb, 5, 2, ENC_BIG_ENDIAN, &seq);
     if (has_uin)
         proto_tree_add_item_ret_uint(qq_tree, hf_qq_uin, tvb, 7, 4, ENC_BIG_ENDIAN, &uin);
@@ -856,6 +886,8 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     proto_item_set_generated(it);
     it = proto_tree_add_uint(qq_tree, hf_qq_era, tvb, 1, 2, era);
     proto_item_set_generated(it);
+    if (!ver_name)
+        proto_item_append_text(it, " (assumed: version 0x%04x is not in the table)", version);
     it = proto_tree_add_uint(qq_tree, hf_qq_direction, tvb, 0, 0, dir);
     proto_item_set_generated(it);
 
@@ -885,7 +917,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
             else
                 qq_track_reply(qc, pinfo, (guint16)cmd, (guint16)seq, pd);
         }
-        qq_add_links(qq_tree, pinfo, tvb, pd, (guint16)cmd);
+        qq_add_links(qq_tree, pinfo, tvb, pd, era, (guint16)cmd);
     }
 
     proto_item_append_text(ti, ", %s, %s (0x%04x), seq 0x%04x",
@@ -894,10 +926,14 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
 
     info = wmem_strbuf_new(pinfo->pool, "");
     wmem_strbuf_append_printf(info, "%s %s (0x%04x) seq=0x%04x",
-            val_to_str_const(era, qq_era_vals, "QQ"), cmd_name ? cmd_name : "Unknown command", cmd, seq);
+            val_to_str_const(era, ver_name ? qq_era_vals : qq_era_assumed_vals, "QQ"),
+            cmd_name ? cmd_name : "Unknown command", cmd, seq);
     if (has_uin)
         wmem_strbuf_append_printf(info, " QQ=%u", uin);
     wmem_strbuf_append(info, dir == QQ_DIR_C2S ? " C" UTF8_RIGHTWARDS_ARROW "S" : " S" UTF8_RIGHTWARDS_ARROW "C");
+    /* Server pushes are started by the server and acked by the client. */
+    if (qq_is_push(era, (guint16)cmd))
+        wmem_strbuf_append(info, dir == QQ_DIR_C2S ? " ack" : " push");
     if (variant != QQ_VAR_SOURCE_DOC)
         wmem_strbuf_append_printf(info, " [%s]", val_to_str_const(variant, qq_variant_short_vals, "?"));
     if (pd && pd->retrans_of)
@@ -959,16 +995,51 @@ dissect_qq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 /* ---------------------------------------------------------------------- */
 /* TCP                                                                    */
 
-static guint
-get_qq_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+/* Could a QQ packet start at `off`: a length in bounds, the 0x02 flag and,
+ * when the whole packet is present, the 0x03 tail? Never throws. */
+static gboolean
+qq_tcp_plausible_start(tvbuff_t *tvb, int off, int avail)
 {
     guint len;
 
-    if (tvb_captured_length_remaining(tvb, offset) < QQ_TCP_LEN_LEN)
+    if (avail - off < QQ_TCP_LEN_LEN + 1)
+        return FALSE;
+    len = tvb_get_ntohs(tvb, off);
+    if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || tvb_get_guint8(tvb, off + QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC)
+        return FALSE;
+    return (int)len > avail - off || tvb_get_guint8(tvb, off + len - 1) == QQ_TAIL;
+}
+
+/* Bytes to skip after data that does not start a QQ packet: the source's
+ * readers resync after the next 0x03, so the skip ends after a 0x03 that a
+ * plausible packet follows, else at the end of the data. At least two bytes
+ * (tcp_dissect_pdus needs the fixed length); one scan of the segment. */
+static guint
+qq_tcp_resync_len(tvbuff_t *tvb, int offset)
+{
+    int avail = tvb_captured_length(tvb);
+    int off;
+
+    for (off = offset + QQ_TCP_LEN_LEN; off < avail; off++) {
+        if (tvb_get_guint8(tvb, off - 1) == QQ_TAIL && qq_tcp_plausible_start(tvb, off, avail))
+            return (guint)(off - offset);
+    }
+    return (guint)tvb_reported_length_remaining(tvb, offset);
+}
+
+static guint
+get_qq_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+{
+    int remaining = tvb_captured_length_remaining(tvb, offset);
+    guint len;
+
+    if (remaining < QQ_TCP_LEN_LEN)
         return 0;
     len = tvb_get_ntohs(tvb, offset);
-    if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU)
-        return (guint)tvb_reported_length_remaining(tvb, offset);   /* bad: take the rest, once */
+    /* A bad length, or a good one not followed by the 0x02 flag: skip. */
+    if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU
+            || (remaining > QQ_TCP_LEN_LEN && tvb_get_guint8(tvb, offset + QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC))
+        return qq_tcp_resync_len(tvb, offset);
     return len;
 }
 
@@ -982,19 +1053,33 @@ dissect_qq_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     proto_item *ti;
     proto_tree *qq_tree;
     guint32 server_port = qc->srv_known ? qc->srv_port : 0;
+    gboolean no_flag;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "QQ");
     len = tvb_get_ntohs(tvb, 0);
-    if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || (int)len != avail) {
+    if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || (int)len != avail
+            || tvb_get_guint8(tvb, QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC) {
+        /* Bytes skipped up to the next packet start (get_qq_tcp_pdu_len). */
         ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
         qq_tree = proto_item_add_subtree(ti, ett_qq);
         len_it = proto_tree_add_item(qq_tree, hf_qq_length, tvb, 0, 2, ENC_BIG_ENDIAN);
-        expert_add_info_format(pinfo, len_it, &ei_qq_bad_length,
-                "Length %u is out of bounds (%u..%u) or does not match the %d bytes present",
-                len, QQ_TCP_MIN_PDU, QQ_TCP_MAX_PDU, avail);
+        no_flag = len >= QQ_TCP_MIN_PDU && len <= QQ_TCP_MAX_PDU && avail > QQ_TCP_LEN_LEN
+            && tvb_get_guint8(tvb, QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC;
+        if (no_flag)
+            expert_add_info_format(pinfo, len_it, &ei_qq_bad_length,
+                    "Length %u is followed by 0x%02x instead of the 0x02 flag of a QQ packet",
+                    len, tvb_get_guint8(tvb, QQ_TCP_LEN_LEN));
+        else
+            expert_add_info_format(pinfo, len_it, &ei_qq_bad_length,
+                    "Length %u is out of bounds (%u..%u) or does not match the %d bytes present",
+                    len, QQ_TCP_MIN_PDU, QQ_TCP_MAX_PDU, avail);
         if (avail > QQ_TCP_LEN_LEN)
-            proto_tree_add_item(qq_tree, hf_qq_body, tvb, QQ_TCP_LEN_LEN, -1, ENC_NA);
-        col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "QQ packet with bad length");
+            proto_tree_add_item(qq_tree, hf_qq_skipped, tvb, QQ_TCP_LEN_LEN, -1, ENC_NA);
+        proto_item_append_text(ti, ", %d bytes skipped to the next packet start", avail);
+        if (no_flag)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "No QQ packet start, %d bytes skipped", avail);
+        else
+            col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "QQ packet with bad length");
         return avail;
     }
     /* One protocol item over length and packet; the length comes first. */
@@ -1023,6 +1108,18 @@ dissect_qq_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     qq_conv_t *qc = qq_get_conv(pinfo, NULL);
     guint32 server_port = pinfo->match_uint;
 
+    /* TCP 8000 also carries HTTP and more: a conversation is QQ from the
+     * first segment that starts like a QQ packet on; earlier segments are
+     * left to other dissectors (the same frames in every pass). */
+    if (!qc->tcp_qq_from) {
+        if (PINFO_FD_VISITED(pinfo)
+                || !qq_tcp_plausible_start(tvb, 0, (int)tvb_captured_length(tvb)))
+            return 0;
+        if (!pinfo->flags.in_error_pkt)
+            qc->tcp_qq_from = pinfo->num;
+    } else if (pinfo->num < qc->tcp_qq_from) {
+        return 0;
+    }
     if (pinfo->srcport != server_port && pinfo->destport != server_port)
         server_port = 0;
     qq_learn_server(qc, pinfo, server_port);
@@ -1046,8 +1143,11 @@ qq_tcp_framing_ok(tvbuff_t *tvb, gboolean whole)
         if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || tvb_get_guint8(tvb, off + 2) != QQ_FLAG_BASIC)
             return FALSE;
         if ((int)len > avail - off) {
-            /* Incomplete last packet: only allowed after a complete one. */
-            return !whole && n > 0;
+            /* Incomplete last packet: allowed after a complete one, or as
+             * the first when its version is plausible (a large packet
+             * over several segments). */
+            return !whole && (n > 0 || (avail - off >= QQ_TCP_LEN_LEN + 5
+                    && tvb_get_ntohs(tvb, off + QQ_TCP_LEN_LEN + 1) >= 0x0100));
         }
         if (tvb_get_guint8(tvb, off + len - 1) != QQ_TAIL)
             return FALSE;
@@ -1118,7 +1218,8 @@ dissect_qq_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     if (version < 0x0100 || version == 0xffff || tvb_get_ntohs(tvb, 3) == 0)
         return FALSE;
     qc = qq_get_conv(pinfo, &conv);
-    conversation_set_dissector(conv, qq_handle);
+    if (!pinfo->flags.in_error_pkt)
+        conversation_set_dissector(conv, qq_handle);
     col_clear(pinfo->cinfo, COL_INFO);
     qq_dissect_packet(tvb, pinfo, tree, qc, 0, NULL);
     return TRUE;
@@ -1129,14 +1230,22 @@ dissect_qq_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
 {
     conversation_t *conv;
     qq_conv_t *qc;
+    guint16 version;
 
     if (!qq_tcp_framing_ok(tvb, TRUE))
         return FALSE;
-    if (tvb_captured_length(tvb) < QQ_TCP_LEN_LEN + 3 || tvb_get_ntohs(tvb, 3) < 0x0100)
+    /* Same version and command checks as on UDP (the first packet is whole,
+     * so at least QQ_TCP_MIN_PDU bytes are there). */
+    version = tvb_get_ntohs(tvb, QQ_TCP_LEN_LEN + 1);
+    if (version < 0x0100 || version == 0xffff || tvb_get_ntohs(tvb, QQ_TCP_LEN_LEN + 3) == 0)
         return FALSE;
     qc = qq_get_conv(pinfo, &conv);
     qq_learn_server(qc, pinfo, 0);
-    conversation_set_dissector(conv, qq_tcp_handle);
+    if (!pinfo->flags.in_error_pkt) {
+        if (!qc->tcp_qq_from && !PINFO_FD_VISITED(pinfo))
+            qc->tcp_qq_from = pinfo->num;
+        conversation_set_dissector(conv, qq_tcp_handle);
+    }
     qq_tcp_common(tvb, pinfo, tree, qc);
     return TRUE;
 }
@@ -1152,6 +1261,8 @@ static int st_node_packets = -1;
 static int st_node_commands = -1;
 static int st_node_directions = -1;
 static int st_node_versions = -1;
+static const char st_str_families[] = "Other families";
+static int st_node_families = -1;
 
 static void
 qq_stats_tree_init(stats_tree *st)
@@ -1160,6 +1271,7 @@ qq_stats_tree_init(stats_tree *st)
     st_node_commands = stats_tree_create_node(st, st_str_commands, st_node_packets, STAT_DT_INT, TRUE);
     st_node_directions = stats_tree_create_node(st, st_str_directions, st_node_packets, STAT_DT_INT, TRUE);
     st_node_versions = stats_tree_create_node(st, st_str_versions, st_node_packets, STAT_DT_INT, TRUE);
+    st_node_families = stats_tree_create_node(st, st_str_families, st_node_packets, STAT_DT_INT, TRUE);
 }
 
 static tap_packet_status
@@ -1171,6 +1283,12 @@ qq_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt
     const char *ver_name = try_val_to_str(info->version, qq_version_vals);
 
     tick_stat_node(st, st_str_packets, 0, FALSE);
+    if (info->variant >= QQ_VAR_FAMILY_P2P) {
+        /* No version, command or known direction outside the basic family. */
+        tick_stat_node(st, st_str_families, st_node_packets, TRUE);
+        tick_stat_node(st, val_to_str_const(info->variant, qq_variant_vals, "Unknown"), st_node_families, FALSE);
+        return TAP_PACKET_REDRAW;
+    }
     snprintf(name, sizeof name, "%s (0x%04x)", info->cmd_name ? info->cmd_name : "Unknown", info->cmd);
     tick_stat_node(st, st_str_commands, st_node_packets, TRUE);
     tick_stat_node(st, name, st_node_commands, FALSE);
@@ -1191,82 +1309,85 @@ proto_register_qq(void)
     static hf_register_info hf[] = {
         { &hf_qq_length,
           { "Length", "qq.length", FT_UINT16, BASE_DEC, NULL, 0x0,
-            "Length of the packet on TCP, counting these two bytes", HFILL }},
+            "TCP framing: length of this QQ packet in bytes, counting these two length bytes", HFILL }},
         { &hf_qq_flag,
           { "Flag", "qq.flag", FT_UINT8, BASE_HEX, VALS(qq_flag_vals), 0x0,
-            "First byte: the packet family (0x02 for the basic family)", HFILL }},
+            "First byte: the packet family; 0x02 is the basic (client/server) family, 0x00, 0x03, 0x04 and 0x05 are other families", HFILL }},
         { &hf_qq_version,
           { "Version", "qq.version", FT_UINT16, BASE_HEX, VALS(qq_version_vals), 0x0,
-            "Client version", HFILL }},
+            "Client version code (bytes 1-2); it selects the command table of the client era. 0x1c51 is the QQ2010 client of the source document", HFILL }},
         { &hf_qq_cmd,
           { "Command", "qq.cmd", FT_UINT16, BASE_HEX, NULL, 0x0,
-            "Command code; its meaning depends on the client era", HFILL }},
+            "Command code (bytes 3-4); the same code means different things in different client eras", HFILL }},
         { &hf_qq_cmd_name,
           { "Command name", "qq.cmd_name", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Name of the command for the client era of the version", HFILL }},
+            "Name of the command in the command table of the client era chosen from the version", HFILL }},
         { &hf_qq_seq,
           { "Sequence", "qq.seq", FT_UINT16, BASE_HEX_DEC, NULL, 0x0,
-            "Sequence number; the reply echoes it", HFILL }},
+            "Sequence number (bytes 5-6); a reply or acknowledgement repeats the command and this number", HFILL }},
         { &hf_qq_uin,
           { "QQ number", "qq.uin", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "The user's QQ number (UIN)", HFILL }},
+            "The user's QQ number (UIN, bytes 7-10); classic replies do not carry it", HFILL }},
         { &hf_qq_header_ext,
           { "Header extension", "qq.header_ext", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Extra header bytes of the QQ2010+ and TIM variants", HFILL }},
+            "Header bytes after the QQ number: 11 in QQ2010+ requests, 3 in QQ2010+ replies, 15 in TIM requests", HFILL }},
         { &hf_qq_ext_fixed,
           { "Fixed bytes", "qq.header_ext.fixed", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Fixed bytes 02 00 00 00 01 01 01 00 00 of QQ2010+ requests", HFILL }},
+            "The nine fixed bytes 02 00 00 00 01 01 01 00 00 that mark a QQ2010+ request", HFILL }},
         { &hf_qq_ext_build,
           { "Client build", "qq.header_ext.build", FT_UINT16, BASE_HEX, NULL, 0x0,
-            "Last two header bytes of QQ2010+ requests; they vary by version", HFILL }},
+            "Last two header bytes of QQ2010+ requests; their value varies with the client version", HFILL }},
         { &hf_qq_ext_fill,
           { "Fill", "qq.header_ext.fill", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Three fill bytes after the QQ number in QQ2010+ replies", HFILL }},
+            "Three fill bytes (00 00 00) after the QQ number that mark a QQ2010+ reply", HFILL }},
         { &hf_qq_ext_tim_marker,
           { "TIM marker", "qq.header_ext.tim_marker", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Bytes 03 00 00 after the QQ number in TIM requests", HFILL }},
+            "Bytes 03 00 00 after the QQ number that start the TIM request header extension", HFILL }},
         { &hf_qq_ext_client_type,
           { "Client type", "qq.header_ext.client_type", FT_UINT32, BASE_HEX, NULL, 0x0,
-            "Client type of TIM requests", HFILL }},
+            "Client type of the TIM/PC-QQ client that sent the request (4 bytes)", HFILL }},
         { &hf_qq_ext_pub_no,
           { "Publication number", "qq.header_ext.pub_no", FT_UINT32, BASE_HEX, NULL, 0x0,
-            "Client publication number of TIM requests", HFILL }},
+            "Publication (release) number of the TIM/PC-QQ client that sent the request (4 bytes)", HFILL }},
         { &hf_qq_ext_reserved,
           { "Reserved", "qq.header_ext.reserved", FT_BYTES, BASE_NONE, NULL, 0x0,
-            NULL, HFILL }},
+            "Four bytes ending the TIM request header extension, zero in known clients", HFILL }},
         { &hf_qq_login_key,
           { "Login key", "qq.login_key", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Random 16-byte key sent in clear at the start of login requests", HFILL }},
+            "Random 16-byte key the client sends in clear at the start of a login-family request; the rest of the body is encrypted with it", HFILL }},
         { &hf_qq_body,
           { "Encrypted body", "qq.body", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Body, encrypted with QQ's TEA variant", HFILL }},
+            "Body after the header (and login key), encrypted with QQ's 16-round TEA variant", HFILL }},
+        { &hf_qq_skipped,
+          { "Skipped bytes", "qq.skipped", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Bytes after a bad TCP length that start no QQ packet; the reader skips them up to the byte after a 0x03 that a plausible packet follows", HFILL }},
         { &hf_qq_tail,
           { "Tail", "qq.tail", FT_UINT8, BASE_HEX, NULL, 0x0,
-            "Last byte, 0x03", HFILL }},
+            "Last byte of every QQ packet; it must be 0x03", HFILL }},
         { &hf_qq_variant,
           { "Header variant", "qq.variant", FT_UINT8, BASE_DEC, VALS(qq_variant_vals), 0x0,
-            "Header layout this packet was decoded with", HFILL }},
+            "Header layout this packet was decoded with, chosen from the direction and the header bytes", HFILL }},
         { &hf_qq_era,
           { "Client era", "qq.era", FT_UINT8, BASE_DEC, VALS(qq_era_vals), 0x0,
-            "Command table chosen from the version", HFILL }},
+            "Client era whose command table names the command: from the version table, or assumed from the range of an unknown version (below 0x1c00 classic, up to 0x35ff QQ2010+, above TIM/PC-QQ)", HFILL }},
         { &hf_qq_direction,
           { "Direction", "qq.direction", FT_UINT8, BASE_DEC, VALS(qq_direction_vals), 0x0,
-            NULL, HFILL }},
+            "Direction of the packet: the server side is the QQ port (8000, 443) or else the side the first packet went to", HFILL }},
         { &hf_qq_response_in,
           { "Response in", "qq.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
-            "The reply to this request is in this frame", HFILL }},
+            "The reply (or acknowledgement of a server push) to this packet is in this frame", HFILL }},
         { &hf_qq_response_to,
           { "Request in", "qq.response_to", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
-            "This is a reply to the request in this frame", HFILL }},
+            "This packet answers the request (or server push) in this frame", HFILL }},
         { &hf_qq_time,
           { "Time", "qq.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
-            "Time between the request and this reply", HFILL }},
+            "Time between the request (or push) and this answer", HFILL }},
         { &hf_qq_retransmission,
           { "Retransmission", "qq.retransmission", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-            "An identical copy of an earlier packet", HFILL }},
+            "This packet repeats an earlier one byte for byte (clients resend over UDP until answered)", HFILL }},
         { &hf_qq_retransmission_of,
           { "Retransmission of", "qq.retransmission_of", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_DUP_ACK), 0x0,
-            "Frame of the first copy", HFILL }},
+            "Frame of the first copy of this resent packet", HFILL }},
     };
 
     static gint *ett[] = {

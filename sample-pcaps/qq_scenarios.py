@@ -11,7 +11,7 @@ stand-in bytes from SHA-256 (deterministic, random-looking).
 import hashlib
 import struct
 
-from pcapgen import Capture, split
+from pcapgen import Capture, split, _checksum
 
 UIN = 550313996                 # 0x20cd200c
 V_SOURCE_DOC = 0x1C51           # "QQ2010" in the source document
@@ -150,6 +150,12 @@ def tcp_443():
     t.client(client_hello("weixin.qq.com"))
     t.server(server_hello())
     t.close()
+    # A QQ conversation on 443 whose first packet spans two segments.
+    c = cap.tcp(CLIENT, 3458, TCP_SERVER, 443, isn=(11000, 13000))
+    first = framed(qq(v, 0x0091, 0x0500, login_body("tcp-split-login", 400)))
+    c.client(*split(first, 60))
+    c.server(framed(qq(v, 0x0091, 0x0500, noise("tcp-split-login/reply", 48))))
+    c.close()
     return cap
 
 
@@ -225,6 +231,21 @@ def negatives():
     c.client(noise("tcp-random-c", 60))
     c.server(noise("tcp-random-s", 90))
     c.close()
+    # HTTP on TCP 8000 (a common alternative HTTP port).
+    c = cap.tcp(cl, 41001, srv, 8000)
+    c.client(b"GET /index.html HTTP/1.1\r\nHost: 10.1.0.1:8000\r\n\r\n")
+    c.server(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+    c.close()
+    # QQ-shaped data with command 0 (or version 0xffff) on ports nobody
+    # registers: the heuristics want a plausible version and a command.
+    cap.udp(cl, 40201, srv, 40301, qq(0x0E1B, 0x0000, 0x0001, noise("cmd0", 16), uin=1))
+    cap.udp(cl, 40202, srv, 40302, qq(0xFFFF, 0x0058, 0x0001, noise("ver-ffff", 16), uin=1))
+    c = cap.tcp(cl, 41002, srv, 7778)
+    c.client(framed(qq(0x0E1B, 0x0000, 0x0001, noise("tcp-cmd0", 16), uin=1)))
+    c.close()
+    c = cap.tcp(cl, 41003, srv, 7779)
+    c.client(framed(qq(0xFFFF, 0x0058, 0x0001, noise("tcp-ver-ffff", 16), uin=1)))
+    c.close()
     return cap
 
 
@@ -240,7 +261,87 @@ def malformed():
     c.client(framed(b"\x02\x0e\x1b\x00\x02\x00\x07\x00\x00\x03"))
     # 7: a length field below the minimum, then junk.
     c.client(b"\x00\x04\x02" + noise("junk", 20))
+    # 8: a plausible length (0x0102) not followed by the 0x02 flag: the
+    # reader skips to the byte after the next 0x03 and finds two packets.
+    c.client(b"\x01\x02\x03"
+             + framed(qq(0x0E1B, 0x0002, 0x0008, noise("resync-ka", 16), uin=12345678))
+             + framed(qq(0x0E1B, 0x0027, 0x0009, noise("resync-online", 8), uin=12345678)))
+    # 9: later segments of the stream are QQ as usual.
+    c.client(framed(qq(0x0E1B, 0x0002, 0x000A, noise("after-resync", 16), uin=12345678)))
     c.close()
+    # 14-18: a TCP 8000 capture that starts in the middle of a packet: the
+    # first segment (its end) is left alone, the next ones are QQ.
+    c = cap.tcp(cl, 5002, srv, 8000)
+    c.client(noise("mid-stream", 30) + b"\x03")
+    c.client(framed(qq(0x0E1B, 0x0002, 0x000B, noise("mid-stream-ka", 16), uin=12345678)))
+    c.server(framed(qq(0x0E1B, 0x0002, 0x000B, noise("mid-stream-ka/reply", 16), uin=None)))
+    c.close()
+    # 22: an ICMP port unreachable that quotes a server-to-client QQ packet on
+    # a port nobody registers, before any QQ of that conversation; 23-24: the
+    # conversation itself, whose directions must not come from the quote.
+    srv9 = "10.2.0.9"
+    ext = FIXED_2010 + b"\x2a\x05"
+    quoted = Capture()
+    quoted.udp(srv9, 9100, cl, 4100, qq(0x1E0D, 0x0058, 0x0C01, noise("icmp/quoted", 16), uin=87654321,
+                                        ext=b"\x00\x00\x00"))
+    ip_and_udp = quoted.frames[0][1][14:]
+    icmp = struct.pack("!BBHI", 3, 3, 0, 0) + ip_and_udp
+    icmp = icmp[:2] + struct.pack("!H", _checksum(icmp)) + icmp[4:]
+    cap.ipv4_frame(cl, srv9, 1, icmp)
+    cap.udp(cl, 4100, srv9, 9100, qq(0x1E0D, 0x0058, 0x0C02, noise("icmp/ka", 16), uin=87654321, ext=ext))
+    cap.udp(srv9, 9100, cl, 4100, qq(0x1E0D, 0x0058, 0x0C02, noise("icmp/ka-reply", 16), uin=87654321,
+                                     ext=b"\x00\x00\x00"))
+    return cap
+
+
+# Command codes of PROTOCOLS.md section 2.2 per era, one request each.
+CMDS_CLASSIC = [0x0001, 0x0002, 0x0004, 0x0005, 0x0006, 0x0009, 0x000A, 0x000B, 0x000D, 0x0012,
+                0x0016, 0x0017, 0x001C, 0x001D, 0x0021, 0x0022, 0x0026, 0x0027, 0x0029, 0x002D,
+                0x0030, 0x0031, 0x003C, 0x003D, 0x003E, 0x0058, 0x005C, 0x005E, 0x005F, 0x0061,
+                0x0062, 0x0065, 0x0066, 0x0067, 0x0080, 0x0081, 0x0091, 0x00A6, 0x00A7, 0x00A8,
+                0x00AE, 0x00B5, 0x00B7, 0x00BA, 0x00DD, 0x03F7]
+CMDS_2010 = [0x0001, 0x0002, 0x0004, 0x0005, 0x0009, 0x000A, 0x000B, 0x000D, 0x0012, 0x0017,
+             0x001C, 0x001D, 0x0021, 0x0027, 0x0029, 0x0030, 0x003C, 0x003E, 0x0058, 0x0062,
+             0x0067, 0x0080, 0x0081, 0x0091, 0x00A6, 0x00A7, 0x00A8, 0x00AE, 0x00B5, 0x00B7,
+             0x00BA, 0x00CD, 0x00CE, 0x00D5, 0x00DD, 0x00E3, 0x00E5, 0x00E9, 0x00EA, 0x00EB,
+             0x00EC, 0x00ED, 0x0126]
+CMDS_SOURCE_DOC = [0x0058, 0x0062, 0x0091, 0x00B9, 0x00CD, 0x00CE]
+CMDS_TIM = [0x00EC, 0x0319, 0x0825, 0x0828, 0x0836]
+# Versions in no table: the era is assumed from the range.
+UNKNOWN_VERSIONS = [0x0A00, 0x2A2A, 0x3C00]
+
+
+def commands():
+    cap = Capture()
+    srv = "58.60.14.50"
+    seq = 0x6000
+    tim_ext = b"\x03\x00\x00" + struct.pack("!I", 0x00012E01) + struct.pack("!I", 0x00006852) + b"\0\0\0\0"
+    eras = [(0x0E1B, CMDS_CLASSIC, b""), (0x1E0D, CMDS_2010, FIXED_2010 + b"\x2a\x05"),
+            (V_SOURCE_DOC, CMDS_SOURCE_DOC, b""), (0x3713, CMDS_TIM, tim_ext)]
+    eras += [(v, [0x0062], b"") for v in UNKNOWN_VERSIONS]
+    for i, (version, cmds, ext) in enumerate(eras):
+        for cmd in cmds:
+            seq += 1
+            cap.udp("10.3.0.%d" % (i + 1), 4000, srv, 8000,
+                    qq(version, cmd, seq, noise("cmd%04x/%04x" % (version, cmd), 16), uin=20000 + i, ext=ext))
+    # 104-108: classic server pushes. A message (0x0017) and a system message
+    # (0x0080) are acked by the client with the same command and sequence; a
+    # buddy status change (0x0081) is never acked.
+    cl = "10.3.0.20"
+    cap.udp(cl, 4000, srv, 8000, qq(0x0E1B, 0x0002, 0x7001, noise("push/ka", 16), uin=30000))
+    cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0017, 0x9001, noise("push/im", 64), uin=None))
+    cap.udp(cl, 4000, srv, 8000, qq(0x0E1B, 0x0017, 0x9001, noise("push/im-ack", 16), uin=30000))
+    cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0081, 0x9002, noise("push/status", 24), uin=None))
+    cap.udp(srv, 8000, cl, 4000, qq(0x0E1B, 0x0080, 0x9003, noise("push/sys", 32), uin=None))
+    cap.advance(0.25)
+    cap.udp(cl, 4000, srv, 8000, qq(0x0E1B, 0x0080, 0x9003, noise("push/sys-ack", 16), uin=30000))
+    # 110-112: one keep-alive answered twice (the second answer is a duplicate).
+    cl = "10.3.0.21"
+    cap.udp(cl, 4000, srv, 8000, qq(0x1E0D, 0x0058, 0x7101, noise("dup/ka", 16), uin=30001,
+                                    ext=FIXED_2010 + b"\x2a\x05"))
+    for _ in range(2):
+        cap.udp(srv, 8000, cl, 4000, qq(0x1E0D, 0x0058, 0x7101, noise("dup/ka-reply", 16), uin=30001,
+                                        ext=b"\x00\x00\x00"))
     return cap
 
 
@@ -250,4 +351,5 @@ CAPTURES = {
     "qq-tcp-443.pcap": tcp_443,
     "qq-variants.pcap": variants,
     "qq-negatives.pcap": negatives,
+    "qq-commands.pcap": commands,
 }

@@ -9,13 +9,15 @@ import pytest
 from conftest import SAMPLES
 
 sys.path.insert(0, SAMPLES)
-from qq_scenarios import noise  # noqa: E402  (the bytes the captures were built from)
+from qq_scenarios import (noise, CMDS_CLASSIC, CMDS_2010, CMDS_SOURCE_DOC,  # noqa: E402
+                          CMDS_TIM, UNKNOWN_VERSIONS)  # (what the captures were built from)
 
 SESSION = "qq-udp-session.pcap"
 TCP443 = "qq-tcp-443.pcap"
 VARIANTS = "qq-variants.pcap"
 NEGATIVES = "qq-negatives.pcap"
 MALFORMED = "qq-malformed.pcap"
+COMMANDS = "qq-commands.pcap"
 
 ARROW_CS = "C\u2192S"
 ARROW_SC = "S\u2192C"
@@ -73,14 +75,17 @@ def test_expert_infos_group_and_severity(ws):
     assert experts(ws, VARIANTS, 19) == [
         (UNDECODED_GROUP, NOTE, "Command 0x7777 is not known for Classic clients"),
         (SEQUENCE_GROUP, NOTE, "No reply seen to this request"),
-        (UNDECODED_GROUP, NOTE, "Unknown client version"),
+        (UNDECODED_GROUP, NOTE, "Unknown client version 0x2a2a: command names of the QQ2010+ era "
+                                "assumed from its range"),
         (SEQUENCE_GROUP, NOTE, "No reply seen to this request")]
     assert experts(ws, SESSION, 2) == [(SEQUENCE_GROUP, NOTE, "Identical resend of the packet in frame 1")]
     assert experts(ws, SESSION, 21) == [(SEQUENCE_GROUP, NOTE, "No reply seen to this request")]
     # The expert names others filter on.
     assert ws.count(MALFORMED, "qq.bad_tail") == 1
     assert ws.count(MALFORMED, "qq.truncated") == 1
-    assert ws.count(MALFORMED, "qq.bad_length") == 1
+    assert ws.count(MALFORMED, "qq.bad_length") == 2
+    assert experts(ws, MALFORMED, 8)[0] == (MALFORMED_GROUP, ERROR,
+                                            "Length 258 is followed by 0x03 instead of the 0x02 flag of a QQ packet")
     assert ws.count(VARIANTS, "qq.unknown_command") == 1
     assert ws.count(VARIANTS, "qq.unknown_version") == 1
     assert ws.count(SESSION, "qq.no_response", two_pass=True) == 1
@@ -152,7 +157,8 @@ def test_info_column(ws):
     assert info[1] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 %s [resend of #1]" % ARROW_CS
     assert info[3] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 " + ARROW_SC
     assert info[8] == "QQ2010 Keep alive (0x0058) seq=0x0317 QQ=550313996 " + ARROW_CS
-    assert info[12] == "QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 " + ARROW_SC
+    assert info[12] == "QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 %s push" % ARROW_SC
+    assert info[13] == "QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 %s ack" % ARROW_CS
     assert info[23] == "QQ2010 Logout confirmation (0x0062) seq=0x031a QQ=550313996 %s [resend of #21]" % ARROW_CS
     assert ws.column(SESSION, "_ws.col.Protocol") == ["QQ"] * 24
 
@@ -238,6 +244,12 @@ def test_variants_stats_tree(ws):
     assert counts["0x0e1b QQ2005/2006"] == 9
     assert counts["0x2a2a (unknown)"] == 1
     assert counts["Unknown (0x7777)"] == 1
+    # 17 basic-family packets and the 4 packets of other families.
+    assert counts["QQ packets"] == 21
+    assert counts["By command"] == counts["By version"] == counts["By direction"] == 17
+    assert counts["Other families"] == 4
+    assert [counts[f] for f in ("P2P family", "Custom head family", "File/agent family",
+                                "Group custom emoticon family")] == [1, 1, 1, 1]
 
 
 def test_session_no_errors(ws):
@@ -321,7 +333,7 @@ def test_tcp_443_is_qq(ws):
     info = ws.column(TCP443, "_ws.col.Info", dfilter="frame.number == 6")
     assert info == ["QQ2010 Keep alive (0x0058) seq=0x0401 QQ=550313996 %s | "
                     "QQ2010 Send text message (0x00cd) seq=0x0402 QQ=550313996 %s" % (ARROW_CS, ARROW_CS)]
-    assert ws.count(TCP443, "qq.login_key") == 1
+    assert ws.count(TCP443, "qq.login_key && tcp.port == 3456") == 1
     assert ws.count(TCP443, "_ws.malformed || _ws.expert.severity >= warning", two_pass=True) == 0
 
 
@@ -383,7 +395,8 @@ def test_malformed_expert_infos(ws):
     assert rows[7][:2] == ["QQ", "4"]
     assert [r[0] for r in ws.fields(MALFORMED, ["frame.number"], dfilter="qq.bad_tail")] == ["1"]
     assert [r[0] for r in ws.fields(MALFORMED, ["frame.number"], dfilter="qq.truncated")] == ["6"]
-    assert [r[0] for r in ws.fields(MALFORMED, ["frame.number"], dfilter="qq.bad_length")] == ["7"]
+    # Frame 8 starts with three bytes that are no packet (see test_tcp_resync).
+    assert [r[0] for r in ws.fields(MALFORMED, ["frame.number"], dfilter="qq.bad_length")] == ["7", "8"]
     assert ws.column(MALFORMED, "qq.variant", dfilter="frame.number == 2") == [CLASSIC_REP]
 
 
@@ -429,6 +442,9 @@ def test_real_oicq_every_frame_is_qq(ws, real_pcap):
     assert ws.count(path, "qq && qq.version == 0x3b0b && qq.cmd == 0x0001", two_pass=True) == total
     assert ws.count(path, "_ws.malformed", two_pass=True) == 0
     assert ws.count(path, "oicq") == 0
+    # These 0x0001 packets of 2018+ clients are one-way: no "no reply" notes.
+    assert ws.count(path, "qq.no_response", two_pass=True) == 0
+    assert ws.count(path, "qq.direction == 0 && qq.uin == 1444875387 && qq.variant == 1") == total
 
 
 @pytest.mark.parametrize("name", ["ndpi_wechat.pcap", "ndpi_tencent_games.pcap"])
@@ -438,7 +454,7 @@ def test_real_not_qq(ws, real_pcap, name):
     assert ws.count(path, "qq_tls_port") == 0
 
 
-@pytest.mark.parametrize("pcap", [SESSION, TCP443, VARIANTS, NEGATIVES, MALFORMED])
+@pytest.mark.parametrize("pcap", [SESSION, TCP443, VARIANTS, NEGATIVES, MALFORMED, COMMANDS])
 def test_oicq_replaced(ws, pcap):
     assert ws.count(pcap, "oicq") == 0
 
@@ -452,3 +468,204 @@ def test_oicq_claims_without_plugin(ws):
 def test_real_oicq_claimed_by_oicq_without_plugin(ws, real_pcap):
     path = real_pcap("ndpi_oicq.pcap")
     assert ws.count(path, "oicq", plugin=False) == 29
+
+
+# -- TCP resync after data that starts no packet --------------------------------------
+
+def test_tcp_resync(ws):
+    rows = by_frame(ws.fields(MALFORMED, ["frame.number", "qq.length", "qq.cmd", "qq.seq", "_ws.col.Info"],
+                              dfilter="frame.number >= 8 && tcp.len > 0"))
+    # 01 02 03: a length of 258 not followed by 0x02; the reader skips to the
+    # byte after the 0x03 and finds the two packets that follow.
+    assert rows[8][:3] == ["258,30,22", "0x0002,0x0027", "0x0008,0x0009"]
+    assert rows[8][3] == ("No QQ packet start, 3 bytes skipped | "
+                          "Classic Keep alive (0x0002) seq=0x0008 QQ=12345678 %s [classic 11-byte request] | "
+                          "Classic Get buddies online (0x0027) seq=0x0009 QQ=12345678 %s "
+                          "[classic 11-byte request]" % (ARROW_CS, ARROW_CS))
+    # The next segment is not swallowed as the rest of a 258-byte packet.
+    assert rows[9][:3] == ["30", "0x0002", "0x000a"]
+    text = ws.out(["-n", "-r", ws.path(MALFORMED), "-O", "qq", "-Y", "frame.number == 8"])
+    assert "Tencent QQ Protocol, 3 bytes skipped to the next packet start" in text
+    assert ws.column(MALFORMED, "qq.skipped", dfilter="frame.number == 8") == ["03"]
+    assert ws.column(MALFORMED, "qq.skipped", dfilter="frame.number == 7") == ["02" + noise("junk", 20).hex()]
+    # Same with reassembly off.
+    off = ["-o", "qq.desegment:FALSE"]
+    assert ws.column(MALFORMED, "qq.cmd", dfilter="frame.number == 8", extra=off) == ["0x0002,0x0027"]
+    assert ws.column(MALFORMED, "qq.cmd", dfilter="frame.number == 9", extra=off) == ["0x0002"]
+
+
+# -- tables of PROTOCOLS.md section 2 ----------------------------------------------------
+
+VERSIONS = {
+    0x0100: "Server", 0x04d1: "Agent server",
+    0x062e: "QQ2000c", 0x072e: "QQ2000c", 0x0801: "QQ2000c", 0x0a1d: "QQ2003c", 0x0b07: "QQ2003ii",
+    0x0b2f: "QQ2003iii", 0x0b35: "QQ2003iii", 0x0b37: "QQ2003iii", 0x0c0b: "QQ2004",
+    0x0c0d: "QQ2004 preview", 0x0c21: "QQ2004", 0x0c49: "QQ2004II", 0x0d05: "QQ2005 beta1",
+    0x0d51: "QQ2005 beta2", 0x0d55: "QQ2005", 0x0d61: "QQ2005", 0x0e1b: "QQ2005/2006",
+    0x0e35: "EN QQ2005", 0x0f15: "QQ2006", 0x0f4b: "QQ2006", 0x0f5f: "QQ2006", 0x1105: "QQ2007",
+    0x111d: "QQ2007", 0x115b: "QQ2008", 0x1203: "QQ2008", 0x1205: "QQ2008", 0x120b: "QQ2008",
+    0x1412: "QQMac 1.0", 0x1441: "QQ2009 preview2", 0x1663: "QQ2009", 0x1801: "QQ2009 Intl beta1",
+    0x1c27: "Unlabelled in nDPI's old table", 0x1c51: "QQ2010 (source document)",
+    0x1e0d: "QQ2010 Intl", 0x2227: "QQ2011 Intl", 0x2012: "QQ2012 Intl",
+    0x3619: "QQ (2018-19)", 0x371b: "QQ (2018-19)", 0x3823: "QQ (2018-19)", 0x3713: "TIM",
+    0x3b0b: "QQ (2023)", 0x3b29: "QQ (2023)",
+}
+
+
+def test_version_table_complete(ws):
+    values = {}
+    for line in ws.out(["-G", "values"]).splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4 and parts[0] == "V" and parts[1] == "qq.version":
+            values[int(parts[2], 16)] = parts[3]
+    assert values == VERSIONS
+
+
+NAMES_CLASSIC = [
+    "Logout", "Keep alive", "Update info", "Search user", "Get buddy info", "Add buddy without auth",
+    "Remove buddy", "Add buddy with auth", "Change status", "Ack system message", "Send IM", "Receive IM",
+    "Remove me", "Request key", "Cell phone 1", "Login", "Get buddies list", "Get buddies online",
+    "Cell phone 2", "Send SMS", "Room command", "Test", "Group data operation", "Upload group friend",
+    "Buddy memo", "Get buddies and rooms", "Get level", "Privacy", "Cluster data", "Advanced search",
+    "Request login token", "User property", "Temporary session", "Signature", "Receive system message",
+    "Buddy status change", "Get server", "Weather", "Add buddy (ex)", "Buddy auth (ex)", "Auth code",
+    "Buddy check code", "Buddy question", "Request login token (ex)", "Check password", "Withdraw message"]
+NAMES_2010 = [
+    "Get group list", "Room command", "Update info", "Search user", "Add buddy without auth", "Remove buddy",
+    "Add buddy with auth", "Change status", "Ack system message", "Receive IM", "Remove me", "Request key",
+    "Cell phone 1", "Get buddies online", "Cell phone 2", "Login", "Get buddy info", "Buddy memo",
+    "Keep alive", "Logout", "Get buddies signature", "Receive system message", "Buddy status change",
+    "Touch server", "Weather", "Add buddy (ex)", "Buddy auth (ex)", "Auth token", "Buddy check code",
+    "Buddy question", "Captcha", "Send IM", "Receive IM", "Send typing", "Auth (password verify)",
+    "Verify E3", "Verify E5", "Login E9", "Login EA", "Get list", "Login EC", "Login ED", "Get buddies list"]
+NAMES_SOURCE_DOC = ["Keep alive", "Logout confirmation", "Login", "Logout", "Send text message",
+                    "Receive text message"]
+NAMES_TIM = ["Login EC", "Ping", "Login (touch)", "Login (session)", "Login (password)"]
+
+
+def test_command_names_per_era(ws):
+    rows = ws.fields(COMMANDS, ["qq.version", "qq.cmd", "qq.cmd_name", "qq.era", "qq.variant"])
+    expected = []
+    for version, era, variant, cmds, names in (
+            ("0x0e1b", "0", CLASSIC_REQ, CMDS_CLASSIC, NAMES_CLASSIC),
+            ("0x1e0d", "2", REQ_2010, CMDS_2010, NAMES_2010),
+            ("0x1c51", "1", SOURCE_DOC, CMDS_SOURCE_DOC, NAMES_SOURCE_DOC),
+            ("0x3713", "3", TIM_REQ, CMDS_TIM, NAMES_TIM)):
+        assert len(cmds) == len(names)
+        expected += [[version, "0x%04x" % c, n, era, variant] for c, n in zip(cmds, names)]
+    assert rows[:len(expected)] == expected
+    # Codes that the classic table has and the QQ2010+ table does not are unknown there.
+    assert ws.count(COMMANDS, "qq.version == 0x1e0d && qq.unknown_command") == 0
+    assert ws.count(COMMANDS, "qq.unknown_command") == 0
+
+
+def test_login_keys_per_era(ws):
+    rows = ws.fields(COMMANDS, ["qq.version", "qq.cmd"], dfilter="qq.login_key")
+    assert rows == [["0x0e1b", c] for c in ("0x0022", "0x0062", "0x0091", "0x00ba", "0x00dd")] + \
+        [["0x1e0d", c] for c in ("0x0091", "0x00ba", "0x00dd")] + [["0x1c51", "0x0091"]] + \
+        [["0x3713", c] for c in ("0x0825", "0x0836")] + [["0x0a00", "0x0062"]]
+    assert ws.count(COMMANDS, "qq.login_key && qq.direction == 1") == 0
+
+
+def test_unknown_versions_say_the_era_is_assumed(ws):
+    first = len(CMDS_CLASSIC) + len(CMDS_2010) + len(CMDS_SOURCE_DOC) + len(CMDS_TIM) + 1
+    dfilter = "frame.number >= %d && frame.number < %d" % (first, first + len(UNKNOWN_VERSIONS))
+    rows = ws.fields(COMMANDS, ["qq.version", "qq.era", "qq.cmd_name", "_ws.col.Info"], dfilter=dfilter)
+    assert [r[0] for r in rows] == ["0x%04x" % v for v in UNKNOWN_VERSIONS]
+    assert [r[1:3] for r in rows] == [["0", "Request login token"], ["2", "Logout"], ["3", "Logout"]]
+    assert rows[0][3] == ("Classic? Request login token (0x0062) seq=0x%04x QQ=20004 %s "
+                          "[classic 11-byte request]" % (0x6000 + first, ARROW_CS))
+    assert rows[1][3].startswith("QQ2010+? Logout (0x0062) ")
+    assert rows[2][3].startswith("TIM/PC-QQ? Logout (0x0062) ")
+    text = ws.out(["-n", "-r", ws.path(COMMANDS), "-O", "qq", "-Y", "frame.number == %d" % (first + 1)])
+    assert "[Client era: QQ2010+ (2) (assumed: version 0x2a2a is not in the table)]" in text
+    assert ws.count(COMMANDS, "qq.unknown_version") == 3
+    # Known versions never say "assumed".
+    known = ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number < %d" % first)
+    assert len(known) == first - 1 and not [i for i in known if "?" in i]
+
+
+def test_every_field_has_a_blurb(ws):
+    rows = [l.split("\t") for l in ws.out(["-G", "fields"]).splitlines()]
+    # (Expert infos register FT_NONE fields of their own, without blurbs.)
+    qq = [r for r in rows if r[0] == "F" and r[4] in ("qq", "qq_tls_port") and r[3] != "FT_NONE"]
+    assert len(qq) >= 25
+    assert [r[2] for r in qq if len(r) < 8 or not r[7].strip()] == []
+
+
+# -- TCP 8000 is shared: only conversations that start like QQ are QQ ------------------------
+
+def test_http_on_tcp_8000_not_claimed(ws):
+    for two_pass in (False, True):
+        assert ws.column(NEGATIVES, "_ws.col.Protocol", dfilter="tcp.port == 8000 && tcp.len > 0",
+                         two_pass=two_pass) == ["HTTP", "HTTP"]
+        assert ws.count(NEGATIVES, "qq && tcp.port == 8000", two_pass=two_pass) == 0
+
+
+def test_tcp_8000_capture_starting_mid_packet(ws):
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(MALFORMED, ["frame.number", "_ws.col.Protocol", "qq.cmd", "qq.response_to"],
+                                  dfilter="tcp.port == 5002 && tcp.len > 0", two_pass=two_pass))
+        assert rows[16] == ["TCP", "", ""]
+        assert rows[17][:2] == ["QQ", "0x0002"]
+        assert rows[18] == ["QQ", "0x0002", "17"]
+    assert ws.count(MALFORMED, "tcp.port == 5002 && (_ws.malformed || qq.bad_length || qq.no_response)",
+                    two_pass=True) == 0
+
+
+
+def test_classic_server_pushes_and_acks(ws):
+    rows = by_frame(ws.fields(COMMANDS, ["frame.number", "qq.cmd", "qq.direction", "qq.response_in",
+                                         "qq.response_to", "qq.time", "qq.uin"],
+                              dfilter="ip.addr == 10.3.0.20", two_pass=True))
+    assert sorted(rows) == [104, 105, 106, 107, 108, 109]
+    assert rows[105] == ["0x0017", "1", "106", "", "", ""]
+    assert rows[106] == ["0x0017", "0", "", "105", "0.010000000", "30000"]
+    assert rows[108] == ["0x0080", "1", "109", "", "", ""]
+    assert rows[109][:5] == ["0x0080", "0", "", "108", "0.260000000"]
+    # The status push expects no answer; the keep-alive request went unanswered.
+    assert rows[107] == ["0x0081", "1", "", "", "", ""]
+    assert [r[0] for r in ws.fields(COMMANDS, ["frame.number"], two_pass=True,
+                                    dfilter="ip.addr == 10.3.0.20 && qq.no_response")] == ["104"]
+    info = ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number == 105")
+    assert info == ["Classic Receive IM (0x0017) seq=0x9001 %s push [classic 7-byte reply]" % ARROW_SC]
+    assert ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number == 106") == [
+        "Classic Receive IM (0x0017) seq=0x9001 QQ=30000 %s ack [classic 11-byte request]" % ARROW_CS]
+
+
+def test_tcp_443_first_packet_over_two_segments(ws):
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(TCP443, ["frame.number", "_ws.col.Protocol", "qq.length", "qq.cmd",
+                                           "qq.login_key", "tcp.reassembled_in"],
+                                  dfilter="tcp.port == 3458 && tcp.len > 0", two_pass=two_pass))
+        assert rows[25][0] == "TCP"
+        assert rows[26][:4] == ["QQ", "430", "0x0091", noise("tcp-split-login/key", 16).hex()]
+        assert rows[27][:3] == ["QQ", "62", "0x0091"]
+    assert ws.column(TCP443, "tcp.reassembled_in", dfilter="frame.number == 25", two_pass=True) == ["26"]
+    assert ws.column(TCP443, "qq.response_in", dfilter="frame.number == 26", two_pass=True) == ["27"]
+    assert ws.count(TCP443, "tls && tcp.port == 3458") == 0
+
+
+def test_duplicate_reply(ws):
+    rows = by_frame(ws.fields(COMMANDS, ["frame.number", "qq.response_in", "qq.response_to", "qq.variant",
+                                         "qq.retransmission"],
+                              dfilter="ip.addr == 10.3.0.21", two_pass=True))
+    assert rows == {110: ["111", "", REQ_2010, ""], 111: ["", "110", REP_2010, ""],
+                    112: ["", "110", REP_2010, ""]}
+    assert experts(ws, COMMANDS, 112) == [(SEQUENCE_GROUP, NOTE, "Reply to a request that was already answered")]
+    assert ws.count(COMMANDS, "qq.duplicate_response", two_pass=True) == 1
+
+
+def test_icmp_quote_does_not_decide_directions(ws):
+    # Frame 22 quotes a server-to-client packet before the conversation starts;
+    # the directions of 23-24 still come from the real first packet.
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(MALFORMED, ["frame.number", "_ws.col.Protocol", "qq.cmd", "qq.seq",
+                                              "qq.direction", "qq.response_in", "qq.response_to"],
+                                  dfilter="frame.number >= 22", two_pass=two_pass))
+        assert rows[22][:4] == ["ICMP", "0x0058", "0x0c01", "1" if two_pass else "0"]
+        assert rows[22][4:] == ["", ""]
+        assert rows[23][:4] == ["QQ", "0x0058", "0x0c02", "0"]
+        assert rows[24][:4] == ["QQ", "0x0058", "0x0c02", "1"]
+    assert ws.column(MALFORMED, "qq.response_to", dfilter="frame.number == 24", two_pass=True) == ["23"]
+    assert ws.column(MALFORMED, "qq.response_in", dfilter="frame.number == 23", two_pass=True) == ["24"]
