@@ -382,7 +382,8 @@ def parse_callgrind(path, plugin_marker="msnp_qq"):
     truncated = 0
     funcs = {name: [0, 0, 0, os.path.basename(fl or "?")] for name, fl in plugin_fns.items()}
     for ctx, cost in contexts.items():
-        chain = ctx.split("'")
+        # "fn'2" is callgrind's mark of a recursion level, not a caller.
+        chain = [name for name in ctx.split("'") if not name.isdigit()]
         inside = [i for i, name in enumerate(chain) if name in funcs]
         if not inside:
             if not any(name.startswith(ANCHORS) for name in chain):
