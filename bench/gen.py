@@ -1,0 +1,604 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Large deterministic captures for the benchmark.
+
+    gen.py im SCALE OUT.pcap           IM traffic: MSNP (tcp 1863) and QQ (udp 8000,
+                                       tcp 8000, tcp 443)
+    gen.py background SCALE OUT.pcap   traffic the heuristics must reject: HTTP, TLS,
+                                       DNS, text and random binary on arbitrary ports
+
+SCALE multiplies the number of sessions (each session keeps its shape), so a
+capture at scale 4 has four times the packets and four times the
+conversations of scale 1.  Scale 1 gives more than 200,000 packets of each
+kind.  Sessions run interleaved (a fixed number open at a time, stepped in a
+seeded random order), frames are streamed to the file as they are made, and
+the same scale always yields the same bytes.
+"""
+
+import os
+import random
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "sample-pcaps"))
+
+import pcapgen  # noqa: E402
+
+# Sessions per scale unit; tuned so that scale 1 gives > 200,000 frames each.
+IM_MIX = {"msnp_ds": 400, "msnp_ns": 700, "msnp_sb": 1300,
+          "qq_udp": 1000, "qq_tcp8000": 200, "qq_tcp443": 200}
+BG_MIX = {"http": 1200, "tls": 1000, "dns": 12000, "text": 700, "tcp_random": 1000,
+          "udp_random": 8000}
+OPEN_AT_ONCE = 64
+OUR_PORTS = {443, 1863, 8000}
+
+
+class StreamCapture(pcapgen.Capture):
+    """pcapgen.Capture that writes each frame at once instead of keeping it.
+
+    Time is kept in integer microseconds so that millions of frames do not
+    accumulate floating-point drift.
+    """
+
+    def __init__(self, f, start=1_262_304_000, step_usec=500):
+        super().__init__(float(start), step_usec / 1e6)
+        self.f = f
+        self.count = 0
+        self._sec0 = start
+        self._usec = 0
+        self._step = step_usec
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144,
+                            pcapgen.LINKTYPE_ETHERNET))
+
+    def advance(self, seconds):
+        self._usec += int(seconds * 1_000_000)
+
+    def add_frame(self, data):
+        sec, usec = divmod(self._usec, 1_000_000)
+        self.f.write(struct.pack("<IIII", self._sec0 + sec, usec, len(data), len(data)))
+        self.f.write(data)
+        self._usec += self._step
+        self.count += 1
+
+
+def _fast_checksum(data):
+    """Internet checksum; same result as pcapgen's, several times faster."""
+    if len(data) % 2:
+        data += b"\0"
+    s = int.from_bytes(data, "big")
+    # Fold 16-bit words by repeated halving of the big integer.
+    bits = len(data) * 8
+    while bits > 32:
+        half = (bits // 2 + 15) // 16 * 16
+        s = (s >> half) + (s & ((1 << half) - 1))
+        bits = half + 1
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def ip(net, n):
+    """A unique address in the /8 `net` for session number n."""
+    return "%d.%d.%d.%d" % (net, (n >> 16) & 255, (n >> 8) & 255, (n & 255) or 1)
+
+
+def cut_randomly(rng, data, pieces):
+    """Split bytes into `pieces` segments at seeded random offsets."""
+    if pieces <= 1 or len(data) < pieces:
+        return [data]
+    cuts = sorted(rng.sample(range(1, len(data)), pieces - 1))
+    return pcapgen.split(data, *cuts)
+
+
+def words(rng, n):
+    vocab = ("hello", "are", "you", "there", "lunch", "meeting", "ok", "see", "later",
+             "the", "file", "is", "ready", "thanks", "sure", "tomorrow", "call", "me")
+    return " ".join(rng.choice(vocab) for _ in range(n))
+
+
+def email(rng, n):
+    return "user%d@%s" % (n, rng.choice(("hotmail.com", "msn.com", "passport.com")))
+
+
+# ---------------------------------------------------------------------------
+# MSNP sessions (tcp 1863).  Each is a generator: one yield per exchange, so
+# the scheduler interleaves them.
+
+
+def msnp_ds(cap, rng, n):
+    c = cap.tcp(ip(10, n), 1025 + n % 60000, "65.54.239.%d" % (n % 200 + 1), 1863)
+    me = email(rng, n)
+    c.client(b"VER 1 MSNP11 MSNP10 CVR0\r\n")
+    c.server(b"VER 1 MSNP11\r\n")
+    yield
+    c.client(b"CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 7.0.0813 msmsgs %s\r\n" % me.encode())
+    c.server(b"CVR 2 7.0.0813 7.0.0813 6.2.0208 http://msgr.dlservice.microsoft.com "
+             b"http://messenger.msn.com\r\n")
+    yield
+    c.client(b"USR 3 TWN I %s\r\n" % me.encode())
+    if rng.random() < 0.1:
+        c.server(b"911 3\r\n")
+    else:
+        c.server(b"XFR 3 NS 207.46.4.%d:1863 0 65.54.239.20:1863\r\n" % (n % 250 + 1))
+    c.close()
+
+
+def msnp_payload(head, body):
+    """A payload command: first line ends with the payload's byte length."""
+    return head + b" %d\r\n" % len(body) + body
+
+
+def msg_body(rng, kind, me):
+    if kind == "typing":
+        return (b"MIME-Version: 1.0\r\nContent-Type: text/x-msmsgscontrol\r\n"
+                b"TypingUser: %s\r\n\r\n\r\n" % me)
+    text = words(rng, rng.randint(2, 40)).encode()
+    return (b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+            b"X-MMS-IM-Format: FN=Arial; EF=; CO=0; CS=0; PF=22\r\n\r\n" + text)
+
+
+def send_split(rng, send, data):
+    """Send bytes as one segment, or cut into 2-3 segments (reassembly)."""
+    r = rng.random()
+    if r < 0.7:
+        send(data)
+    else:
+        send(*cut_randomly(rng, data, 2 if r < 0.9 else 3))
+
+
+def msnp_ns(cap, rng, n):
+    c = cap.tcp(ip(10, n), 1025 + n % 60000, "207.46.4.%d" % (n % 250 + 1), 1863)
+    me = email(rng, n).encode()
+    c.client(b"VER 1 MSNP11 MSNP10 CVR0\r\n")
+    c.server(b"VER 1 MSNP11\r\n")
+    yield
+    c.client(b"CVR 2 0x0804 winnt 5.1 i386 MSNMSGR 7.0.0813 msmsgs " + me + b"\r\n")
+    c.server(b"CVR 2 7.0.0813 7.0.0813 6.2.0208 http://msgr.dlservice.microsoft.com "
+             b"http://messenger.msn.com\r\n")
+    c.client(b"USR 3 TWN I " + me + b"\r\n")
+    c.server(b"USR 3 TWN S lc=1033,id=507,tw=40,fs=1,ru=http%%3A%%2F%%2Fmessenger%%2Emsn%%2Ecom,"
+             b"ct=1131000000,kpp=1,kv=7,ver=2.1.6000.1,tpf=%032x\r\n" % rng.getrandbits(128))
+    yield
+    c.client(b"USR 4 TWN S t=%032x&p=%032x\r\n" % (rng.getrandbits(128), rng.getrandbits(128)))
+    profile = (b"MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsprofile; charset=UTF-8\r\n"
+               b"LoginTime: 1131000000\r\nEmailEnabled: 1\r\nMemberIdHigh: 1\r\n"
+               b"MemberIdLow: -%d\r\nlang_preference: 2052\r\nCountry: CN\r\n"
+               b"Kid: 0\r\nFlags: 1073742915\r\nClientIP: 10.0.0.%d\r\n\r\n"
+               % (rng.getrandbits(30), n % 250 + 1))
+    # Several commands in one segment, the payload cut over segments.
+    send_split(rng, c.server, b"USR 4 OK " + me + b" 1 0\r\nSBS 0 null\r\n"
+               + msnp_payload(b"MSG Hotmail Hotmail", profile))
+    yield
+    contacts = [email(rng, n * 1000 + i).encode() for i in range(rng.randint(10, 40))]
+    c.client(b"SYN 5 0 0\r\n")
+    lst = [b"SYN 5 12 %d 2\r\nGTC A\r\nBLP AL\r\nPRP MFN Me\r\n" % len(contacts),
+           b"LSG Friends 0\r\nLSG Work 1\r\n"]
+    for i, ct in enumerate(contacts):
+        lst.append(b"LST N=%s F=Friend%d C=%08x-0000-0000-0000-%012x 11 %d\r\n"
+                   % (ct, i, rng.getrandbits(32), rng.getrandbits(48), i % 2))
+    blob = b"".join(lst)
+    # The list arrives in ~1400-byte segments cut mid-line.
+    c.server(*[blob[i:i + 1400] for i in range(0, len(blob), 1400)])
+    yield
+    c.client(b"CHG 6 NLN 0\r\n")
+    online = rng.sample(contacts, max(1, len(contacts) // 2))
+    burst = b"CHG 6 NLN 0\r\n" + b"".join(
+        b"ILN 6 %s %s Friend%%20%d 1342177280\r\n"
+        % (rng.choice((b"NLN", b"AWY", b"BSY", b"IDL")), ct, i) for i, ct in enumerate(online))
+    c.server(*[burst[i:i + 700] for i in range(0, len(burst), 700)])
+    yield
+    for ct in online[:8]:
+        psm = b"<Data><PSM>" + words(rng, rng.randint(1, 8)).encode() + \
+              b"</PSM><CurrentMedia></CurrentMedia></Data>"
+        send_split(rng, c.server, msnp_payload(b"UBX " + ct, psm))
+    yield
+    c.server(b"CHL 0 %020d\r\n" % rng.getrandbits(64))
+    c.client(msnp_payload(b"QRY 7 PROD0090YUAUV{2B", b"%032x" % rng.getrandbits(128)))
+    c.server(b"QRY 7\r\n")
+    trid = 8
+    for _ in range(rng.randint(15, 30)):
+        yield
+        r = rng.random()
+        if r < 0.35:
+            # Presence burst: several NLN/FLN in one segment.
+            c.server(b"".join(
+                b"NLN %s %s Friend 1342177280\r\n" % (rng.choice((b"NLN", b"AWY", b"BSY")),
+                                                      rng.choice(contacts))
+                if rng.random() < 0.8 else b"FLN %s\r\n" % rng.choice(contacts)
+                for _ in range(rng.randint(1, 6))))
+        elif r < 0.5:
+            c.client(b"PNG\r\n")
+            c.server(b"QNG %d\r\n" % rng.randint(30, 60))
+        elif r < 0.65:
+            c.client(b"XFR %d SB\r\n" % trid)
+            c.server(b"XFR %d SB 207.46.108.%d:1863 CKI %d.%d.%d\r\n"
+                     % (trid, n % 250 + 1, rng.getrandbits(30), rng.getrandbits(20),
+                        rng.getrandbits(10)))
+            trid += 1
+        elif r < 0.75:
+            c.server(b"RNG %d 207.46.108.%d:1863 CKI %d.%d %s Friend\r\n"
+                     % (rng.getrandbits(30), n % 250 + 1, rng.getrandbits(20),
+                        rng.getrandbits(20), rng.choice(contacts)))
+        elif r < 0.85:
+            psm = b"<Data><PSM>" + words(rng, rng.randint(1, 6)).encode() + b"</PSM></Data>"
+            send_split(rng, c.client, msnp_payload(b"UUX %d" % trid, psm))
+            c.server(b"UUX %d 0\r\n" % trid)
+            trid += 1
+        elif r < 0.92:
+            note = (b"<NOTIFICATION id=\"%d\" siteid=\"111100200\" siteurl=\"http://"
+                    b"calendar.msn.com\"><TO pid=\"0x1:0x2\" name=\"" % trid + me +
+                    b"\"/><MSG id=\"0\"><BODY>" + words(rng, 10).encode() +
+                    b"</BODY></MSG></NOTIFICATION>")
+            send_split(rng, c.server, msnp_payload(b"NOT", note))
+        else:
+            c.client(b"CHG %d %s 0\r\n" % (trid, rng.choice((b"AWY", b"BSY", b"NLN"))))
+            c.server(b"CHG %d NLN 0\r\n" % trid)
+            trid += 1
+        c.ack("c")
+    c.client(b"OUT\r\n")
+    c.close()
+
+
+def msnp_sb(cap, rng, n):
+    c = cap.tcp(ip(11, n), 1025 + n % 60000, "207.46.108.%d" % (n % 250 + 1), 1863)
+    me = email(rng, n).encode()
+    peer = email(rng, n + 7919).encode()
+    if rng.random() < 0.5:
+        c.client(b"USR 1 %s %d.%d.%d\r\n" % (me, rng.getrandbits(30), rng.getrandbits(20),
+                                            rng.getrandbits(10)))
+        c.server(b"USR 1 OK %s Me\r\n" % me)
+        yield
+        c.client(b"CAL 2 %s\r\n" % peer)
+        c.server(b"CAL 2 RINGING %d\r\n" % rng.getrandbits(24))
+        c.server(b"JOI %s Friend 1342177280\r\n" % peer)
+    else:
+        c.client(b"ANS 1 %s %d.%d %d\r\n" % (me, rng.getrandbits(20), rng.getrandbits(20),
+                                            rng.getrandbits(24)))
+        c.server(b"IRO 1 1 1 %s Friend 1342177280\r\nANS 1 OK\r\n" % peer)
+    trid = 3
+    for _ in range(rng.randint(10, 25)):
+        yield
+        r = rng.random()
+        if r < 0.4:
+            body = msg_body(rng, "text", me)
+            ack = rng.choice((b"N", b"A"))
+            send_split(rng, c.client, msnp_payload(b"MSG %d %s" % (trid, ack), body))
+            if ack == b"A":
+                c.server(b"ACK %d\r\n" % trid)
+            else:
+                c.ack("s")
+            trid += 1
+        elif r < 0.75:
+            body = msg_body(rng, "text", me)
+            send_split(rng, c.server, msnp_payload(b"MSG %s Friend" % peer, body))
+            c.ack("c")
+        elif r < 0.9:
+            body = msg_body(rng, "typing", peer)
+            c.server(msnp_payload(b"MSG %s Friend" % peer, body))
+            c.ack("c")
+        else:
+            # Several messages in one segment, the last one cut over two.
+            a = msnp_payload(b"MSG %d U" % trid, msg_body(rng, "typing", me))
+            b = msnp_payload(b"MSG %d N" % (trid + 1), msg_body(rng, "text", me))
+            c.client(a + b[:len(b) // 2], b[len(b) // 2:])
+            c.ack("s")
+            trid += 2
+    c.server(b"BYE %s\r\n" % peer)
+    c.client(b"OUT\r\n")
+    c.close()
+
+
+# ---------------------------------------------------------------------------
+# QQ sessions
+
+
+QQ_CLASSIC_VERSIONS = (0x0d55, 0x0e1b, 0x0f5f, 0x1105, 0x1205, 0x1663)
+QQ2010_VERSIONS = (0x1c51, 0x1e0d, 0x2227)
+QQ2010_FILL = b"\x02\x00\x00\x00\x01\x01\x01\x00\x00"
+
+
+class QQClient:
+    """Builds QQ packets for one client (classic or QQ2010 header)."""
+
+    def __init__(self, rng, uin):
+        self.rng = rng
+        self.uin = uin
+        self.qq2010 = rng.random() < 0.5
+        self.ver = rng.choice(QQ2010_VERSIONS if self.qq2010 else QQ_CLASSIC_VERSIONS)
+        self.seq = rng.getrandbits(16)
+        self.tail = rng.getrandbits(16)
+
+    def body(self, key=False):
+        b = self.rng.randbytes(8 * self.rng.randint(2, 24))
+        return (self.rng.randbytes(16) + b) if key else b
+
+    def request(self, cmd, seq=None, key=False):
+        seq = self.next_seq() if seq is None else seq
+        head = struct.pack("!BHHHI", 0x02, self.ver, cmd, seq, self.uin)
+        if self.qq2010:
+            head += QQ2010_FILL + struct.pack("!H", self.tail)
+        return head + self.body(key) + b"\x03"
+
+    def reply(self, cmd, seq):
+        head = struct.pack("!BHHH", 0x02, self.ver, cmd, seq)
+        if self.qq2010:
+            head += struct.pack("!I", self.uin) + b"\0\0\0"
+        return head + self.body() + b"\x03"
+
+    def next_seq(self):
+        self.seq = (self.seq + 1) & 0xFFFF
+        return self.seq
+
+
+def qq_conversation(rng, q):
+    """A QQ session as a list of steps; each step a list of (side, packet)."""
+    steps = []
+    login = q.request(0x0091, key=True)
+    seq = q.seq
+    steps.append([("c", login), ("c", login), ("c", login), ("s", q.reply(0x0091, seq))])
+    req = q.request(0x00dd if q.qq2010 else 0x0022, key=True)
+    steps.append([("c", req), ("s", q.reply(0x00dd if q.qq2010 else 0x0022, q.seq))])
+    for _ in range(rng.randint(12, 30)):
+        r = rng.random()
+        if r < 0.25:
+            cmd = 0x0058 if q.qq2010 else 0x0002
+            steps.append([("c", q.request(cmd)), ("s", q.reply(cmd, q.seq))])
+        elif r < 0.5:
+            cmd = 0x00cd if q.qq2010 else 0x0016
+            steps.append([("c", q.request(cmd)), ("s", q.reply(cmd, q.seq))])
+        elif r < 0.75:
+            cmd = 0x00ce if q.qq2010 else 0x0017
+            s = rng.getrandbits(16)
+            steps.append([("s", q.reply(cmd, s)), ("c", q.request(cmd, seq=s))])
+        elif r < 0.85:
+            steps.append([("s", q.reply(0x0081, rng.getrandbits(16)))])
+        else:
+            steps.append([("c", q.request(0x0027)), ("s", q.reply(0x0027, q.seq))])
+    out = q.request(0x0062 if q.qq2010 else 0x0001)
+    steps.append([("c", out)] * 4)
+    return steps
+
+
+def qq_udp(cap, rng, n):
+    q = QQClient(rng, 10000 + n * 37)
+    client = (ip(12, n), 4000 + n % 10)
+    server = ("219.133.49.%d" % (n % 200 + 1) if rng.random() < 0.5
+              else "119.147.45.%d" % (n % 200 + 1), 8000)
+    for step in qq_conversation(rng, q):
+        for side, pkt in step:
+            src, dst = (client, server) if side == "c" else (server, client)
+            cap.udp(src[0], src[1], dst[0], dst[1], pkt)
+        yield
+
+
+def qq_tcp(port):
+    def session(cap, rng, n):
+        q = QQClient(rng, 20000 + n * 41)
+        c = cap.tcp(ip(13 if port == 8000 else 14, n), 1025 + n % 60000,
+                    "219.133.60.%d" % (n % 200 + 1), port)
+        pending = {"c": b"", "s": b""}
+        for step in qq_conversation(rng, q):
+            for side, pkt in step:
+                framed = struct.pack("!H", len(pkt) + 2) + pkt
+                pending[side] += framed
+                # Flush now and then: several packets per segment, some cut.
+                if rng.random() < 0.6:
+                    send_split(rng, c.client if side == "c" else c.server, pending[side])
+                    pending[side] = b""
+            yield
+        for side in ("c", "s"):
+            if pending[side]:
+                (c.client if side == "c" else c.server)(pending[side])
+        c.close()
+    return session
+
+
+# ---------------------------------------------------------------------------
+# Background sessions
+
+
+def arbitrary_port(rng):
+    while True:
+        p = rng.randint(1024, 65535)
+        if p not in OUR_PORTS:
+            return p
+
+
+def http(cap, rng, n):
+    port = rng.choice((80, 80, 80, 8080, 3128))
+    c = cap.tcp(ip(20, n), 1025 + n % 60000, "93.184.%d.%d" % (n % 250, n % 199 + 1), port)
+    for i in range(rng.randint(1, 6)):
+        path = "/%s/%d.%s" % (rng.choice(("img", "css", "js", "api", "news")), i,
+                              rng.choice(("png", "css", "js", "json", "html")))
+        c.client(("GET %s HTTP/1.1\r\nHost: www.example%d.com\r\nUser-Agent: Mozilla/5.0 "
+                  "(Windows NT 5.1)\r\nAccept: */*\r\nAccept-Encoding: gzip\r\n"
+                  "Connection: keep-alive\r\n\r\n" % (path, n % 97)).encode())
+        body = rng.randbytes(rng.randint(200, 12000))
+        head = ("HTTP/1.1 200 OK\r\nServer: Apache\r\nContent-Type: application/octet-stream"
+                "\r\nContent-Length: %d\r\nCache-Control: max-age=3600\r\n\r\n"
+                % len(body)).encode()
+        data = head + body
+        c.server(*[data[j:j + 1460] for j in range(0, len(data), 1460)])
+        c.ack("c")
+        yield
+    c.close()
+
+
+def tls_record(ctype, payload):
+    return struct.pack("!BHH", ctype, 0x0303, len(payload)) + payload
+
+
+def tls_handshake(htype, body):
+    return struct.pack("!B", htype) + len(body).to_bytes(3, "big") + body
+
+
+def tls(cap, rng, n):
+    port = 443 if rng.random() < 0.8 else rng.choice((8443, 993, 995))
+    c = cap.tcp(ip(21, n), 1025 + n % 60000, "151.101.%d.%d" % (n % 250, n % 199 + 1), port)
+    host = b"www.site%d.example" % (n % 500)
+    sni = struct.pack("!HBH", len(host) + 3, 0, len(host)) + host
+    ext = struct.pack("!HH", 0, len(sni)) + sni
+    hello = (b"\x03\x03" + rng.randbytes(32) + b"\x00" + b"\x00\x04\x13\x01\xc0\x2f"
+             + b"\x01\x00" + struct.pack("!H", len(ext)) + ext)
+    c.client(tls_record(22, tls_handshake(1, hello)))
+    # TLS 1.3: after the ServerHello everything is encrypted application data.
+    shello = b"\x03\x03" + rng.randbytes(32) + b"\x00\x13\x01\x00\x00\x00"
+    flight = (tls_record(22, tls_handshake(2, shello)) + tls_record(20, b"\x01")
+              + tls_record(23, rng.randbytes(rng.randint(1500, 4000))))
+    c.server(*[flight[j:j + 1460] for j in range(0, len(flight), 1460)])
+    yield
+    c.client(tls_record(20, b"\x01") + tls_record(23, rng.randbytes(74)))
+    for _ in range(rng.randint(2, 10)):
+        yield
+        c.client(tls_record(23, rng.randbytes(rng.randint(80, 600))))
+        data = tls_record(23, rng.randbytes(rng.randint(100, 8000)))
+        c.server(*[data[j:j + 1460] for j in range(0, len(data), 1460)])
+        c.ack("c")
+    c.close()
+
+
+def dns_name(name):
+    return b"".join(bytes([len(p)]) + p for p in name.split(b".")) + b"\0"
+
+
+def dns(cap, rng, n):
+    client = ip(22, n)
+    sport = 1025 + n % 60000
+    for i in range(rng.randint(1, 3)):
+        qid = rng.getrandbits(16)
+        name = dns_name(b"host%d.domain%d.example" % (rng.getrandbits(16), n % 300))
+        qtype = rng.choice((1, 28))
+        q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + name + struct.pack("!HH", qtype, 1)
+        cap.udp(client, sport, "8.8.8.8", 53, q)
+        ans = b""
+        count = rng.randint(1, 4)
+        for _ in range(count):
+            rdata = rng.randbytes(4 if qtype == 1 else 16)
+            ans += b"\xc0\x0c" + struct.pack("!HHIH", qtype, 1, 300, len(rdata)) + rdata
+        r = struct.pack("!HHHHHH", qid, 0x8180, 1, count, 0, 0) + name + \
+            struct.pack("!HH", qtype, 1) + ans
+        cap.udp("8.8.8.8", 53, client, sport, r)
+        yield
+
+
+TEXT_LINES = (b"USER anonymous\r\n", b"PASS guest@\r\n", b"CWD /pub\r\n", b"250 OK\r\n",
+              b"220 ready\r\n", b"HELO client.example\r\n", b"QUIT\r\n", b"NICK bot\r\n",
+              b"PING :server\r\n", b"+OK hello\r\n", b"331 Password required\r\n",
+              b"GET / HTTP/1.0\r\n", b"ABC 1 2 3\r\n", b"LIST\r\n", b"STAT\r\n")
+
+
+def text(cap, rng, n):
+    """Line-based text on arbitrary ports: near misses for a text heuristic."""
+    c = cap.tcp(ip(23, n), 1025 + n % 60000, ip(24, n), arbitrary_port(rng))
+    for _ in range(rng.randint(5, 20)):
+        c.client(b"".join(rng.choice(TEXT_LINES) for _ in range(rng.randint(1, 3))))
+        c.server(rng.choice(TEXT_LINES))
+        yield
+    c.close()
+
+
+def random_payload(rng):
+    b = rng.randbytes(rng.randint(1, 1400))
+    r = rng.random()
+    if r < 0.1:
+        # Starts like QQ (0x02) but is not.
+        b = b"\x02" + b[1:]
+    elif r < 0.15:
+        b = b"\x02" + b[1:-1] + b"\x03"
+    return b
+
+
+def tcp_random(cap, rng, n):
+    c = cap.tcp(ip(25, n), 1025 + n % 60000, ip(26, n), arbitrary_port(rng))
+    for _ in range(rng.randint(5, 40)):
+        (c.client if rng.random() < 0.5 else c.server)(random_payload(rng))
+        yield
+    c.close()
+
+
+def udp_random(cap, rng, n):
+    src, dst = ip(27, n), ip(28, n)
+    sport, dport = arbitrary_port(rng), arbitrary_port(rng)
+    for _ in range(rng.randint(2, 8)):
+        if rng.random() < 0.6:
+            cap.udp(src, sport, dst, dport, random_payload(rng))
+        else:
+            cap.udp(dst, dport, src, sport, random_payload(rng))
+        yield
+
+
+SESSIONS = {
+    "msnp_ds": msnp_ds, "msnp_ns": msnp_ns, "msnp_sb": msnp_sb, "qq_udp": qq_udp,
+    "qq_tcp8000": qq_tcp(8000), "qq_tcp443": qq_tcp(443),
+    "http": http, "tls": tls, "dns": dns, "text": text, "tcp_random": tcp_random,
+    "udp_random": udp_random,
+}
+
+
+# ---------------------------------------------------------------------------
+# Driver
+
+
+def schedule(cap, mix, scale, seed):
+    """Run every session of `mix` (times scale), OPEN_AT_ONCE interleaved."""
+    rng = random.Random(seed)
+    queue = []
+    for kind, count in sorted(mix.items()):
+        queue += [kind] * max(1, int(round(count * scale)))
+    rng.shuffle(queue)
+    queue.reverse()
+    numbers = {}
+    frames = {}
+    active = []
+    while queue or active:
+        while queue and len(active) < OPEN_AT_ONCE:
+            kind = queue.pop()
+            n = numbers.get(kind, 0)
+            numbers[kind] = n + 1
+            srng = random.Random("%s-%d-%d" % (kind, n, seed))
+            active.append((kind, SESSIONS[kind](cap, srng, n)))
+        i = rng.randrange(len(active))
+        kind, session = active[i]
+        before = cap.count
+        try:
+            next(session)
+        except StopIteration:
+            active[i] = active[-1]
+            active.pop()
+        frames[kind] = frames.get(kind, 0) + cap.count - before
+    return {k: (numbers[k], frames[k]) for k in sorted(numbers)}
+
+
+def generate(kind, scale, path):
+    """Write the capture; returns (frames, {kind: (sessions, frames)})."""
+    mix = {"im": IM_MIX, "background": BG_MIX}[kind]
+    saved = pcapgen._checksum
+    pcapgen._checksum = _fast_checksum
+    tmp = path + ".tmp"
+    try:
+        with open(tmp, "wb", buffering=1 << 20) as f:
+            cap = StreamCapture(f)
+            numbers = schedule(cap, mix, scale, 1 if kind == "im" else 2)
+    finally:
+        pcapgen._checksum = saved
+    os.replace(tmp, path)
+    return cap.count, numbers
+
+
+def main(argv):
+    if len(argv) != 4 or argv[1] not in ("im", "background"):
+        sys.stderr.write(__doc__)
+        return 2
+    frames, kinds = generate(argv[1], float(argv[2]), argv[3])
+    print("%s: %d frames" % (argv[3], frames))
+    for kind, (sessions, n) in kinds.items():
+        print("  %-12s %7d sessions %9d frames" % (kind, sessions, n))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
