@@ -33,8 +33,10 @@ sys.path.insert(0, HERE)
 
 import gen  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
+import hermetic  # noqa: E402
+
 WS_MAJOR_MINOR = "4.0"
-NOBODY = 65534
 OURS = ("msnp", "qq")
 # --disable-protocol takes one name per option in 4.0 (no comma lists).
 DISABLE = ["--disable-protocol", "msnp", "--disable-protocol", "qq"]
@@ -150,18 +152,8 @@ class Tshark:
         return dst
 
     def argv_env(self, args, plugin=True, program=("tshark",)):
-        argv = list(program) + list(args)
-        if os.geteuid() == 0:
-            argv = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY,
-                    "--clear-groups"] + argv
-        env = {
-            "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
-            "HOME": self.home,
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "WIRESHARK_PLUGIN_DIR": self.with_plugin if plugin else self.without_plugin,
-            "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1",
-        }
+        argv = hermetic.unprivileged(list(program) + list(args))
+        env = hermetic.tshark_env(self.home, self.with_plugin if plugin else self.without_plugin)
         return argv, env
 
     def out(self, args, plugin=True):

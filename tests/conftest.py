@@ -20,12 +20,13 @@ import tempfile
 
 import pytest
 
+from hermetic import NOBODY, tshark_env, unprivileged  # noqa: F401
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLES = os.path.join(ROOT, "sample-pcaps")
 REAL = os.path.normpath(os.path.join(ROOT, "..", "shared", "pcaps", "real"))
 PLUGIN_SO = os.environ.get("PLUGIN_SO", os.path.join(ROOT, "build", "msnp_qq.so"))
 WS_MAJOR_MINOR = "4.0"
-NOBODY = 65534
 
 
 class Tshark:
@@ -55,25 +56,11 @@ class Tshark:
     # -- running -------------------------------------------------------------
 
     def env(self, plugin=True, extra=None):
-        env = {
-            "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
-            "HOME": self.home,
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "WIRESHARK_PLUGIN_DIR": self.with_plugin if plugin else self.without_plugin,
-            "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1",
-        }
-        if extra:
-            env.update(extra)
-        return env
+        return tshark_env(self.home, self.with_plugin if plugin else self.without_plugin, extra)
 
     def command(self, args, plugin=True, program="tshark", env=None):
         """The argv and environment for one run (as nobody when we are root)."""
-        argv = [program] + list(args)
-        if os.geteuid() == 0:
-            argv = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY,
-                    "--clear-groups"] + argv
-        return argv, self.env(plugin, env)
+        return unprivileged([program] + list(args)), self.env(plugin, env)
 
     def run(self, args, plugin=True, check=True, program="tshark", env=None, timeout=300,
             stdin=None):
