@@ -37,6 +37,7 @@
 #include <epan/tap.h>
 #include <epan/crc32-tvb.h>
 #include <epan/dissectors/packet-tcp.h>
+#include <wsutil/to_str.h>
 #include <wsutil/utf8_entities.h>
 
 #include "plugin.h"
@@ -370,20 +371,19 @@ static const value_string qq_cmd_tim_vals[] = {
 /* ---------------------------------------------------------------------- */
 /* State                                                                  */
 
-/* One group of identical resends of a request (or server push). */
-typedef struct {
-    guint32 first_frame;
-    gboolean answered;
-} qq_group_t;
-
-/* One copy of a request; a reply binds to exactly one copy. */
-typedef struct {
+/* One copy of a request (or server push). Copies with the same command and
+ * sequence in a conversation are chained newest first; identical consecutive
+ * copies form a resend group named by its first frame. A reply binds to
+ * exactly one copy. */
+typedef struct qq_txn {
     guint32 req_frame;
-    nstime_t req_time;
-    guint32 rep_frame;
+    guint32 rep_frame;      /* the reply bound to this copy, 0 if none */
+    guint32 first_frame;    /* first copy of its resend group */
     guint32 crc;
     guint32 len;
-    qq_group_t *group;
+    gboolean answered;      /* on a group's first copy: some copy was answered */
+    nstime_t req_time;
+    struct qq_txn *prev;    /* the copy before it with the same command and sequence */
 } qq_txn_t;
 
 typedef struct {
@@ -391,21 +391,11 @@ typedef struct {
     guint32 srv_port;
     gboolean srv_known;
     guint32 uin;
-    gboolean uin_known;
+    guint32 uin_frame;      /* frame that taught the client's QQ number, 0 if none */
     int tls_state;
     guint32 tcp_qq_from;    /* first frame of a TCP conversation seen as QQ */
-    wmem_map_t *txns;   /* (cmd << 16 | seq) -> wmem_tree of qq_txn_t by frame */
+    wmem_map_t *txns;       /* (cmd << 16 | seq) -> newest qq_txn_t (first pass) */
 } qq_conv_t;
-
-/* Per-packet result of the first pass, so later passes decode the same way. */
-typedef struct {
-    guint8 dir;
-    guint8 variant;
-    gboolean is_request;
-    gboolean duplicate_response;
-    guint32 retrans_of;
-    qq_txn_t *txn;
-} qq_pdu_t;
 
 /* What the tap ("qq") receives per packet. */
 typedef struct {
@@ -416,7 +406,14 @@ typedef struct {
     const char *cmd_name;
 } qq_tap_info_t;
 
+/* Per-frame data (file scope): key = number of the QQ packet in the frame
+ * (several share a TCP segment), value = its qq_txn_t; QQ_KEY_DUPLICATE | number
+ * marks a reply to a copy that had been answered already. Direction and
+ * variant are not stored: both follow from conversation state that later
+ * passes see as the first pass did. Counter of packets per dissection
+ * (pinfo->pool): QQ_KEY_PDU_COUNT. */
 #define QQ_KEY_PDU_COUNT 0x10000
+#define QQ_KEY_DUPLICATE 0x20000
 
 static qq_conv_t *
 qq_get_conv(packet_info *pinfo, conversation_t **conv_out)
@@ -554,7 +551,7 @@ qq_bytes_equal(tvbuff_t *tvb, int offset, const guint8 *bytes, int len)
 /* Choose the header variant of a basic-family packet from its direction and
  * its bytes. Returns 0 when the packet is shorter than any fitting header. */
 static int
-qq_choose_variant(tvbuff_t *tvb, guint8 dir, const qq_conv_t *qc)
+qq_choose_variant(tvbuff_t *tvb, packet_info *pinfo, guint8 dir, const qq_conv_t *qc)
 {
     int len = tvb_reported_length(tvb);
     int caplen = tvb_captured_length(tvb);
@@ -580,7 +577,8 @@ qq_choose_variant(tvbuff_t *tvb, guint8 dir, const qq_conv_t *qc)
         return 0;
     if (version == QQ_VERSION_SOURCE_DOC && len >= QQ_HDR_CLASSIC_REQ + 1)
         return QQ_VAR_SOURCE_DOC;
-    if (caplen >= QQ_HDR_CLASSIC_REQ + 1 && qc->uin_known && tvb_get_ntohl(tvb, 7) == qc->uin) {
+    if (caplen >= QQ_HDR_CLASSIC_REQ + 1 && qc->uin_frame && qc->uin_frame < pinfo->num
+            && tvb_get_ntohl(tvb, 7) == qc->uin) {
         if (caplen >= QQ_HDR_2010_REP + 1 && tvb_get_ntoh24(tvb, QQ_HDR_CLASSIC_REQ) == 0)
             return QQ_VAR_2010_REP;
         return QQ_VAR_SOURCE_DOC;
@@ -603,112 +601,102 @@ qq_header_len(int variant)
     }
 }
 
-static qq_pdu_t *
-qq_pdu_data(packet_info *pinfo)
+/* The per-frame record of the next QQ packet of this dissection: its
+ * transaction, and whether it is a reply to a copy answered already. */
+static qq_txn_t *
+qq_frame_txn(packet_info *pinfo, guint *idx_out, gboolean *duplicate)
 {
     /* Several packets can share a frame (TCP); number them per dissection. */
     guint idx = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT));
-    qq_pdu_t *pd;
 
     p_add_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT, GUINT_TO_POINTER(idx + 1));
-    pd = (qq_pdu_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, idx);
-    if (!pd && !PINFO_FD_VISITED(pinfo)) {
-        pd = wmem_new0(wmem_file_scope(), qq_pdu_t);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_qq, idx, pd);
-    }
-    return pd;
+    *idx_out = idx;
+    if (!PINFO_FD_VISITED(pinfo))
+        return NULL;
+    *duplicate = p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, QQ_KEY_DUPLICATE | idx) != NULL;
+    return (qq_txn_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, idx);
 }
 
-static wmem_tree_t *
-qq_txn_tree(qq_conv_t *qc, guint16 cmd, guint16 seq)
+static gpointer
+qq_txn_key(guint16 cmd, guint16 seq)
 {
-    gpointer key = GUINT_TO_POINTER(((guint32)cmd << 16) | seq);
-    wmem_tree_t *t;
+    return GUINT_TO_POINTER(((guint32)cmd << 16) | seq);
+}
+
+/* First pass: record a request (or push) copy, detect identical resends. */
+static qq_txn_t *
+qq_track_request(qq_conv_t *qc, packet_info *pinfo, tvbuff_t *tvb, guint16 cmd, guint16 seq)
+{
+    gpointer key = qq_txn_key(cmd, seq);
+    qq_txn_t *txn = wmem_new0(wmem_file_scope(), qq_txn_t);
+    qq_txn_t *prev;
 
     /* Made on first use: TLS conversations on 443 never need one. */
     if (!qc->txns)
         qc->txns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    t = (wmem_tree_t *)wmem_map_lookup(qc->txns, key);
-
-    if (!t) {
-        t = wmem_tree_new(wmem_file_scope());
-        wmem_map_insert(qc->txns, key, t);
-    }
-    return t;
-}
-
-/* First pass: record a request (or push) copy, detect identical resends. */
-static void
-qq_track_request(qq_conv_t *qc, packet_info *pinfo, tvbuff_t *tvb, guint16 cmd, guint16 seq, qq_pdu_t *pd)
-{
-    wmem_tree_t *t = qq_txn_tree(qc, cmd, seq);
-    guint32 len = tvb_captured_length(tvb);
-    guint32 crc = crc32_ccitt_tvb(tvb, len);
-    qq_txn_t *prev = pinfo->num > 1 ? (qq_txn_t *)wmem_tree_lookup32_le(t, pinfo->num - 1) : NULL;
-    qq_txn_t *txn = wmem_new0(wmem_file_scope(), qq_txn_t);
-
+    txn->prev = (qq_txn_t *)wmem_map_lookup(qc->txns, key);
     txn->req_frame = pinfo->num;
     txn->req_time = pinfo->abs_ts;
-    txn->crc = crc;
-    txn->len = len;
-    if (prev && prev->crc == crc && prev->len == len) {
-        txn->group = prev->group;
-        pd->retrans_of = prev->group->first_frame;
-    } else {
-        txn->group = wmem_new0(wmem_file_scope(), qq_group_t);
-        txn->group->first_frame = pinfo->num;
-    }
-    wmem_tree_insert32(t, pinfo->num, txn);
-    pd->txn = txn;
+    txn->len = tvb_captured_length(tvb);
+    txn->crc = crc32_ccitt_tvb(tvb, txn->len);
+    txn->first_frame = pinfo->num;
+    /* A resend repeats the copy of an earlier frame byte for byte. */
+    for (prev = txn->prev; prev && prev->req_frame == pinfo->num; prev = prev->prev)
+        ;
+    if (prev && prev->crc == txn->crc && prev->len == txn->len)
+        txn->first_frame = prev->first_frame;
+    wmem_map_insert(qc->txns, key, txn);
+    return txn;
 }
 
 /* First pass: bind a reply to the earliest unanswered copy of the latest
- * resend group (so three logouts answered three times pair up in order). */
-static void
-qq_track_reply(qq_conv_t *qc, packet_info *pinfo, guint16 cmd, guint16 seq, qq_pdu_t *pd)
+ * resend group (so three logouts answered three times pair up in order).
+ * Returns the copy, or NULL; *duplicate when every copy had its reply. */
+static qq_txn_t *
+qq_track_reply(qq_conv_t *qc, packet_info *pinfo, guint16 cmd, guint16 seq, gboolean *duplicate)
 {
-    wmem_tree_t *t = qq_txn_tree(qc, cmd, seq);
-    qq_txn_t *latest = (qq_txn_t *)wmem_tree_lookup32_le(t, pinfo->num);
-    qq_txn_t *cur = latest, *pick = NULL;
+    qq_txn_t *latest = qc->txns ? (qq_txn_t *)wmem_map_lookup(qc->txns, qq_txn_key(cmd, seq)) : NULL;
+    qq_txn_t *cur, *pick = NULL, *first = NULL;
     int steps = 0;
 
     if (!latest)
-        return;
-    while (cur && cur->group == latest->group && steps++ < 64) {
+        return NULL;
+    for (cur = latest; cur && cur->first_frame == latest->first_frame && steps++ < 64; cur = cur->prev) {
         if (!cur->rep_frame)
             pick = cur;
-        cur = cur->req_frame > 1 ? (qq_txn_t *)wmem_tree_lookup32_le(t, cur->req_frame - 1) : NULL;
+        if (cur->req_frame == cur->first_frame)
+            first = cur;
     }
-    if (pick) {
-        pick->rep_frame = pinfo->num;
-        pick->group->answered = TRUE;
-        pd->txn = pick;
-    } else {
-        pd->txn = latest;
-        pd->duplicate_response = TRUE;
+    if (!pick) {
+        *duplicate = TRUE;
+        return latest;
     }
+    pick->rep_frame = pinfo->num;
+    if (first)
+        first->answered = TRUE;
+    return pick;
 }
 
 static void
-qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_pdu_t *pd, int era, guint16 cmd)
+qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_txn_t *txn, gboolean is_request,
+        gboolean duplicate, int era, guint16 cmd)
 {
     proto_item *it;
+    guint32 retrans_of = is_request && txn->first_frame != txn->req_frame ? txn->first_frame : 0;
 
-    if (pd->retrans_of) {
+    if (retrans_of) {
         it = proto_tree_add_boolean(tree, hf_qq_retransmission, tvb, 0, 0, TRUE);
         proto_item_set_generated(it);
         expert_add_info_format(pinfo, it, &ei_qq_retransmission,
-                "Identical resend of the packet in frame %u", pd->retrans_of);
-        it = proto_tree_add_uint(tree, hf_qq_retransmission_of, tvb, 0, 0, pd->retrans_of);
+                "Identical resend of the packet in frame %u", retrans_of);
+        it = proto_tree_add_uint(tree, hf_qq_retransmission_of, tvb, 0, 0, retrans_of);
         proto_item_set_generated(it);
     }
-    if (!pd->txn)
-        return;
-    if (pd->is_request) {
-        if (pd->txn->rep_frame) {
-            it = proto_tree_add_uint(tree, hf_qq_response_in, tvb, 0, 0, pd->txn->rep_frame);
+    if (is_request) {
+        if (txn->rep_frame) {
+            it = proto_tree_add_uint(tree, hf_qq_response_in, tvb, 0, 0, txn->rep_frame);
             proto_item_set_generated(it);
-        } else if (!pd->retrans_of && !pd->txn->group->answered && qq_expects_answer(era, cmd)) {
+        } else if (!retrans_of && !txn->answered && qq_expects_answer(era, cmd)) {
             it = proto_tree_add_item(tree, proto_qq, tvb, 0, 0, ENC_NA);
             proto_item_set_hidden(it);
             expert_add_info(pinfo, it, &ei_qq_no_response);
@@ -716,12 +704,12 @@ qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_pdu_t
     } else {
         nstime_t delta;
 
-        it = proto_tree_add_uint(tree, hf_qq_response_to, tvb, 0, 0, pd->txn->req_frame);
+        it = proto_tree_add_uint(tree, hf_qq_response_to, tvb, 0, 0, txn->req_frame);
         proto_item_set_generated(it);
-        nstime_delta(&delta, &pinfo->abs_ts, &pd->txn->req_time);
+        nstime_delta(&delta, &pinfo->abs_ts, &txn->req_time);
         it = proto_tree_add_time(tree, hf_qq_time, tvb, 0, 0, &delta);
         proto_item_set_generated(it);
-        if (pd->duplicate_response)
+        if (duplicate)
             expert_add_info(pinfo, it, &ei_qq_duplicate_response);
     }
 }
@@ -812,7 +800,11 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
 {
     int len = tvb_reported_length(tvb);
     guint8 flag = tvb_get_guint8(tvb, 0);
-    qq_pdu_t *pd;
+    qq_txn_t *txn = NULL;
+    gboolean is_request, duplicate = FALSE;
+    guint idx;
+    guint32 retrans_of = 0;
+    char uin_str[4 + 11] = "", resend_str[40] = "";
     guint8 dir;
     int variant, hdr_len, era, body_off, body_len;
     guint32 version, cmd, seq, uin = 0;
@@ -821,7 +813,6 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     proto_item *it, *cmd_it, *ver_it;
     proto_tree *qq_tree;
     qq_tap_info_t *tap;
-    wmem_strbuf_t *info;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "QQ");
     if (!ti)
@@ -830,19 +821,8 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
         return qq_dissect_family(tvb, pinfo, ti, flag);
 
     qq_learn_server(qc, pinfo, server_port);
-    /* A packet quoted inside an ICMP error is shown, not tracked. */
-    pd = pinfo->flags.in_error_pkt ? NULL : qq_pdu_data(pinfo);
-    if (pd && !PINFO_FD_VISITED(pinfo)) {
-        pd->dir = qq_direction(qc, pinfo);
-        pd->variant = (guint8)qq_choose_variant(tvb, pd->dir, qc);
-    }
-    if (pd) {
-        dir = pd->dir;
-        variant = pd->variant;
-    } else {
-        dir = qq_direction(qc, pinfo);
-        variant = qq_choose_variant(tvb, dir, qc);
-    }
+    dir = qq_direction(qc, pinfo);
+    variant = qq_choose_variant(tvb, pinfo, dir, qc);
 
     qq_tree = proto_item_add_subtree(ti, ett_qq);
     proto_tree_add_item(qq_tree, hf_qq_flag, tvb, 0, 1, ENC_NA);
@@ -902,43 +882,53 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
         proto_tree_add_item(qq_tree, hf_qq_body, tvb, body_off, body_len, ENC_NA);
     qq_add_tail(tvb, pinfo, qq_tree, len - 1);
 
-    /* Requests, replies, pushes and acks. */
-    if (pd) {
+    /* Requests, replies, pushes and acks. A packet quoted inside an ICMP
+     * error is shown, not tracked. */
+    is_request = (dir == QQ_DIR_C2S) != qq_is_push(era, (guint16)cmd);
+    if (!pinfo->flags.in_error_pkt) {
+        txn = qq_frame_txn(pinfo, &idx, &duplicate);
         if (!PINFO_FD_VISITED(pinfo)) {
-            gboolean push = qq_is_push(era, (guint16)cmd);
-
-            if (dir == QQ_DIR_C2S && has_uin && !qc->uin_known) {
+            if (dir == QQ_DIR_C2S && has_uin && !qc->uin_frame) {
                 qc->uin = uin;
-                qc->uin_known = TRUE;
+                qc->uin_frame = pinfo->num;
             }
-            pd->is_request = (dir == QQ_DIR_C2S) != push;
-            if (pd->is_request)
-                qq_track_request(qc, pinfo, tvb, (guint16)cmd, (guint16)seq, pd);
+            if (is_request)
+                txn = qq_track_request(qc, pinfo, tvb, (guint16)cmd, (guint16)seq);
             else
-                qq_track_reply(qc, pinfo, (guint16)cmd, (guint16)seq, pd);
+                txn = qq_track_reply(qc, pinfo, (guint16)cmd, (guint16)seq, &duplicate);
+            if (txn)
+                p_add_proto_data(wmem_file_scope(), pinfo, proto_qq, idx, txn);
+            if (duplicate)
+                p_add_proto_data(wmem_file_scope(), pinfo, proto_qq, QQ_KEY_DUPLICATE | idx, GINT_TO_POINTER(1));
         }
-        qq_add_links(qq_tree, pinfo, tvb, pd, era, (guint16)cmd);
+        if (txn) {
+            qq_add_links(qq_tree, pinfo, tvb, txn, is_request, duplicate, era, (guint16)cmd);
+            if (is_request && txn->first_frame != txn->req_frame)
+                retrans_of = txn->first_frame;
+        }
     }
 
     proto_item_append_text(ti, ", %s, %s (0x%04x), seq 0x%04x",
             val_to_str_const(variant, qq_variant_vals, "Unknown"),
             cmd_name ? cmd_name : "Unknown", cmd, seq);
 
-    info = wmem_strbuf_new(pinfo->pool, "");
-    wmem_strbuf_append_printf(info, "%s %s (0x%04x) seq=0x%04x",
+    /* Info: one formatted append (the hot path of a capture of QQ). */
+    if (has_uin) {
+        memcpy(uin_str, " QQ=", 4);
+        guint32_to_str_buf(uin, uin_str + 4, sizeof uin_str - 4);
+    }
+    if (retrans_of)
+        snprintf(resend_str, sizeof resend_str, " [resend of #%u]", retrans_of);
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s %s (0x%04x) seq=0x%04x%s%s%s%s%s%s%s",
             val_to_str_const(era, ver_name ? qq_era_vals : qq_era_assumed_vals, "QQ"),
-            cmd_name ? cmd_name : "Unknown command", cmd, seq);
-    if (has_uin)
-        wmem_strbuf_append_printf(info, " QQ=%u", uin);
-    wmem_strbuf_append(info, dir == QQ_DIR_C2S ? " C" UTF8_RIGHTWARDS_ARROW "S" : " S" UTF8_RIGHTWARDS_ARROW "C");
-    /* Server pushes are started by the server and acked by the client. */
-    if (qq_is_push(era, (guint16)cmd))
-        wmem_strbuf_append(info, dir == QQ_DIR_C2S ? " ack" : " push");
-    if (variant != QQ_VAR_SOURCE_DOC)
-        wmem_strbuf_append_printf(info, " [%s]", val_to_str_const(variant, qq_variant_short_vals, "?"));
-    if (pd && pd->retrans_of)
-        wmem_strbuf_append_printf(info, " [resend of #%u]", pd->retrans_of);
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", wmem_strbuf_get_str(info));
+            cmd_name ? cmd_name : "Unknown command", cmd, seq, uin_str,
+            dir == QQ_DIR_C2S ? " C" UTF8_RIGHTWARDS_ARROW "S" : " S" UTF8_RIGHTWARDS_ARROW "C",
+            /* Server pushes are started by the server and acked by the client. */
+            !qq_is_push(era, (guint16)cmd) ? "" : dir == QQ_DIR_C2S ? " ack" : " push",
+            variant != QQ_VAR_SOURCE_DOC ? " [" : "",
+            variant != QQ_VAR_SOURCE_DOC ? val_to_str_const(variant, qq_variant_short_vals, "?") : "",
+            variant != QQ_VAR_SOURCE_DOC ? "]" : "",
+            resend_str);
 
     tap = wmem_new(pinfo->pool, qq_tap_info_t);
     tap->version = (guint16)version;
