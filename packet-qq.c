@@ -381,7 +381,8 @@ typedef struct qq_txn {
     guint32 first_frame;    /* first copy of its resend group */
     guint32 crc;
     guint32 len;
-    gboolean answered;      /* on a group's first copy: some copy was answered */
+    guint8 resend;          /* repeats the previous copy byte for byte */
+    guint8 answered;        /* on a group's first copy: some copy was answered */
     nstime_t req_time;
     struct qq_txn *prev;    /* the copy before it with the same command and sequence */
 } qq_txn_t;
@@ -634,17 +635,19 @@ qq_track_request(qq_conv_t *qc, packet_info *pinfo, tvbuff_t *tvb, guint16 cmd, 
     /* Made on first use: TLS conversations on 443 never need one. */
     if (!qc->txns)
         qc->txns = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    txn->prev = (qq_txn_t *)wmem_map_lookup(qc->txns, key);
+    prev = (qq_txn_t *)wmem_map_lookup(qc->txns, key);
+    txn->prev = prev;
     txn->req_frame = pinfo->num;
     txn->req_time = pinfo->abs_ts;
     txn->len = tvb_captured_length(tvb);
     txn->crc = crc32_ccitt_tvb(tvb, txn->len);
     txn->first_frame = pinfo->num;
-    /* A resend repeats the copy of an earlier frame byte for byte. */
-    for (prev = txn->prev; prev && prev->req_frame == pinfo->num; prev = prev->prev)
-        ;
-    if (prev && prev->crc == txn->crc && prev->len == txn->len)
+    /* A resend repeats the previous copy byte for byte (over TCP it can
+     * share the segment of the copy it repeats). */
+    if (prev && prev->crc == txn->crc && prev->len == txn->len) {
+        txn->resend = TRUE;
         txn->first_frame = prev->first_frame;
+    }
     wmem_map_insert(qc->txns, key, txn);
     return txn;
 }
@@ -661,11 +664,13 @@ qq_track_reply(qq_conv_t *qc, packet_info *pinfo, guint16 cmd, guint16 seq, gboo
 
     if (!latest)
         return NULL;
-    for (cur = latest; cur && cur->first_frame == latest->first_frame && steps++ < 64; cur = cur->prev) {
+    for (cur = latest; cur && steps++ < 64; cur = cur->prev) {
         if (!cur->rep_frame)
             pick = cur;
-        if (cur->req_frame == cur->first_frame)
+        if (!cur->resend) {
             first = cur;
+            break;
+        }
     }
     if (!pick) {
         *duplicate = TRUE;
@@ -682,7 +687,7 @@ qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_txn_t
         gboolean duplicate, int era, guint16 cmd)
 {
     proto_item *it;
-    guint32 retrans_of = is_request && txn->first_frame != txn->req_frame ? txn->first_frame : 0;
+    guint32 retrans_of = is_request && txn->resend ? txn->first_frame : 0;
 
     if (retrans_of) {
         it = proto_tree_add_boolean(tree, hf_qq_retransmission, tvb, 0, 0, TRUE);
@@ -791,6 +796,40 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, guint8 flag
     return len;
 }
 
+/* The Info text of one packet, built without printf: it is made for every
+ * QQ packet of a capture, and a formatted append cost more than the rest of
+ * the header's dissection. Text that does not fit is cut. */
+typedef struct {
+    char buf[160];
+    gsize len;
+} qq_info_t;
+
+static void
+qq_info_add(qq_info_t *info, const char *str)
+{
+    info->len += g_strlcpy(info->buf + info->len, str, sizeof info->buf - info->len);
+    if (info->len >= sizeof info->buf)
+        info->len = sizeof info->buf - 1;
+}
+
+static void
+qq_info_hex(qq_info_t *info, guint16 value)
+{
+    char hex[5];
+
+    *word_to_hex(hex, value) = '\0';
+    qq_info_add(info, hex);
+}
+
+static void
+qq_info_uint(qq_info_t *info, guint32 value)
+{
+    char num[11];
+
+    guint32_to_str_buf(value, num, sizeof num);
+    qq_info_add(info, num);
+}
+
 /* Dissect one QQ packet (flag .. tail) in its own tvb, under `ti` when the
  * caller already made the protocol item (TCP, whose item also covers the
  * length), else under a new one. */
@@ -804,7 +843,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     gboolean is_request, duplicate = FALSE;
     guint idx;
     guint32 retrans_of = 0;
-    char uin_str[4 + 11] = "", resend_str[40] = "";
+    qq_info_t info;
     guint8 dir;
     int variant, hdr_len, era, body_off, body_len;
     guint32 version, cmd, seq, uin = 0;
@@ -903,7 +942,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
         }
         if (txn) {
             qq_add_links(qq_tree, pinfo, tvb, txn, is_request, duplicate, era, (guint16)cmd);
-            if (is_request && txn->first_frame != txn->req_frame)
+            if (is_request && txn->resend)
                 retrans_of = txn->first_frame;
         }
     }
@@ -912,23 +951,34 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
             val_to_str_const(variant, qq_variant_vals, "Unknown"),
             cmd_name ? cmd_name : "Unknown", cmd, seq);
 
-    /* Info: one formatted append (the hot path of a capture of QQ). */
+    /* Info, e.g. "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 C→S" */
+    info.len = 0;
+    qq_info_add(&info, val_to_str_const(era, ver_name ? qq_era_vals : qq_era_assumed_vals, "QQ"));
+    qq_info_add(&info, " ");
+    qq_info_add(&info, cmd_name ? cmd_name : "Unknown command");
+    qq_info_add(&info, " (0x");
+    qq_info_hex(&info, (guint16)cmd);
+    qq_info_add(&info, ") seq=0x");
+    qq_info_hex(&info, (guint16)seq);
     if (has_uin) {
-        memcpy(uin_str, " QQ=", 4);
-        guint32_to_str_buf(uin, uin_str + 4, sizeof uin_str - 4);
+        qq_info_add(&info, " QQ=");
+        qq_info_uint(&info, uin);
     }
-    if (retrans_of)
-        snprintf(resend_str, sizeof resend_str, " [resend of #%u]", retrans_of);
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s %s (0x%04x) seq=0x%04x%s%s%s%s%s%s%s",
-            val_to_str_const(era, ver_name ? qq_era_vals : qq_era_assumed_vals, "QQ"),
-            cmd_name ? cmd_name : "Unknown command", cmd, seq, uin_str,
-            dir == QQ_DIR_C2S ? " C" UTF8_RIGHTWARDS_ARROW "S" : " S" UTF8_RIGHTWARDS_ARROW "C",
-            /* Server pushes are started by the server and acked by the client. */
-            !qq_is_push(era, (guint16)cmd) ? "" : dir == QQ_DIR_C2S ? " ack" : " push",
-            variant != QQ_VAR_SOURCE_DOC ? " [" : "",
-            variant != QQ_VAR_SOURCE_DOC ? val_to_str_const(variant, qq_variant_short_vals, "?") : "",
-            variant != QQ_VAR_SOURCE_DOC ? "]" : "",
-            resend_str);
+    qq_info_add(&info, dir == QQ_DIR_C2S ? " C" UTF8_RIGHTWARDS_ARROW "S" : " S" UTF8_RIGHTWARDS_ARROW "C");
+    /* Server pushes are started by the server and acked by the client. */
+    if (qq_is_push(era, (guint16)cmd))
+        qq_info_add(&info, dir == QQ_DIR_C2S ? " ack" : " push");
+    if (variant != QQ_VAR_SOURCE_DOC) {
+        qq_info_add(&info, " [");
+        qq_info_add(&info, val_to_str_const(variant, qq_variant_short_vals, "?"));
+        qq_info_add(&info, "]");
+    }
+    if (retrans_of) {
+        qq_info_add(&info, " [resend of #");
+        qq_info_uint(&info, retrans_of);
+        qq_info_add(&info, "]");
+    }
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", info.buf);
 
     tap = wmem_new(pinfo->pool, qq_tap_info_t);
     tap->version = (guint16)version;

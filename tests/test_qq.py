@@ -690,3 +690,32 @@ def test_udp_heuristic_needs_a_known_version_or_command(ws, tmp_path):
     rows = ws.fields(path, ["frame.number", "qq.version", "qq.cmd"], "qq")
     assert rows == [["2", "0x7a7a", "0x0058"], ["3", "0x1e0d", "0x7b7b"]]
     assert ws.count(path, "data && frame.number == 1") == 1
+
+
+def test_resends_sharing_a_tcp_segment(ws, tmp_path):
+    # A client that writes the same request three times before the socket
+    # flushes: three identical packets in one segment, one reply. The copies
+    # after the first are resends of it; the reply binds to the first copy and
+    # no copy is reported as unanswered.
+    from pcapgen import Capture
+    from qq_scenarios import qq, framed, login_body
+    cap = Capture()
+    c = cap.tcp("10.3.3.3", 40001, "219.133.60.9", 8000)
+    request = framed(qq(0x0f5f, 0x0091, 0x0400, login_body("same-segment")))
+    other = framed(qq(0x0f5f, 0x0058, 0x0401, noise("same-segment/keepalive", 16)))
+    c.client(request * 3 + other)                                   # frame 4
+    c.server(framed(qq(0x0f5f, 0x0091, 0x0400, noise("same-segment/reply", 24), uin=None)))  # frame 5
+    c.close()
+    path = str(tmp_path / "same-segment.pcap")
+    cap.write(path)
+    rows = ws.fields(path, ["frame.number", "qq.seq", "qq.retransmission_of", "qq.response_in",
+                            "qq.response_to"], "qq", two_pass=True)
+    assert rows == [["4", "0x0400,0x0400,0x0400,0x0401", "4,4", "5", ""],
+                    ["5", "0x0400", "", "", "4"]]
+    assert ws.count(path, "qq.resend", two_pass=True) == 1
+    # Unanswered: the keep-alive only.
+    no_reply = ws.fields(path, ["frame.number"], "_ws.expert.message == \"No reply seen to this request\"",
+                         two_pass=True)
+    assert no_reply == [["4"]]
+    info = ws.column(path, "_ws.col.Info", dfilter="frame.number == 4", two_pass=True)[0]
+    assert info.count("[resend of #4]") == 2
