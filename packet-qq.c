@@ -610,7 +610,7 @@ qq_frame_txn(packet_info *pinfo, guint *idx_out, gboolean *duplicate)
     /* Several packets can share a frame (TCP); number them per dissection. */
     guint idx = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT));
 
-    p_add_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT, GUINT_TO_POINTER(idx + 1));
+    p_set_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT, GUINT_TO_POINTER(idx + 1));
     *idx_out = idx;
     if (!PINFO_FD_VISITED(pinfo))
         return NULL;
