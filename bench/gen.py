@@ -33,6 +33,13 @@ OPEN_AT_ONCE = 64
 OUR_PORTS = {443, 1863, 8000}
 
 
+def client_port(n):
+    """The ephemeral port of session n, never one of the ports our dissectors
+    (or TLS) own: background traffic there would be claimed by port."""
+    port = 1025 + n % 60000
+    return port + 1 if port in OUR_PORTS else port
+
+
 class StreamCapture(pcapgen.Capture):
     """pcapgen.Capture that writes each frame at once instead of keeping it.
 
@@ -110,7 +117,7 @@ def email(rng, n):
 
 
 def msnp_ds(cap, rng, n):
-    c = cap.tcp(ip(10, n), 1025 + n % 60000, "65.54.239.%d" % (n % 200 + 1), 1863)
+    c = cap.tcp(ip(10, n), client_port(n), "65.54.239.%d" % (n % 200 + 1), 1863)
     me = email(rng, n)
     c.client(b"VER 1 MSNP11 MSNP10 CVR0\r\n")
     c.server(b"VER 1 MSNP11\r\n")
@@ -151,7 +158,7 @@ def send_split(rng, send, data):
 
 
 def msnp_ns(cap, rng, n):
-    c = cap.tcp(ip(10, n), 1025 + n % 60000, "207.46.4.%d" % (n % 250 + 1), 1863)
+    c = cap.tcp(ip(10, n), client_port(n), "207.46.4.%d" % (n % 250 + 1), 1863)
     me = email(rng, n).encode()
     c.client(b"VER 1 MSNP11 MSNP10 CVR0\r\n")
     c.server(b"VER 1 MSNP11\r\n")
@@ -244,7 +251,7 @@ def msnp_ns(cap, rng, n):
 
 
 def msnp_sb(cap, rng, n):
-    c = cap.tcp(ip(11, n), 1025 + n % 60000, "207.46.108.%d" % (n % 250 + 1), 1863)
+    c = cap.tcp(ip(11, n), client_port(n), "207.46.108.%d" % (n % 250 + 1), 1863)
     me = email(rng, n).encode()
     peer = email(rng, n + 7919).encode()
     if rng.random() < 0.5:
@@ -378,7 +385,7 @@ def qq_udp(cap, rng, n):
 def qq_tcp(port):
     def session(cap, rng, n):
         q = QQClient(rng, 20000 + n * 41)
-        c = cap.tcp(ip(13 if port == 8000 else 14, n), 1025 + n % 60000,
+        c = cap.tcp(ip(13 if port == 8000 else 14, n), client_port(n),
                     "219.133.60.%d" % (n % 200 + 1), port)
         pending = {"c": b"", "s": b""}
         for step in qq_conversation(rng, q):
@@ -410,7 +417,7 @@ def arbitrary_port(rng):
 
 def http(cap, rng, n):
     port = rng.choice((80, 80, 80, 8080, 3128))
-    c = cap.tcp(ip(20, n), 1025 + n % 60000, "93.184.%d.%d" % (n % 250, n % 199 + 1), port)
+    c = cap.tcp(ip(20, n), client_port(n), "93.184.%d.%d" % (n % 250, n % 199 + 1), port)
     for i in range(rng.randint(1, 6)):
         path = "/%s/%d.%s" % (rng.choice(("img", "css", "js", "api", "news")), i,
                               rng.choice(("png", "css", "js", "json", "html")))
@@ -438,7 +445,7 @@ def tls_handshake(htype, body):
 
 def tls(cap, rng, n):
     port = 443 if rng.random() < 0.8 else rng.choice((8443, 993, 995))
-    c = cap.tcp(ip(21, n), 1025 + n % 60000, "151.101.%d.%d" % (n % 250, n % 199 + 1), port)
+    c = cap.tcp(ip(21, n), client_port(n), "151.101.%d.%d" % (n % 250, n % 199 + 1), port)
     host = b"www.site%d.example" % (n % 500)
     sni = struct.pack("!HBH", len(host) + 3, 0, len(host)) + host
     ext = struct.pack("!HH", 0, len(sni)) + sni
@@ -467,7 +474,7 @@ def dns_name(name):
 
 def dns(cap, rng, n):
     client = ip(22, n)
-    sport = 1025 + n % 60000
+    sport = client_port(n)
     for i in range(rng.randint(1, 3)):
         qid = rng.getrandbits(16)
         name = dns_name(b"host%d.domain%d.example" % (rng.getrandbits(16), n % 300))
@@ -493,7 +500,7 @@ TEXT_LINES = (b"USER anonymous\r\n", b"PASS guest@\r\n", b"CWD /pub\r\n", b"250 
 
 def text(cap, rng, n):
     """Line-based text on arbitrary ports: near misses for a text heuristic."""
-    c = cap.tcp(ip(23, n), 1025 + n % 60000, ip(24, n), arbitrary_port(rng))
+    c = cap.tcp(ip(23, n), client_port(n), ip(24, n), arbitrary_port(rng))
     for _ in range(rng.randint(5, 20)):
         c.client(b"".join(rng.choice(TEXT_LINES) for _ in range(rng.randint(1, 3))))
         c.server(rng.choice(TEXT_LINES))
@@ -513,7 +520,7 @@ def random_payload(rng):
 
 
 def tcp_random(cap, rng, n):
-    c = cap.tcp(ip(25, n), 1025 + n % 60000, ip(26, n), arbitrary_port(rng))
+    c = cap.tcp(ip(25, n), client_port(n), ip(26, n), arbitrary_port(rng))
     for _ in range(rng.randint(5, 40)):
         (c.client if rng.random() < 0.5 else c.server)(random_payload(rng))
         yield
