@@ -137,6 +137,11 @@ static guint msnp_max_line = 16 * 1024;
 /* Referrals from XFR and RNG: server address and port -> role and frame. */
 static wmem_map_t *msnp_referrals;
 
+/* First pass: connection and TrID -> the latest request with them.  One map
+ * for all connections: a map each would cost its empty table per connection. */
+static wmem_map_t *msnp_requests;
+static guint32 msnp_conv_count;
+
 /* ---------------------------------------------------------------------- */
 /* Protocol tables                                                          */
 
@@ -397,9 +402,13 @@ static const struct { const char *code; const char *name; } msnp_statuses[] = {
 /* ---------------------------------------------------------------------- */
 /* State                                                                    */
 
+/* One request and its first reply (file scope).  Its connection and TrID
+ * are its key in msnp_requests. */
 typedef struct {
-    guint32 req_frame;
-    guint32 rsp_frame;
+    guint32  conv_id;       /* msnp_conv_t.id */
+    guint32  trid;
+    guint32  req_frame;
+    guint32  rsp_frame;     /* 0 until a reply is seen */
     nstime_t req_time;
 } msnp_trans_t;
 
@@ -411,9 +420,23 @@ typedef struct {
     gboolean role_from_referral;
     guint32  referred_by;
     gboolean auth_seen;     /* a USR with MD5, TWN or SSO: not a switchboard */
-    wmem_tree_t *trans;     /* TrID -> tree of frame -> msnp_trans_t */
+    guint32  id;            /* tells the connections apart in msnp_requests */
     guint32  pending[3];    /* per direction: payload bytes still to come (no reassembly) */
 } msnp_conv_t;
+
+/* Keys of our per-frame data (p_add_proto_data). */
+enum {
+    MSNP_PD_FRAME = 0,  /* pinfo->pool: msnp_frame_t */
+    MSNP_PD_SKIP  = 1,  /* file scope: bytes of a payload continued from an earlier segment */
+    MSNP_PD_TRANS = 2   /* file scope, plus the number of the tracked command in the frame:
+                         * its msnp_trans_t (requests and matched replies only) */
+};
+
+/* One dissection of one frame (pinfo->pool): the frame may hold several
+ * commands, handed to us in several calls (TCP, the HTTP gateway). */
+typedef struct {
+    guint32 tracked;        /* commands with a TrID seen so far in this frame */
+} msnp_frame_t;
 
 typedef struct {
     guint8  role;
@@ -670,7 +693,7 @@ msnp_get_conv(packet_info *pinfo, const msnp_cmd_t *first_cmd, gboolean first_is
         return mc;
 
     mc = wmem_new0(wmem_file_scope(), msnp_conv_t);
-    mc->trans = wmem_tree_new(wmem_file_scope());
+    mc->id = ++msnp_conv_count;
     clear_address(&mc->srv_addr);
 
     if (msnp_lookup_referral(pinfo, &pinfo->dst, pinfo->destport, &ref)) {
@@ -1243,47 +1266,75 @@ msnp_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 /* ---------------------------------------------------------------------- */
 /* Transactions                                                             */
 
-static void
-msnp_track(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc, int dir,
-           guint32 trid, proto_item *trid_item)
+static guint
+msnp_trans_hash(gconstpointer k)
 {
-    wmem_tree_t *frames = (wmem_tree_t *)wmem_tree_lookup32(mc->trans, trid);
+    const msnp_trans_t *t = (const msnp_trans_t *)k;
+    return t->trid ^ (t->conv_id * 0x9e3779b1u);
+}
+
+static gboolean
+msnp_trans_equal(gconstpointer a, gconstpointer b)
+{
+    const msnp_trans_t *ta = (const msnp_trans_t *)a, *tb = (const msnp_trans_t *)b;
+    return ta->trid == tb->trid && ta->conv_id == tb->conv_id;
+}
+
+/* Pairs a request with the replies that carry its TrID.  First pass: a
+ * reply belongs to the latest request with that TrID on its connection,
+ * which msnp_requests holds.  Every pass: the frame data of each request
+ * and matched reply (keyed by the command's number among the tracked ones
+ * in the frame) points at the pair; TrID-less and unmatched replies keep
+ * nothing. */
+static void
+msnp_track(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc, msnp_frame_t *fs,
+           int dir, guint32 trid, proto_item *trid_item)
+{
+    guint32 key;
     msnp_trans_t *t;
     proto_item *it;
 
-    if (dir == DIR_C2S) {
-        if (!PINFO_FD_VISITED(pinfo)) {
-            if (!frames) {
-                frames = wmem_tree_new(wmem_file_scope());
-                wmem_tree_insert32(mc->trans, trid, frames);
-            }
-            t = wmem_new0(wmem_file_scope(), msnp_trans_t);
+    if (dir == DIR_UNKNOWN || (dir == DIR_S2C && trid == 0))
+        return;
+    key = MSNP_PD_TRANS + fs->tracked++;
+    if (PINFO_FD_VISITED(pinfo)) {
+        t = (msnp_trans_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, key);
+    } else {
+        msnp_trans_t k;
+        k.conv_id = mc->id;
+        k.trid = trid;
+        t = (msnp_trans_t *)wmem_map_lookup(msnp_requests, &k);
+        if (dir == DIR_C2S && (!t || t->req_frame != pinfo->num)) {
+            /* (a repeated TrID within one frame stays one transaction) */
+            t = wmem_new(wmem_file_scope(), msnp_trans_t);
+            t->conv_id = mc->id;
+            t->trid = trid;
             t->req_frame = pinfo->num;
+            t->rsp_frame = 0;
             t->req_time = pinfo->abs_ts;
-            wmem_tree_insert32(frames, pinfo->num, t);
+            wmem_map_insert(msnp_requests, t, t);
+        } else if (dir == DIR_S2C && t && t->rsp_frame == 0) {
+            t->rsp_frame = pinfo->num;
         }
-        t = frames ? (msnp_trans_t *)wmem_tree_lookup32(frames, pinfo->num) : NULL;
+        if (t)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, key, t);
+    }
+
+    if (dir == DIR_C2S) {
         if (t && t->rsp_frame) {
             it = proto_tree_add_uint(tree, hf_msnp_response_in, tvb, 0, 0, t->rsp_frame);
             proto_item_set_generated(it);
         }
-    } else if (dir == DIR_S2C && trid != 0) {
-        t = frames ? (msnp_trans_t *)wmem_tree_lookup32_le(frames, pinfo->num) : NULL;
-        if (!t) {
-            expert_add_info_format(pinfo, trid_item, &ei_msnp_unmatched_reply,
-                                   "Reply with TrID %u but no earlier request on this connection", trid);
-            return;
-        }
-        if (!PINFO_FD_VISITED(pinfo) && t->rsp_frame == 0)
-            t->rsp_frame = pinfo->num;
-        {
-            nstime_t delta;
-            it = proto_tree_add_uint(tree, hf_msnp_response_to, tvb, 0, 0, t->req_frame);
-            proto_item_set_generated(it);
-            nstime_delta(&delta, &pinfo->abs_ts, &t->req_time);
-            it = proto_tree_add_time(tree, hf_msnp_time, tvb, 0, 0, &delta);
-            proto_item_set_generated(it);
-        }
+    } else if (!t) {
+        expert_add_info_format(pinfo, trid_item, &ei_msnp_unmatched_reply,
+                               "Reply with TrID %u but no earlier request on this connection", trid);
+    } else {
+        nstime_t delta;
+        it = proto_tree_add_uint(tree, hf_msnp_response_to, tvb, 0, 0, t->req_frame);
+        proto_item_set_generated(it);
+        nstime_delta(&delta, &pinfo->abs_ts, &t->req_time);
+        it = proto_tree_add_time(tree, hf_msnp_time, tvb, 0, 0, &delta);
+        proto_item_set_generated(it);
     }
 }
 
@@ -1332,7 +1383,7 @@ msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_
     if (http_dir != DIR_UNKNOWN)
         return 0;
     if (PINFO_FD_VISITED(pinfo)) {
-        skip = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, 1));
+        skip = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, MSNP_PD_SKIP));
     } else {
         int dir;
         conv = find_conversation_pinfo(pinfo, 0);
@@ -1345,7 +1396,7 @@ msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_
         if (skip == 0)
             return 0;
         mc->pending[dir] -= skip;
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, 1, GUINT_TO_POINTER(skip));
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, MSNP_PD_SKIP, GUINT_TO_POINTER(skip));
     }
     if (skip == 0)
         return 0;
@@ -1363,11 +1414,15 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
     gint total = tvb_captured_length(tvb);
     gint max_line;
     msnp_conv_t *mc = NULL;
+    msnp_frame_t *fs;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSNP");
-    if (!p_get_proto_data(pinfo->pool, pinfo, proto_msnp, 0)) {
+    fs = (msnp_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME);
+    if (!fs) {
+        /* first call for this frame */
         col_clear(pinfo->cinfo, COL_INFO);
-        p_add_proto_data(pinfo->pool, pinfo, proto_msnp, 0, GINT_TO_POINTER(1));
+        fs = wmem_new0(pinfo->pool, msnp_frame_t);
+        p_add_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME, fs);
     }
 
     offset = msnp_continuation(tvb, pinfo, tree, http_dir, &mc);
@@ -1571,7 +1626,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         if (!PINFO_FD_VISITED(pinfo))
             msnp_role_evidence(mc, toks[0].str, dir, &toks[first_arg], nargs);
         if (tridx)
-            msnp_track(tvb, pinfo, mt, mc, dir, trid, trid_item);
+            msnp_track(tvb, pinfo, mt, mc, fs, dir, trid, trid_item);
 
         /* Info column: the line as on the wire, control characters escaped */
         linestr = format_text(pinfo->pool, (const guchar *)linestr, strlen(linestr));
@@ -2064,6 +2119,7 @@ proto_register_msnp(void)
     msnp_http_handle = register_dissector("msnp_http", dissect_msnp_http, proto_msnp);
     msnp_tap = register_tap("msnp");
     msnp_referrals = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_int64_hash, g_int64_equal);
+    msnp_requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), msnp_trans_hash, msnp_trans_equal);
 
     stats_tree_register_plugin("msnp", "msnp", "MSNP/Commands", 0,
                                msnp_stats_tree_packet, msnp_stats_tree_init, NULL);
