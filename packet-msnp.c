@@ -682,16 +682,25 @@ msnp_known_port(guint32 port)
     return port == MSNP_TCP_PORT || port == 443 || port == 80;
 }
 
+/* The connection's state, NULL before its first command; *conv is the
+ * conversation, NULL if there is none yet. */
 static msnp_conv_t *
-msnp_get_conv(packet_info *pinfo, const msnp_cmd_t *first_cmd, gboolean first_is_error, int http_dir)
+msnp_find_conv(packet_info *pinfo, conversation_t **conv)
 {
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    msnp_conv_t *mc = (msnp_conv_t *)conversation_get_proto_data(conv, proto_msnp);
+    *conv = find_conversation_pinfo(pinfo, 0);
+    return *conv ? (msnp_conv_t *)conversation_get_proto_data(*conv, proto_msnp) : NULL;
+}
+
+/* State for a connection whose first command this is (conv from msnp_find_conv). */
+static msnp_conv_t *
+msnp_new_conv(packet_info *pinfo, conversation_t *conv, const msnp_cmd_t *first_cmd,
+              gboolean first_is_error, int http_dir)
+{
+    msnp_conv_t *mc;
     msnp_referral_t *ref;
 
-    if (mc)
-        return mc;
-
+    if (!conv)
+        conv = find_or_create_conversation(pinfo);
     mc = wmem_new0(wmem_file_scope(), msnp_conv_t);
     mc->id = ++msnp_conv_count;
     clear_address(&mc->srv_addr);
@@ -1370,27 +1379,21 @@ msnp_trid_index(const msnp_cmd_t *c, gboolean is_error, int dir, const msnp_tok_
     }
 }
 
-/* Without reassembly: the rest of a payload that began in an earlier segment. */
+/* Without reassembly: the rest of a payload that began in an earlier segment.
+ * mc: the connection's state in the first pass (NULL if none). */
 static gint
-msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir, msnp_conv_t **mcp)
+msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc)
 {
-    conversation_t *conv;
-    msnp_conv_t *mc;
     guint32 skip;
     gint total = tvb_captured_length(tvb);
     proto_item *ti;
 
-    if (http_dir != DIR_UNKNOWN)
-        return 0;
     if (PINFO_FD_VISITED(pinfo)) {
         skip = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, MSNP_PD_SKIP));
     } else {
         int dir;
-        conv = find_conversation_pinfo(pinfo, 0);
-        mc = conv ? (msnp_conv_t *)conversation_get_proto_data(conv, proto_msnp) : NULL;
         if (!mc)
             return 0;
-        *mcp = mc;
         dir = msnp_direction(mc, pinfo);
         skip = MIN(mc->pending[dir], (guint32)total);
         if (skip == 0)
@@ -1413,7 +1416,9 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
     gint offset = 0;
     gint total = tvb_captured_length(tvb);
     gint max_line;
+    conversation_t *conv = NULL;
     msnp_conv_t *mc = NULL;
+    gboolean conv_found = FALSE;
     msnp_frame_t *fs;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSNP");
@@ -1425,7 +1430,15 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         p_add_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME, fs);
     }
 
-    offset = msnp_continuation(tvb, pinfo, tree, http_dir, &mc);
+    /* One conversation lookup per call: here in the first pass, where a
+     * continued payload needs the state, else at the first command line. */
+    if (http_dir == DIR_UNKNOWN) {
+        if (!PINFO_FD_VISITED(pinfo)) {
+            mc = msnp_find_conv(pinfo, &conv);
+            conv_found = TRUE;
+        }
+        offset = msnp_continuation(tvb, pinfo, tree, mc);
+    }
 
     max_line = (gint)MIN(MAX(msnp_max_line, 16), MSNP_MAX_LINE_CAP);
     while (offset < total) {
@@ -1504,8 +1517,14 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
             }
         }
 
-        if (!mc)
-            mc = msnp_get_conv(pinfo, c, is_error, http_dir);
+        if (!mc) {
+            if (!conv_found) {
+                mc = msnp_find_conv(pinfo, &conv);
+                conv_found = TRUE;
+            }
+            if (!mc)
+                mc = msnp_new_conv(pinfo, conv, c, is_error, http_dir);
+        }
         dir = http_dir != DIR_UNKNOWN ? http_dir : msnp_direction(mc, pinfo);
 
         tridx = msnp_trid_index(c, is_error, dir, toks, ntoks);
