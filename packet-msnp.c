@@ -154,7 +154,8 @@ static const value_string msnp_direction_vals[] = {
     { 0, NULL }
 };
 
-static const char *const msnp_dir_arrow[] = { "", "C\342\206\222S", "S\342\206\222C" };
+/* In front of a command in the Info column and the item text. */
+static const char *const msnp_dir_prefix[] = { "", "C\342\206\222S ", "S\342\206\222C " };
 
 enum { ROLE_UNKNOWN = 0, ROLE_DS, ROLE_NS, ROLE_SB };
 
@@ -436,6 +437,7 @@ enum {
  * commands, handed to us in several calls (TCP, the HTTP gateway). */
 typedef struct {
     guint32 tracked;        /* commands with a TrID seen so far in this frame */
+    wmem_strbuf_t *info;    /* Info column text of the current call (see msnp_info_add) */
 } msnp_frame_t;
 
 typedef struct {
@@ -594,11 +596,14 @@ msnp_url_decode(wmem_allocator_t *pool, const guint8 *raw, gint len, const char 
     return TRUE;
 }
 
-/* Split a line into space-separated tokens; the last token is always kept. */
+/* Split a line into space-separated tokens; the last token is always kept.
+ * *printable tells whether every byte of the line is printable ASCII. */
 static int
-msnp_tokenize(const guint8 *line, gint len, gint base, msnp_tok_t *toks, wmem_allocator_t *pool)
+msnp_tokenize(const guint8 *line, gint len, gint base, msnp_tok_t *toks, wmem_allocator_t *pool,
+              gboolean *printable)
 {
     gint i = 0, n = 0;
+    gboolean pr = TRUE;
 
     while (i < len) {
         gint s;
@@ -607,8 +612,11 @@ msnp_tokenize(const guint8 *line, gint len, gint base, msnp_tok_t *toks, wmem_al
         if (i >= len)
             break;
         s = i;
-        while (i < len && line[i] != ' ')
+        while (i < len && line[i] != ' ') {
+            if (line[i] < 0x20 || line[i] > 0x7e)
+                pr = FALSE;
             i++;
+        }
         if (n == MSNP_MAX_TOKENS)
             n--;            /* overwrite: the length is the last token */
         toks[n].off = base + s;
@@ -616,6 +624,7 @@ msnp_tokenize(const guint8 *line, gint len, gint base, msnp_tok_t *toks, wmem_al
         toks[n].str = pool ? wmem_strndup(pool, (const char *)line + s, i - s) : NULL;
         n++;
     }
+    *printable = pr;
     return n;
 }
 
@@ -1379,10 +1388,62 @@ msnp_trid_index(const msnp_cmd_t *c, gboolean is_error, int dir, const msnp_tok_
     }
 }
 
+/* The Info column: every command adds its part with " | " between them.
+ * col_append_*() scan the whole column on each call, so the parts of one
+ * call are gathered here and appended at once (msnp_info_flush); parts
+ * beyond what the column can show are not formatted at all. */
+static gboolean
+msnp_info_full(wmem_strbuf_t *info)
+{
+    return wmem_strbuf_get_len(info) >= COL_MAX_INFO_LEN;
+}
+
+static void
+msnp_info_add(wmem_strbuf_t *info, const char *text)
+{
+    if (msnp_info_full(info))
+        return;
+    if (wmem_strbuf_get_len(info) > 0)
+        wmem_strbuf_append_len(info, " | ", 3);
+    wmem_strbuf_append(info, text);
+}
+
+/* One command: the line as on the wire, control characters escaped, after
+ * the direction.  line: its linelen bytes as on the wire. */
+static void
+msnp_info_add_line(packet_info *pinfo, wmem_strbuf_t *info, const guint8 *line, gint linelen,
+                   gboolean printable, int dir, gboolean is_error, guint16 errcode)
+{
+    if (msnp_info_full(info))
+        return;
+    msnp_info_add(info, msnp_dir_prefix[dir]);
+    if (printable) {
+        /* what format_text() would return */
+        wmem_strbuf_append_len(info, (const char *)line, linelen);
+    } else {
+        const char *s = (const char *)get_utf_8_string(pinfo->pool, line, linelen);
+        wmem_strbuf_append(info, format_text(pinfo->pool, (const guchar *)s, strlen(s)));
+    }
+    if (is_error) {
+        wmem_strbuf_append_len(info, " (", 2);
+        wmem_strbuf_append(info, val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
+        wmem_strbuf_append_c(info, ')');
+    }
+}
+
+static void
+msnp_info_flush(packet_info *pinfo, wmem_strbuf_t *info)
+{
+    if (wmem_strbuf_get_len(info) > 0)
+        col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", wmem_strbuf_get_str(info));
+    wmem_strbuf_truncate(info, 0);
+}
+
 /* Without reassembly: the rest of a payload that began in an earlier segment.
  * mc: the connection's state in the first pass (NULL if none). */
 static gint
-msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc)
+msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc,
+                  wmem_strbuf_t *info)
 {
     guint32 skip;
     gint total = tvb_captured_length(tvb);
@@ -1406,12 +1467,13 @@ msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv
     ti = proto_tree_add_item(tree, proto_msnp, tvb, 0, skip, ENC_NA);
     proto_item_append_text(ti, ", payload continued from an earlier segment");
     proto_tree_add_item(proto_item_add_subtree(ti, ett_msnp), hf_msnp_payload, tvb, 0, skip, ENC_NA);
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[payload continued]");
+    msnp_info_add(info, "[payload continued]");
     return (gint)skip;
 }
 
-static int
-dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir)
+/* The command lines of tvb; FALSE when it asks TCP for more data. */
+static gboolean
+msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir, msnp_frame_t *fs)
 {
     gint offset = 0;
     gint total = tvb_captured_length(tvb);
@@ -1419,16 +1481,6 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
     conversation_t *conv = NULL;
     msnp_conv_t *mc = NULL;
     gboolean conv_found = FALSE;
-    msnp_frame_t *fs;
-
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSNP");
-    fs = (msnp_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME);
-    if (!fs) {
-        /* first call for this frame */
-        col_clear(pinfo->cinfo, COL_INFO);
-        fs = wmem_new0(pinfo->pool, msnp_frame_t);
-        p_add_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME, fs);
-    }
 
     /* One conversation lookup per call: here in the first pass, where a
      * continued payload needs the state, else at the first command line. */
@@ -1437,7 +1489,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
             mc = msnp_find_conv(pinfo, &conv);
             conv_found = TRUE;
         }
-        offset = msnp_continuation(tvb, pinfo, tree, mc);
+        offset = msnp_continuation(tvb, pinfo, tree, mc, fs->info);
     }
 
     max_line = (gint)MIN(MAX(msnp_max_line, 16), MSNP_MAX_LINE_CAP);
@@ -1447,7 +1499,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         gint eol = tvb_find_guint8(tvb, offset, scan, '\n');
         gint linelen, next, ntoks, tridx, first_arg, nargs, i;
         gboolean has_crlf = TRUE, too_long = FALSE, is_error = FALSE, has_payload = FALSE;
-        gboolean length_bad = FALSE;
+        gboolean length_bad = FALSE, printable;
         guint32 trid = 0, plen = 0;
         gint pavail = 0;
         const msnp_cmd_t *c = NULL;
@@ -1456,7 +1508,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         proto_item *ti, *it, *trid_item = NULL;
         proto_tree *mt;
         int dir;
-        const char *linestr;
+        const char *cmdtext;
         guint16 errcode = 0;
         msnp_tap_info_t *tap;
 
@@ -1472,7 +1524,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         } else if (msnp_reassemble && pinfo->can_desegment) {
             pinfo->desegment_offset = offset;
             pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
-            return total;
+            return FALSE;
         } else {
             has_crlf = FALSE;
             linelen = remaining;
@@ -1493,13 +1545,14 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
             it = proto_tree_add_item(mt, hf_msnp_line, tvb, offset, MIN(linelen, max_line), ENC_UTF_8);
             expert_add_info_format(pinfo, it, &ei_msnp_line_too_long,
                                    "No line end within %d bytes", max_line);
-            col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[line too long]");
+            msnp_info_add(fs->info, "[line too long]");
             offset = next;
             continue;
         }
 
+        /* A copy of the line: the tokens and the Info column come from it. */
         line = (guint8 *)tvb_memdup(pinfo->pool, tvb, offset, linelen);
-        ntoks = msnp_tokenize(line, linelen, offset, toks, pinfo->pool);
+        ntoks = msnp_tokenize(line, linelen, offset, toks, pinfo->pool, &printable);
         if (ntoks == 0) {
             /* only spaces */
             it = proto_tree_add_item(tree, proto_msnp, tvb, offset, next - offset, ENC_NA);
@@ -1516,6 +1569,9 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
                 c = msnp_find_cmd(n);
             }
         }
+        /* as format_text() shows it */
+        cmdtext = printable ? toks[0].str :
+                  format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str));
 
         if (!mc) {
             if (!conv_found) {
@@ -1552,7 +1608,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
                 if (!length_bad && msnp_reassemble && pinfo->can_desegment) {
                     pinfo->desegment_offset = offset;
                     pinfo->desegment_len = plen - pavail;
-                    return total;
+                    return FALSE;
                 }
             } else {
                 pavail = plen;
@@ -1562,8 +1618,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         /* The command item. */
         ti = proto_tree_add_item(tree, proto_msnp, tvb, offset, (next - offset) + pavail, ENC_NA);
         mt = proto_item_add_subtree(ti, ett_msnp);
-        proto_item_append_text(ti, ", %s%s%s", msnp_dir_arrow[dir], dir ? " " : "",
-                               format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str)));
+        proto_item_append_text(ti, ", %s%s", msnp_dir_prefix[dir], cmdtext);
         if (c)
             proto_item_append_text(ti, " (%s)", c->desc);
         else if (is_error)
@@ -1579,8 +1634,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
             it = proto_tree_add_uint(mt, hf_msnp_referred_by, tvb, 0, 0, mc->referred_by);
             proto_item_set_generated(it);
         }
-        proto_tree_add_item_ret_string(mt, hf_msnp_line, tvb, offset, linelen, ENC_UTF_8, pinfo->pool,
-                                       (const guint8 **)&linestr);
+        proto_tree_add_item(mt, hf_msnp_line, tvb, offset, linelen, ENC_UTF_8);
         if (!has_crlf)
             expert_add_info(pinfo, ti, &ei_msnp_no_crlf);
 
@@ -1593,8 +1647,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
             expert_add_info_format(pinfo, it, &ei_msnp_error_reply, "Error %u: %s", errcode,
                                    val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
         } else {
-            expert_add_info_format(pinfo, it, &ei_msnp_unknown_command, "Unknown command %s",
-                                   format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str)));
+            expert_add_info_format(pinfo, it, &ei_msnp_unknown_command, "Unknown command %s", cmdtext);
         }
 
         if (tridx) {
@@ -1647,15 +1700,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         if (tridx)
             msnp_track(tvb, pinfo, mt, mc, fs, dir, trid, trid_item);
 
-        /* Info column: the line as on the wire, control characters escaped */
-        linestr = format_text(pinfo->pool, (const guchar *)linestr, strlen(linestr));
-        if (is_error)
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s%s%s (%s)", msnp_dir_arrow[dir],
-                                dir ? " " : "", linestr,
-                                val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
-        else
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s%s%s", msnp_dir_arrow[dir],
-                                dir ? " " : "", linestr);
+        msnp_info_add_line(pinfo, fs->info, line, linelen, printable, dir, is_error, errcode);
 
         tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
         if (c || is_error || (strlen(toks[0].str) == 3 && g_ascii_isupper(toks[0].str[0]) &&
@@ -1670,9 +1715,37 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
 
         offset = next + pavail;
     }
-    col_set_fence(pinfo->cinfo, COL_INFO);
-    return total;
+    return TRUE;
 }
+
+static int
+dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir)
+{
+    msnp_frame_t *fs;
+    volatile gboolean done = FALSE;
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSNP");
+    fs = (msnp_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME);
+    if (!fs) {
+        /* first call for this frame */
+        col_clear(pinfo->cinfo, COL_INFO);
+        fs = wmem_new0(pinfo->pool, msnp_frame_t);
+        fs->info = wmem_strbuf_sized_new(pinfo->pool, 256, 0);
+        p_add_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME, fs);
+    }
+    TRY {
+        done = msnp_dissect_lines(tvb, pinfo, tree, http_dir, fs);
+    }
+    FINALLY {
+        /* also what was dissected before an exception */
+        msnp_info_flush(pinfo, fs->info);
+    }
+    ENDTRY;
+    if (done)
+        col_set_fence(pinfo->cinfo, COL_INFO);
+    return tvb_captured_length(tvb);
+}
+
 
 static int
 dissect_msnp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -1709,6 +1782,7 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
     guint8 line[MSNP_HEUR_MAX_LINE];
     msnp_tok_t toks[MSNP_MAX_TOKENS];
     const char *last;
+    gboolean printable;
 
     if (len < 5)
         return FALSE;
@@ -1743,7 +1817,7 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
 
     *eol_out = eol;
     *plen = 0;
-    ntoks = msnp_tokenize(line, eol - 1, 0, toks, pinfo->pool);
+    ntoks = msnp_tokenize(line, eol - 1, 0, toks, pinfo->pool, &printable);
     if (ntoks < 2)
         return FALSE;
     last = toks[ntoks - 1].str;
