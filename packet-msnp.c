@@ -451,9 +451,11 @@ typedef struct {
     int         direction;
     gboolean    is_error;
     guint16     error;
+    char        name[4];    /* cmd when it is not a known command */
 } msnp_tap_info_t;
 
-/* One token of a command line: offset in the tvb, length, text. */
+/* One token of a command line: offset in the tvb, length, and its text:
+ * NUL-terminated in place in the copy of the line (see msnp_tokenize). */
 typedef struct {
     gint        off;
     gint        len;
@@ -597,14 +599,17 @@ msnp_url_decode(wmem_allocator_t *pool, const guint8 *raw, gint len, const char 
 }
 
 /* Split a line into space-separated tokens; the last token is always kept.
- * *printable tells whether every byte of the line is printable ASCII. */
+ * line holds len bytes and a spare one; each token is NUL-terminated in place
+ * (the space after it, or the spare byte, becomes NUL) so that the tokens
+ * need no copies; msnp_untokenize puts the spaces back.  *printable tells
+ * whether every byte of the line is printable ASCII. */
 static int
-msnp_tokenize(const guint8 *line, gint len, gint base, msnp_tok_t *toks, wmem_allocator_t *pool,
-              gboolean *printable)
+msnp_tokenize(guint8 *line, gint len, gint base, msnp_tok_t *toks, gboolean *printable)
 {
     gint i = 0, n = 0;
     gboolean pr = TRUE;
 
+    line[len] = '\0';
     while (i < len) {
         gint s;
         while (i < len && line[i] == ' ')
@@ -617,15 +622,34 @@ msnp_tokenize(const guint8 *line, gint len, gint base, msnp_tok_t *toks, wmem_al
                 pr = FALSE;
             i++;
         }
-        if (n == MSNP_MAX_TOKENS)
-            n--;            /* overwrite: the length is the last token */
+        if (n == MSNP_MAX_TOKENS) {
+            /* overwrite: the length is the last token */
+            n--;
+            if (toks[n].off - base + toks[n].len < len)
+                line[toks[n].off - base + toks[n].len] = ' ';
+        }
         toks[n].off = base + s;
         toks[n].len = i - s;
-        toks[n].str = pool ? wmem_strndup(pool, (const char *)line + s, i - s) : NULL;
+        toks[n].str = (const char *)line + s;
         n++;
+        if (i < len)
+            line[i++] = '\0';   /* was a space */
     }
     *printable = pr;
     return n;
+}
+
+/* The line as it was before msnp_tokenize. */
+static void
+msnp_untokenize(guint8 *line, gint len, gint base, const msnp_tok_t *toks, int ntoks)
+{
+    int i;
+
+    for (i = 0; i < ntoks; i++) {
+        gint end = toks[i].off - base + toks[i].len;
+        if (end < len)
+            line[end] = ' ';
+    }
 }
 
 static guint64 *
@@ -1510,7 +1534,6 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
         int dir;
         const char *cmdtext;
         guint16 errcode = 0;
-        msnp_tap_info_t *tap;
 
         if (eol >= 0) {
             linelen = eol - offset;
@@ -1550,9 +1573,10 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
             continue;
         }
 
-        /* A copy of the line: the tokens and the Info column come from it. */
-        line = (guint8 *)tvb_memdup(pinfo->pool, tvb, offset, linelen);
-        ntoks = msnp_tokenize(line, linelen, offset, toks, pinfo->pool, &printable);
+        /* The one copy of the line: tokens, parameters and the Info column use it. */
+        line = (guint8 *)wmem_alloc(pinfo->pool, linelen + 1);
+        tvb_memcpy(tvb, line, offset, linelen);
+        ntoks = msnp_tokenize(line, linelen, offset, toks, &printable);
         if (ntoks == 0) {
             /* only spaces */
             it = proto_tree_add_item(tree, proto_msnp, tvb, offset, next - offset, ENC_NA);
@@ -1700,18 +1724,26 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
         if (tridx)
             msnp_track(tvb, pinfo, mt, mc, fs, dir, trid, trid_item);
 
-        msnp_info_add_line(pinfo, fs->info, line, linelen, printable, dir, is_error, errcode);
+        if (have_tap_listener(msnp_tap)) {
+            msnp_tap_info_t *tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
+            if (c) {
+                tap->cmd = c->name;
+            } else if (is_error || (strlen(toks[0].str) == 3 && g_ascii_isupper(toks[0].str[0]) &&
+                                    g_ascii_isupper(toks[0].str[1]) && g_ascii_isupper(toks[0].str[2]))) {
+                memcpy(tap->name, toks[0].str, 3);
+                tap->cmd = tap->name;
+            } else {
+                tap->cmd = "[not a command]";
+            }
+            tap->direction = dir;
+            tap->is_error = is_error;
+            tap->error = errcode;
+            tap_queue_packet(msnp_tap, pinfo, tap);
+        }
 
-        tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
-        if (c || is_error || (strlen(toks[0].str) == 3 && g_ascii_isupper(toks[0].str[0]) &&
-                              g_ascii_isupper(toks[0].str[1]) && g_ascii_isupper(toks[0].str[2])))
-            tap->cmd = toks[0].str;
-        else
-            tap->cmd = "[not a command]";
-        tap->direction = dir;
-        tap->is_error = is_error;
-        tap->error = errcode;
-        tap_queue_packet(msnp_tap, pinfo, tap);
+        /* The tokens are done with: the line again for the Info column. */
+        msnp_untokenize(line, linelen, offset, toks, ntoks);
+        msnp_info_add_line(pinfo, fs->info, line, linelen, printable, dir, is_error, errcode);
 
         offset = next + pavail;
     }
@@ -1772,7 +1804,7 @@ dissect_msnp_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
 /* Does the data start with an MSNP command line?  Never throws.
  * Sets the offset of its LF and the payload length it announces. */
 static gboolean
-msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *plen)
+msnp_first_line_ok(tvbuff_t *tvb, gint *eol_out, guint32 *plen)
 {
     gint len = tvb_captured_length(tvb);
     guint8 head[4];
@@ -1817,7 +1849,7 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
 
     *eol_out = eol;
     *plen = 0;
-    ntoks = msnp_tokenize(line, eol - 1, 0, toks, pinfo->pool, &printable);
+    ntoks = msnp_tokenize(line, eol - 1, 0, toks, &printable);
     if (ntoks < 2)
         return FALSE;
     last = toks[ntoks - 1].str;
@@ -1882,14 +1914,14 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
 
 /* The first command line, and the start of what follows it if the segment holds more. */
 static gboolean
-msnp_looks_like(tvbuff_t *tvb, packet_info *pinfo)
+msnp_looks_like(tvbuff_t *tvb)
 {
     gint len = tvb_captured_length(tvb);
     gint eol = 0, next, i;
     guint32 plen = 0;
     guint8 b[4];
 
-    if (!msnp_first_line_ok(tvb, pinfo, &eol, &plen))
+    if (!msnp_first_line_ok(tvb, &eol, &plen))
         return FALSE;
     next = eol + 1;
     if (plen >= (guint32)(len - next) || len - next - (gint)plen < 4)
@@ -1909,7 +1941,7 @@ dissect_msnp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
 {
     conversation_t *conv;
 
-    if (!msnp_looks_like(tvb, pinfo))
+    if (!msnp_looks_like(tvb))
         return FALSE;
     conv = find_or_create_conversation(pinfo);
     conversation_set_dissector(conv, msnp_handle);
