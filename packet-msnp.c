@@ -524,6 +524,8 @@ msnp_email_len(const char *s, gint *len)
     const char *at = NULL, *p, *start = s;
     gboolean dot = FALSE;
 
+    if (!strchr(s, '@'))    /* most parameters: no need to check each character */
+        return NULL;
     while (g_ascii_isdigit(*s))
         s++;
     if (s != start && *s == ':')
@@ -594,7 +596,9 @@ msnp_url_decode(wmem_allocator_t *pool, const guint8 *raw, gint len, const char 
         *out = (const char *)get_utf_8_string(pool, raw, len);
         return FALSE;
     }
-    *out = (const char *)get_utf_8_string(pool, buf, n);
+    /* Valid UTF-8 without NUL: get_utf_8_string would return the same bytes. */
+    buf[n] = '\0';
+    *out = (const char *)buf;
     return TRUE;
 }
 
@@ -863,10 +867,10 @@ static void
 msnp_add_friendly_name(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t)
 {
     const char *decoded;
-    guint8 *raw = (guint8 *)tvb_memdup(pinfo->pool, tvb, t->off, t->len);
     proto_item *it;
 
-    if (msnp_url_decode(pinfo->pool, raw, t->len, &decoded)) {
+    /* t->str holds the token's t->len bytes as on the wire. */
+    if (msnp_url_decode(pinfo->pool, (const guint8 *)t->str, t->len, &decoded)) {
         proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
     } else {
         it = proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
@@ -1222,12 +1226,25 @@ msnp_dissect_p2p(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gint off)
         proto_tree_add_item(pt, hf_msnp_p2p_footer, tvb, off, 4, ENC_BIG_ENDIAN);
 }
 
+/* The first bytes of a header name or value as a C string in buf: enough to
+ * compare it with the names we know (all shorter than size), as the whole
+ * string would compare, without a copy of each header. */
+static const char *
+msnp_tvb_head(tvbuff_t *tvb, gint off, gint len, char *buf, gint size)
+{
+    len = MIN(len, size - 1);
+    tvb_memcpy(tvb, buf, off, len);
+    buf[len] = '\0';
+    return buf;
+}
+
 static void
 msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     gint off = 0, next, linelen;
     gint len = tvb_reported_length(tvb);
     const char *ctype = NULL;
+    char namebuf[16], ctypebuf[32];
     gboolean routing = FALSE;
     int blocks = 1, headers = 0;
 
@@ -1247,7 +1264,7 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         colon = tvb_find_guint8(tvb, off, linelen, ':');
         if (colon > off) {
             gint vstart = colon + 1, vend = off + linelen;
-            char *name = (char *)tvb_get_string_enc(pinfo->pool, tvb, off, colon - off, ENC_ASCII);
+            const char *name = msnp_tvb_head(tvb, off, colon - off, namebuf, sizeof namebuf);
             while (vstart < vend && tvb_get_guint8(tvb, vstart) == ' ')
                 vstart++;
             if (headers++ == 0 && g_ascii_strcasecmp(name, "Routing") == 0)
@@ -1263,8 +1280,8 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             } else if (g_ascii_strcasecmp(name, "Content-Type") == 0) {
                 gint semi = tvb_find_guint8(tvb, vstart, vend - vstart, ';');
                 gint tend = semi >= 0 ? semi : vend;
-                proto_tree_add_item_ret_string(tree, hf_msnp_msg_content_type, tvb, vstart, tend - vstart,
-                                               ENC_ASCII, pinfo->pool, (const guint8 **)&ctype);
+                proto_tree_add_item(tree, hf_msnp_msg_content_type, tvb, vstart, tend - vstart, ENC_ASCII);
+                ctype = msnp_tvb_head(tvb, vstart, tend - vstart, ctypebuf, sizeof ctypebuf);
             } else if (g_ascii_strcasecmp(name, "TypingUser") == 0) {
                 proto_tree_add_item(tree, hf_msnp_msg_typing_user, tvb, vstart, vend - vstart, ENC_UTF_8);
             }
@@ -1777,7 +1794,6 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         col_set_fence(pinfo->cinfo, COL_INFO);
     return tvb_captured_length(tvb);
 }
-
 
 static int
 dissect_msnp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
