@@ -137,6 +137,11 @@ static guint msnp_max_line = 16 * 1024;
 /* Referrals from XFR and RNG: server address and port -> role and frame. */
 static wmem_map_t *msnp_referrals;
 
+/* First pass: connection and TrID -> the latest request with them.  One map
+ * for all connections: a map each would cost its empty table per connection. */
+static wmem_map_t *msnp_requests;
+static guint32 msnp_conv_count;
+
 /* ---------------------------------------------------------------------- */
 /* Protocol tables                                                          */
 
@@ -149,7 +154,8 @@ static const value_string msnp_direction_vals[] = {
     { 0, NULL }
 };
 
-static const char *const msnp_dir_arrow[] = { "", "C\342\206\222S", "S\342\206\222C" };
+/* In front of a command in the Info column and the item text. */
+static const char *const msnp_dir_prefix[] = { "", "C\342\206\222S ", "S\342\206\222C " };
 
 enum { ROLE_UNKNOWN = 0, ROLE_DS, ROLE_NS, ROLE_SB };
 
@@ -397,9 +403,13 @@ static const struct { const char *code; const char *name; } msnp_statuses[] = {
 /* ---------------------------------------------------------------------- */
 /* State                                                                    */
 
+/* One request and its first reply (file scope).  Its connection and TrID
+ * are its key in msnp_requests. */
 typedef struct {
-    guint32 req_frame;
-    guint32 rsp_frame;
+    guint32  conv_id;       /* msnp_conv_t.id */
+    guint32  trid;
+    guint32  req_frame;
+    guint32  rsp_frame;     /* 0 until a reply is seen */
     nstime_t req_time;
 } msnp_trans_t;
 
@@ -411,9 +421,24 @@ typedef struct {
     gboolean role_from_referral;
     guint32  referred_by;
     gboolean auth_seen;     /* a USR with MD5, TWN or SSO: not a switchboard */
-    wmem_tree_t *trans;     /* TrID -> tree of frame -> msnp_trans_t */
+    guint32  id;            /* tells the connections apart in msnp_requests */
     guint32  pending[3];    /* per direction: payload bytes still to come (no reassembly) */
 } msnp_conv_t;
+
+/* Keys of our per-frame data (p_add_proto_data). */
+enum {
+    MSNP_PD_FRAME = 0,  /* pinfo->pool: msnp_frame_t */
+    MSNP_PD_SKIP  = 1,  /* file scope: bytes of a payload continued from an earlier segment */
+    MSNP_PD_TRANS = 2   /* file scope, plus the number of the tracked command in the frame:
+                         * its msnp_trans_t (requests and matched replies only) */
+};
+
+/* One dissection of one frame (pinfo->pool): the frame may hold several
+ * commands, handed to us in several calls (TCP, the HTTP gateway). */
+typedef struct {
+    guint32 tracked;        /* commands with a TrID seen so far in this frame */
+    wmem_strbuf_t *info;    /* Info column text of the current call (see msnp_info_add) */
+} msnp_frame_t;
 
 typedef struct {
     guint8  role;
@@ -426,9 +451,11 @@ typedef struct {
     int         direction;
     gboolean    is_error;
     guint16     error;
+    char        name[4];    /* cmd when it is not a known command */
 } msnp_tap_info_t;
 
-/* One token of a command line: offset in the tvb, length, text. */
+/* One token of a command line: offset in the tvb, length, and its text:
+ * NUL-terminated in place in the copy of the line (see msnp_tokenize). */
 typedef struct {
     gint        off;
     gint        len;
@@ -497,6 +524,8 @@ msnp_email_len(const char *s, gint *len)
     const char *at = NULL, *p, *start = s;
     gboolean dot = FALSE;
 
+    if (!strchr(s, '@'))    /* most parameters: no need to check each character */
+        return NULL;
     while (g_ascii_isdigit(*s))
         s++;
     if (s != start && *s == ':')
@@ -567,16 +596,24 @@ msnp_url_decode(wmem_allocator_t *pool, const guint8 *raw, gint len, const char 
         *out = (const char *)get_utf_8_string(pool, raw, len);
         return FALSE;
     }
-    *out = (const char *)get_utf_8_string(pool, buf, n);
+    /* Valid UTF-8 without NUL: get_utf_8_string would return the same bytes. */
+    buf[n] = '\0';
+    *out = (const char *)buf;
     return TRUE;
 }
 
-/* Split a line into space-separated tokens; the last token is always kept. */
+/* Split a line into space-separated tokens; the last token is always kept.
+ * line holds len bytes and a spare one; each token is NUL-terminated in place
+ * (the space after it, or the spare byte, becomes NUL) so that the tokens
+ * need no copies; msnp_untokenize puts the spaces back.  *printable tells
+ * whether every byte of the line is printable ASCII. */
 static int
-msnp_tokenize(const guint8 *line, gint len, gint base, msnp_tok_t *toks, wmem_allocator_t *pool)
+msnp_tokenize(guint8 *line, gint len, gint base, msnp_tok_t *toks, gboolean *printable)
 {
     gint i = 0, n = 0;
+    gboolean pr = TRUE;
 
+    line[len] = '\0';
     while (i < len) {
         gint s;
         while (i < len && line[i] == ' ')
@@ -584,16 +621,39 @@ msnp_tokenize(const guint8 *line, gint len, gint base, msnp_tok_t *toks, wmem_al
         if (i >= len)
             break;
         s = i;
-        while (i < len && line[i] != ' ')
+        while (i < len && line[i] != ' ') {
+            if (line[i] < 0x20 || line[i] > 0x7e)
+                pr = FALSE;
             i++;
-        if (n == MSNP_MAX_TOKENS)
-            n--;            /* overwrite: the length is the last token */
+        }
+        if (n == MSNP_MAX_TOKENS) {
+            /* overwrite: the length is the last token */
+            n--;
+            if (toks[n].off - base + toks[n].len < len)
+                line[toks[n].off - base + toks[n].len] = ' ';
+        }
         toks[n].off = base + s;
         toks[n].len = i - s;
-        toks[n].str = pool ? wmem_strndup(pool, (const char *)line + s, i - s) : NULL;
+        toks[n].str = (const char *)line + s;
         n++;
+        if (i < len)
+            line[i++] = '\0';   /* was a space */
     }
+    *printable = pr;
     return n;
+}
+
+/* The line as it was before msnp_tokenize. */
+static void
+msnp_untokenize(guint8 *line, gint len, gint base, const msnp_tok_t *toks, int ntoks)
+{
+    int i;
+
+    for (i = 0; i < ntoks; i++) {
+        gint end = toks[i].off - base + toks[i].len;
+        if (end < len)
+            line[end] = ' ';
+    }
 }
 
 static guint64 *
@@ -659,18 +719,27 @@ msnp_known_port(guint32 port)
     return port == MSNP_TCP_PORT || port == 443 || port == 80;
 }
 
+/* The connection's state, NULL before its first command; *conv is the
+ * conversation, NULL if there is none yet. */
 static msnp_conv_t *
-msnp_get_conv(packet_info *pinfo, const msnp_cmd_t *first_cmd, gboolean first_is_error, int http_dir)
+msnp_find_conv(packet_info *pinfo, conversation_t **conv)
 {
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    msnp_conv_t *mc = (msnp_conv_t *)conversation_get_proto_data(conv, proto_msnp);
+    *conv = find_conversation_pinfo(pinfo, 0);
+    return *conv ? (msnp_conv_t *)conversation_get_proto_data(*conv, proto_msnp) : NULL;
+}
+
+/* State for a connection whose first command this is (conv from msnp_find_conv). */
+static msnp_conv_t *
+msnp_new_conv(packet_info *pinfo, conversation_t *conv, const msnp_cmd_t *first_cmd,
+              gboolean first_is_error, int http_dir)
+{
+    msnp_conv_t *mc;
     msnp_referral_t *ref;
 
-    if (mc)
-        return mc;
-
+    if (!conv)
+        conv = find_or_create_conversation(pinfo);
     mc = wmem_new0(wmem_file_scope(), msnp_conv_t);
-    mc->trans = wmem_tree_new(wmem_file_scope());
+    mc->id = ++msnp_conv_count;
     clear_address(&mc->srv_addr);
 
     if (msnp_lookup_referral(pinfo, &pinfo->dst, pinfo->destport, &ref)) {
@@ -798,10 +867,10 @@ static void
 msnp_add_friendly_name(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t)
 {
     const char *decoded;
-    guint8 *raw = (guint8 *)tvb_memdup(pinfo->pool, tvb, t->off, t->len);
     proto_item *it;
 
-    if (msnp_url_decode(pinfo->pool, raw, t->len, &decoded)) {
+    /* t->str holds the token's t->len bytes as on the wire. */
+    if (msnp_url_decode(pinfo->pool, (const guint8 *)t->str, t->len, &decoded)) {
         proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
     } else {
         it = proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
@@ -1157,12 +1226,25 @@ msnp_dissect_p2p(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gint off)
         proto_tree_add_item(pt, hf_msnp_p2p_footer, tvb, off, 4, ENC_BIG_ENDIAN);
 }
 
+/* The first bytes of a header name or value as a C string in buf: enough to
+ * compare it with the names we know (all shorter than size), as the whole
+ * string would compare, without a copy of each header. */
+static const char *
+msnp_tvb_head(tvbuff_t *tvb, gint off, gint len, char *buf, gint size)
+{
+    len = MIN(len, size - 1);
+    tvb_memcpy(tvb, buf, off, len);
+    buf[len] = '\0';
+    return buf;
+}
+
 static void
 msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     gint off = 0, next, linelen;
     gint len = tvb_reported_length(tvb);
     const char *ctype = NULL;
+    char namebuf[16], ctypebuf[32];
     gboolean routing = FALSE;
     int blocks = 1, headers = 0;
 
@@ -1182,7 +1264,7 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         colon = tvb_find_guint8(tvb, off, linelen, ':');
         if (colon > off) {
             gint vstart = colon + 1, vend = off + linelen;
-            char *name = (char *)tvb_get_string_enc(pinfo->pool, tvb, off, colon - off, ENC_ASCII);
+            const char *name = msnp_tvb_head(tvb, off, colon - off, namebuf, sizeof namebuf);
             while (vstart < vend && tvb_get_guint8(tvb, vstart) == ' ')
                 vstart++;
             if (headers++ == 0 && g_ascii_strcasecmp(name, "Routing") == 0)
@@ -1198,8 +1280,8 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             } else if (g_ascii_strcasecmp(name, "Content-Type") == 0) {
                 gint semi = tvb_find_guint8(tvb, vstart, vend - vstart, ';');
                 gint tend = semi >= 0 ? semi : vend;
-                proto_tree_add_item_ret_string(tree, hf_msnp_msg_content_type, tvb, vstart, tend - vstart,
-                                               ENC_ASCII, pinfo->pool, (const guint8 **)&ctype);
+                proto_tree_add_item(tree, hf_msnp_msg_content_type, tvb, vstart, tend - vstart, ENC_ASCII);
+                ctype = msnp_tvb_head(tvb, vstart, tend - vstart, ctypebuf, sizeof ctypebuf);
             } else if (g_ascii_strcasecmp(name, "TypingUser") == 0) {
                 proto_tree_add_item(tree, hf_msnp_msg_typing_user, tvb, vstart, vend - vstart, ENC_UTF_8);
             }
@@ -1243,47 +1325,75 @@ msnp_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 /* ---------------------------------------------------------------------- */
 /* Transactions                                                             */
 
-static void
-msnp_track(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc, int dir,
-           guint32 trid, proto_item *trid_item)
+static guint
+msnp_trans_hash(gconstpointer k)
 {
-    wmem_tree_t *frames = (wmem_tree_t *)wmem_tree_lookup32(mc->trans, trid);
+    const msnp_trans_t *t = (const msnp_trans_t *)k;
+    return t->trid ^ (t->conv_id * 0x9e3779b1u);
+}
+
+static gboolean
+msnp_trans_equal(gconstpointer a, gconstpointer b)
+{
+    const msnp_trans_t *ta = (const msnp_trans_t *)a, *tb = (const msnp_trans_t *)b;
+    return ta->trid == tb->trid && ta->conv_id == tb->conv_id;
+}
+
+/* Pairs a request with the replies that carry its TrID.  First pass: a
+ * reply belongs to the latest request with that TrID on its connection,
+ * which msnp_requests holds.  Every pass: the frame data of each request
+ * and matched reply (keyed by the command's number among the tracked ones
+ * in the frame) points at the pair; TrID-less and unmatched replies keep
+ * nothing. */
+static void
+msnp_track(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc, msnp_frame_t *fs,
+           int dir, guint32 trid, proto_item *trid_item)
+{
+    guint32 key;
     msnp_trans_t *t;
     proto_item *it;
 
-    if (dir == DIR_C2S) {
-        if (!PINFO_FD_VISITED(pinfo)) {
-            if (!frames) {
-                frames = wmem_tree_new(wmem_file_scope());
-                wmem_tree_insert32(mc->trans, trid, frames);
-            }
-            t = wmem_new0(wmem_file_scope(), msnp_trans_t);
+    if (dir == DIR_UNKNOWN || (dir == DIR_S2C && trid == 0))
+        return;
+    key = MSNP_PD_TRANS + fs->tracked++;
+    if (PINFO_FD_VISITED(pinfo)) {
+        t = (msnp_trans_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, key);
+    } else {
+        msnp_trans_t k;
+        k.conv_id = mc->id;
+        k.trid = trid;
+        t = (msnp_trans_t *)wmem_map_lookup(msnp_requests, &k);
+        if (dir == DIR_C2S && (!t || t->req_frame != pinfo->num)) {
+            /* (a repeated TrID within one frame stays one transaction) */
+            t = wmem_new(wmem_file_scope(), msnp_trans_t);
+            t->conv_id = mc->id;
+            t->trid = trid;
             t->req_frame = pinfo->num;
+            t->rsp_frame = 0;
             t->req_time = pinfo->abs_ts;
-            wmem_tree_insert32(frames, pinfo->num, t);
+            wmem_map_insert(msnp_requests, t, t);
+        } else if (dir == DIR_S2C && t && t->rsp_frame == 0) {
+            t->rsp_frame = pinfo->num;
         }
-        t = frames ? (msnp_trans_t *)wmem_tree_lookup32(frames, pinfo->num) : NULL;
+        if (t)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, key, t);
+    }
+
+    if (dir == DIR_C2S) {
         if (t && t->rsp_frame) {
             it = proto_tree_add_uint(tree, hf_msnp_response_in, tvb, 0, 0, t->rsp_frame);
             proto_item_set_generated(it);
         }
-    } else if (dir == DIR_S2C && trid != 0) {
-        t = frames ? (msnp_trans_t *)wmem_tree_lookup32_le(frames, pinfo->num) : NULL;
-        if (!t) {
-            expert_add_info_format(pinfo, trid_item, &ei_msnp_unmatched_reply,
-                                   "Reply with TrID %u but no earlier request on this connection", trid);
-            return;
-        }
-        if (!PINFO_FD_VISITED(pinfo) && t->rsp_frame == 0)
-            t->rsp_frame = pinfo->num;
-        {
-            nstime_t delta;
-            it = proto_tree_add_uint(tree, hf_msnp_response_to, tvb, 0, 0, t->req_frame);
-            proto_item_set_generated(it);
-            nstime_delta(&delta, &pinfo->abs_ts, &t->req_time);
-            it = proto_tree_add_time(tree, hf_msnp_time, tvb, 0, 0, &delta);
-            proto_item_set_generated(it);
-        }
+    } else if (!t) {
+        expert_add_info_format(pinfo, trid_item, &ei_msnp_unmatched_reply,
+                               "Reply with TrID %u but no earlier request on this connection", trid);
+    } else {
+        nstime_t delta;
+        it = proto_tree_add_uint(tree, hf_msnp_response_to, tvb, 0, 0, t->req_frame);
+        proto_item_set_generated(it);
+        nstime_delta(&delta, &pinfo->abs_ts, &t->req_time);
+        it = proto_tree_add_time(tree, hf_msnp_time, tvb, 0, 0, &delta);
+        proto_item_set_generated(it);
     }
 }
 
@@ -1319,58 +1429,109 @@ msnp_trid_index(const msnp_cmd_t *c, gboolean is_error, int dir, const msnp_tok_
     }
 }
 
-/* Without reassembly: the rest of a payload that began in an earlier segment. */
-static gint
-msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir, msnp_conv_t **mcp)
+/* The Info column: every command adds its part with " | " between them.
+ * col_append_*() scan the whole column on each call, so the parts of one
+ * call are gathered here and appended at once (msnp_info_flush); parts
+ * beyond what the column can show are not formatted at all. */
+static gboolean
+msnp_info_full(wmem_strbuf_t *info)
 {
-    conversation_t *conv;
-    msnp_conv_t *mc;
+    return wmem_strbuf_get_len(info) >= COL_MAX_INFO_LEN;
+}
+
+static void
+msnp_info_add(wmem_strbuf_t *info, const char *text)
+{
+    if (msnp_info_full(info))
+        return;
+    if (wmem_strbuf_get_len(info) > 0)
+        wmem_strbuf_append_len(info, " | ", 3);
+    wmem_strbuf_append(info, text);
+}
+
+/* One command: the line as on the wire, control characters escaped, after
+ * the direction.  line: its linelen bytes as on the wire. */
+static void
+msnp_info_add_line(packet_info *pinfo, wmem_strbuf_t *info, const guint8 *line, gint linelen,
+                   gboolean printable, int dir, gboolean is_error, guint16 errcode)
+{
+    if (msnp_info_full(info))
+        return;
+    msnp_info_add(info, msnp_dir_prefix[dir]);
+    if (printable) {
+        /* what format_text() would return */
+        wmem_strbuf_append_len(info, (const char *)line, linelen);
+    } else {
+        const char *s = (const char *)get_utf_8_string(pinfo->pool, line, linelen);
+        wmem_strbuf_append(info, format_text(pinfo->pool, (const guchar *)s, strlen(s)));
+    }
+    if (is_error) {
+        wmem_strbuf_append_len(info, " (", 2);
+        wmem_strbuf_append(info, val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
+        wmem_strbuf_append_c(info, ')');
+    }
+}
+
+static void
+msnp_info_flush(packet_info *pinfo, wmem_strbuf_t *info)
+{
+    if (wmem_strbuf_get_len(info) > 0)
+        col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", wmem_strbuf_get_str(info));
+    wmem_strbuf_truncate(info, 0);
+}
+
+/* Without reassembly: the rest of a payload that began in an earlier segment.
+ * mc: the connection's state in the first pass (NULL if none). */
+static gint
+msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc,
+                  wmem_strbuf_t *info)
+{
     guint32 skip;
     gint total = tvb_captured_length(tvb);
     proto_item *ti;
 
-    if (http_dir != DIR_UNKNOWN)
-        return 0;
     if (PINFO_FD_VISITED(pinfo)) {
-        skip = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, 1));
+        skip = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, MSNP_PD_SKIP));
     } else {
         int dir;
-        conv = find_conversation_pinfo(pinfo, 0);
-        mc = conv ? (msnp_conv_t *)conversation_get_proto_data(conv, proto_msnp) : NULL;
         if (!mc)
             return 0;
-        *mcp = mc;
         dir = msnp_direction(mc, pinfo);
         skip = MIN(mc->pending[dir], (guint32)total);
         if (skip == 0)
             return 0;
         mc->pending[dir] -= skip;
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, 1, GUINT_TO_POINTER(skip));
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, MSNP_PD_SKIP, GUINT_TO_POINTER(skip));
     }
     if (skip == 0)
         return 0;
     ti = proto_tree_add_item(tree, proto_msnp, tvb, 0, skip, ENC_NA);
     proto_item_append_text(ti, ", payload continued from an earlier segment");
     proto_tree_add_item(proto_item_add_subtree(ti, ett_msnp), hf_msnp_payload, tvb, 0, skip, ENC_NA);
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[payload continued]");
+    msnp_info_add(info, "[payload continued]");
     return (gint)skip;
 }
 
-static int
-dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir)
+/* The command lines of tvb; FALSE when it asks TCP for more data. */
+static gboolean
+msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir, msnp_frame_t *fs)
 {
     gint offset = 0;
     gint total = tvb_captured_length(tvb);
     gint max_line;
+    conversation_t *conv = NULL;
     msnp_conv_t *mc = NULL;
+    gboolean conv_found = FALSE;
 
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSNP");
-    if (!p_get_proto_data(pinfo->pool, pinfo, proto_msnp, 0)) {
-        col_clear(pinfo->cinfo, COL_INFO);
-        p_add_proto_data(pinfo->pool, pinfo, proto_msnp, 0, GINT_TO_POINTER(1));
+    /* One conversation lookup per call: here in the first pass, where a
+     * continued payload needs the state, else at the first command line. */
+    if (http_dir == DIR_UNKNOWN) {
+        if (!PINFO_FD_VISITED(pinfo)) {
+            mc = msnp_find_conv(pinfo, &conv);
+            conv_found = TRUE;
+        }
+        offset = msnp_continuation(tvb, pinfo, tree, mc, fs->info);
     }
-
-    offset = msnp_continuation(tvb, pinfo, tree, http_dir, &mc);
 
     max_line = (gint)MIN(MAX(msnp_max_line, 16), MSNP_MAX_LINE_CAP);
     while (offset < total) {
@@ -1379,7 +1540,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         gint eol = tvb_find_guint8(tvb, offset, scan, '\n');
         gint linelen, next, ntoks, tridx, first_arg, nargs, i;
         gboolean has_crlf = TRUE, too_long = FALSE, is_error = FALSE, has_payload = FALSE;
-        gboolean length_bad = FALSE;
+        gboolean length_bad = FALSE, printable;
         guint32 trid = 0, plen = 0;
         gint pavail = 0;
         const msnp_cmd_t *c = NULL;
@@ -1388,9 +1549,8 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         proto_item *ti, *it, *trid_item = NULL;
         proto_tree *mt;
         int dir;
-        const char *linestr;
+        const char *cmdtext;
         guint16 errcode = 0;
-        msnp_tap_info_t *tap;
 
         if (eol >= 0) {
             linelen = eol - offset;
@@ -1404,7 +1564,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         } else if (msnp_reassemble && pinfo->can_desegment) {
             pinfo->desegment_offset = offset;
             pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
-            return total;
+            return FALSE;
         } else {
             has_crlf = FALSE;
             linelen = remaining;
@@ -1425,13 +1585,15 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
             it = proto_tree_add_item(mt, hf_msnp_line, tvb, offset, MIN(linelen, max_line), ENC_UTF_8);
             expert_add_info_format(pinfo, it, &ei_msnp_line_too_long,
                                    "No line end within %d bytes", max_line);
-            col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "[line too long]");
+            msnp_info_add(fs->info, "[line too long]");
             offset = next;
             continue;
         }
 
-        line = (guint8 *)tvb_memdup(pinfo->pool, tvb, offset, linelen);
-        ntoks = msnp_tokenize(line, linelen, offset, toks, pinfo->pool);
+        /* The one copy of the line: tokens, parameters and the Info column use it. */
+        line = (guint8 *)wmem_alloc(pinfo->pool, linelen + 1);
+        tvb_memcpy(tvb, line, offset, linelen);
+        ntoks = msnp_tokenize(line, linelen, offset, toks, &printable);
         if (ntoks == 0) {
             /* only spaces */
             it = proto_tree_add_item(tree, proto_msnp, tvb, offset, next - offset, ENC_NA);
@@ -1448,9 +1610,18 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
                 c = msnp_find_cmd(n);
             }
         }
+        /* as format_text() shows it */
+        cmdtext = printable ? toks[0].str :
+                  format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str));
 
-        if (!mc)
-            mc = msnp_get_conv(pinfo, c, is_error, http_dir);
+        if (!mc) {
+            if (!conv_found) {
+                mc = msnp_find_conv(pinfo, &conv);
+                conv_found = TRUE;
+            }
+            if (!mc)
+                mc = msnp_new_conv(pinfo, conv, c, is_error, http_dir);
+        }
         dir = http_dir != DIR_UNKNOWN ? http_dir : msnp_direction(mc, pinfo);
 
         tridx = msnp_trid_index(c, is_error, dir, toks, ntoks);
@@ -1478,7 +1649,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
                 if (!length_bad && msnp_reassemble && pinfo->can_desegment) {
                     pinfo->desegment_offset = offset;
                     pinfo->desegment_len = plen - pavail;
-                    return total;
+                    return FALSE;
                 }
             } else {
                 pavail = plen;
@@ -1488,8 +1659,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         /* The command item. */
         ti = proto_tree_add_item(tree, proto_msnp, tvb, offset, (next - offset) + pavail, ENC_NA);
         mt = proto_item_add_subtree(ti, ett_msnp);
-        proto_item_append_text(ti, ", %s%s%s", msnp_dir_arrow[dir], dir ? " " : "",
-                               format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str)));
+        proto_item_append_text(ti, ", %s%s", msnp_dir_prefix[dir], cmdtext);
         if (c)
             proto_item_append_text(ti, " (%s)", c->desc);
         else if (is_error)
@@ -1505,8 +1675,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
             it = proto_tree_add_uint(mt, hf_msnp_referred_by, tvb, 0, 0, mc->referred_by);
             proto_item_set_generated(it);
         }
-        proto_tree_add_item_ret_string(mt, hf_msnp_line, tvb, offset, linelen, ENC_UTF_8, pinfo->pool,
-                                       (const guint8 **)&linestr);
+        proto_tree_add_item(mt, hf_msnp_line, tvb, offset, linelen, ENC_UTF_8);
         if (!has_crlf)
             expert_add_info(pinfo, ti, &ei_msnp_no_crlf);
 
@@ -1519,8 +1688,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
             expert_add_info_format(pinfo, it, &ei_msnp_error_reply, "Error %u: %s", errcode,
                                    val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
         } else {
-            expert_add_info_format(pinfo, it, &ei_msnp_unknown_command, "Unknown command %s",
-                                   format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str)));
+            expert_add_info_format(pinfo, it, &ei_msnp_unknown_command, "Unknown command %s", cmdtext);
         }
 
         if (tridx) {
@@ -1571,33 +1739,60 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         if (!PINFO_FD_VISITED(pinfo))
             msnp_role_evidence(mc, toks[0].str, dir, &toks[first_arg], nargs);
         if (tridx)
-            msnp_track(tvb, pinfo, mt, mc, dir, trid, trid_item);
+            msnp_track(tvb, pinfo, mt, mc, fs, dir, trid, trid_item);
 
-        /* Info column: the line as on the wire, control characters escaped */
-        linestr = format_text(pinfo->pool, (const guchar *)linestr, strlen(linestr));
-        if (is_error)
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s%s%s (%s)", msnp_dir_arrow[dir],
-                                dir ? " " : "", linestr,
-                                val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
-        else
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s%s%s", msnp_dir_arrow[dir],
-                                dir ? " " : "", linestr);
+        if (have_tap_listener(msnp_tap)) {
+            msnp_tap_info_t *tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
+            if (c) {
+                tap->cmd = c->name;
+            } else if (is_error || (strlen(toks[0].str) == 3 && g_ascii_isupper(toks[0].str[0]) &&
+                                    g_ascii_isupper(toks[0].str[1]) && g_ascii_isupper(toks[0].str[2]))) {
+                memcpy(tap->name, toks[0].str, 3);
+                tap->cmd = tap->name;
+            } else {
+                tap->cmd = "[not a command]";
+            }
+            tap->direction = dir;
+            tap->is_error = is_error;
+            tap->error = errcode;
+            tap_queue_packet(msnp_tap, pinfo, tap);
+        }
 
-        tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
-        if (c || is_error || (strlen(toks[0].str) == 3 && g_ascii_isupper(toks[0].str[0]) &&
-                              g_ascii_isupper(toks[0].str[1]) && g_ascii_isupper(toks[0].str[2])))
-            tap->cmd = toks[0].str;
-        else
-            tap->cmd = "[not a command]";
-        tap->direction = dir;
-        tap->is_error = is_error;
-        tap->error = errcode;
-        tap_queue_packet(msnp_tap, pinfo, tap);
+        /* The tokens are done with: the line again for the Info column. */
+        msnp_untokenize(line, linelen, offset, toks, ntoks);
+        msnp_info_add_line(pinfo, fs->info, line, linelen, printable, dir, is_error, errcode);
 
         offset = next + pavail;
     }
-    col_set_fence(pinfo->cinfo, COL_INFO);
-    return total;
+    return TRUE;
+}
+
+static int
+dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir)
+{
+    msnp_frame_t *fs;
+    volatile gboolean done = FALSE;
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSNP");
+    fs = (msnp_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME);
+    if (!fs) {
+        /* first call for this frame */
+        col_clear(pinfo->cinfo, COL_INFO);
+        fs = wmem_new0(pinfo->pool, msnp_frame_t);
+        fs->info = wmem_strbuf_sized_new(pinfo->pool, 256, 0);
+        p_add_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME, fs);
+    }
+    TRY {
+        done = msnp_dissect_lines(tvb, pinfo, tree, http_dir, fs);
+    }
+    FINALLY {
+        /* also what was dissected before an exception */
+        msnp_info_flush(pinfo, fs->info);
+    }
+    ENDTRY;
+    if (done)
+        col_set_fence(pinfo->cinfo, COL_INFO);
+    return tvb_captured_length(tvb);
 }
 
 static int
@@ -1625,7 +1820,7 @@ dissect_msnp_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
 /* Does the data start with an MSNP command line?  Never throws.
  * Sets the offset of its LF and the payload length it announces. */
 static gboolean
-msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *plen)
+msnp_first_line_ok(tvbuff_t *tvb, gint *eol_out, guint32 *plen)
 {
     gint len = tvb_captured_length(tvb);
     guint8 head[4];
@@ -1635,6 +1830,7 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
     guint8 line[MSNP_HEUR_MAX_LINE];
     msnp_tok_t toks[MSNP_MAX_TOKENS];
     const char *last;
+    gboolean printable;
 
     if (len < 5)
         return FALSE;
@@ -1669,7 +1865,7 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
 
     *eol_out = eol;
     *plen = 0;
-    ntoks = msnp_tokenize(line, eol - 1, 0, toks, pinfo->pool);
+    ntoks = msnp_tokenize(line, eol - 1, 0, toks, &printable);
     if (ntoks < 2)
         return FALSE;
     last = toks[ntoks - 1].str;
@@ -1734,14 +1930,14 @@ msnp_first_line_ok(tvbuff_t *tvb, packet_info *pinfo, gint *eol_out, guint32 *pl
 
 /* The first command line, and the start of what follows it if the segment holds more. */
 static gboolean
-msnp_looks_like(tvbuff_t *tvb, packet_info *pinfo)
+msnp_looks_like(tvbuff_t *tvb)
 {
     gint len = tvb_captured_length(tvb);
     gint eol = 0, next, i;
     guint32 plen = 0;
     guint8 b[4];
 
-    if (!msnp_first_line_ok(tvb, pinfo, &eol, &plen))
+    if (!msnp_first_line_ok(tvb, &eol, &plen))
         return FALSE;
     next = eol + 1;
     if (plen >= (guint32)(len - next) || len - next - (gint)plen < 4)
@@ -1761,7 +1957,7 @@ dissect_msnp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
 {
     conversation_t *conv;
 
-    if (!msnp_looks_like(tvb, pinfo))
+    if (!msnp_looks_like(tvb))
         return FALSE;
     conv = find_or_create_conversation(pinfo);
     conversation_set_dissector(conv, msnp_handle);
@@ -2064,6 +2260,7 @@ proto_register_msnp(void)
     msnp_http_handle = register_dissector("msnp_http", dissect_msnp_http, proto_msnp);
     msnp_tap = register_tap("msnp");
     msnp_referrals = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_int64_hash, g_int64_equal);
+    msnp_requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), msnp_trans_hash, msnp_trans_equal);
 
     stats_tree_register_plugin("msnp", "msnp", "MSNP/Commands", 0,
                                msnp_stats_tree_packet, msnp_stats_tree_init, NULL);
