@@ -129,7 +129,9 @@ EOF
 
     local win=""
     for _ in $(seq 1 120); do
-        win=$(xdotool search --onlyvisible --name 'Wireshark' 2>/dev/null | head -n 1 || true)
+        # By window class: the title is the capture's name once it has
+        # loaded, which can happen before the first look.
+        win=$(xdotool search --onlyvisible --class '^Wireshark$' 2>/dev/null | head -n 1 || true)
         [ -n "$win" ] && break
         kill -0 "$WS_PID" 2>/dev/null || die "wireshark exited: $(tail -n 20 "$WORK/wireshark.log")"
         sleep 0.5
