@@ -602,20 +602,15 @@ qq_header_len(int variant)
     }
 }
 
-/* The per-frame record of the next QQ packet of this dissection: its
- * transaction, and whether it is a reply to a copy answered already. */
-static qq_txn_t *
-qq_frame_txn(packet_info *pinfo, guint *idx_out, gboolean *duplicate)
+/* The number of the next QQ packet of this frame's dissection: the key of
+ * its frame data (several packets can share a TCP segment). */
+static guint
+qq_next_pdu_index(packet_info *pinfo)
 {
-    /* Several packets can share a frame (TCP); number them per dissection. */
     guint idx = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT));
 
     p_set_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT, GUINT_TO_POINTER(idx + 1));
-    *idx_out = idx;
-    if (!PINFO_FD_VISITED(pinfo))
-        return NULL;
-    *duplicate = p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, QQ_KEY_DUPLICATE | idx) != NULL;
-    return (qq_txn_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, idx);
+    return idx;
 }
 
 static gpointer
@@ -684,10 +679,9 @@ qq_track_reply(qq_conv_t *qc, packet_info *pinfo, guint16 cmd, guint16 seq, gboo
 
 static void
 qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_txn_t *txn, gboolean is_request,
-        gboolean duplicate, int era, guint16 cmd)
+        guint32 retrans_of, gboolean duplicate, int era, guint16 cmd)
 {
     proto_item *it;
-    guint32 retrans_of = is_request && txn->resend ? txn->first_frame : 0;
 
     if (retrans_of) {
         it = proto_tree_add_boolean(tree, hf_qq_retransmission, tvb, 0, 0, TRUE);
@@ -840,7 +834,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     int len = tvb_reported_length(tvb);
     guint8 flag = tvb_get_guint8(tvb, 0);
     qq_txn_t *txn = NULL;
-    gboolean is_request, duplicate = FALSE;
+    gboolean push, is_request, duplicate = FALSE;
     guint idx;
     guint32 retrans_of = 0;
     qq_info_t info;
@@ -923,10 +917,15 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
 
     /* Requests, replies, pushes and acks. A packet quoted inside an ICMP
      * error is shown, not tracked. */
-    is_request = (dir == QQ_DIR_C2S) != qq_is_push(era, (guint16)cmd);
+    push = qq_is_push(era, (guint16)cmd);
+    is_request = (dir == QQ_DIR_C2S) != push;
     if (!pinfo->flags.in_error_pkt) {
-        txn = qq_frame_txn(pinfo, &idx, &duplicate);
-        if (!PINFO_FD_VISITED(pinfo)) {
+        idx = qq_next_pdu_index(pinfo);
+        if (PINFO_FD_VISITED(pinfo)) {
+            txn = (qq_txn_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, idx);
+            duplicate = txn && !is_request
+                && p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, QQ_KEY_DUPLICATE | idx);
+        } else {
             if (dir == QQ_DIR_C2S && has_uin && !qc->uin_frame) {
                 qc->uin = uin;
                 qc->uin_frame = pinfo->num;
@@ -941,9 +940,9 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
                 p_add_proto_data(wmem_file_scope(), pinfo, proto_qq, QQ_KEY_DUPLICATE | idx, GINT_TO_POINTER(1));
         }
         if (txn) {
-            qq_add_links(qq_tree, pinfo, tvb, txn, is_request, duplicate, era, (guint16)cmd);
             if (is_request && txn->resend)
                 retrans_of = txn->first_frame;
+            qq_add_links(qq_tree, pinfo, tvb, txn, is_request, retrans_of, duplicate, era, (guint16)cmd);
         }
     }
 
@@ -966,7 +965,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     }
     qq_info_add(&info, dir == QQ_DIR_C2S ? " C" UTF8_RIGHTWARDS_ARROW "S" : " S" UTF8_RIGHTWARDS_ARROW "C");
     /* Server pushes are started by the server and acked by the client. */
-    if (qq_is_push(era, (guint16)cmd))
+    if (push)
         qq_info_add(&info, dir == QQ_DIR_C2S ? " ack" : " push");
     if (variant != QQ_VAR_SOURCE_DOC) {
         qq_info_add(&info, " [");
