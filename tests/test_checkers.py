@@ -46,30 +46,20 @@ def run_tool(argv, cwd=None):
     return p.returncode, p.stdout.decode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=os.path.basename)
-def test_check_apis_prohibited(ws_src, source):
-    rc, out = run_tool(["perl", os.path.join(ws_src, "tools", "checkAPIs.pl"),
-                        "-g", "dissectors-prohibited", source])
-    assert rc == 0 and out.strip() == "", out
+# The Perl checkers: (name, script, options). Each must print nothing; checkhf.pl
+# exits 0 even when it finds unused or unregistered hf, so the output is what counts.
+PERL_CHECKERS = [
+    ("checkAPIs-prohibited", "checkAPIs.pl", ["-g", "dissectors-prohibited"]),
+    ("checkAPIs-default-groups", "checkAPIs.pl", []),
+    ("checkhf", "checkhf.pl", []),
+    ("checkfiltername", "checkfiltername.pl", []),
+]
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=os.path.basename)
-def test_check_apis_default_groups(ws_src, source):
-    rc, out = run_tool(["perl", os.path.join(ws_src, "tools", "checkAPIs.pl"), source])
-    assert rc == 0 and out.strip() == "", out
-
-
-@pytest.mark.parametrize("source", SOURCES, ids=os.path.basename)
-def test_checkhf(ws_src, source):
-    # checkhf.pl exits 0 even when it finds unused or unregistered hf: its
-    # output must be empty.
-    rc, out = run_tool(["perl", os.path.join(ws_src, "tools", "checkhf.pl"), source])
-    assert rc == 0 and out.strip() == "", out
-
-
-@pytest.mark.parametrize("source", SOURCES, ids=os.path.basename)
-def test_checkfiltername(ws_src, source):
-    rc, out = run_tool(["perl", os.path.join(ws_src, "tools", "checkfiltername.pl"), source])
+@pytest.mark.parametrize("script,options", [c[1:] for c in PERL_CHECKERS], ids=[c[0] for c in PERL_CHECKERS])
+def test_perl_checker(ws_src, script, options, source):
+    rc, out = run_tool(["perl", os.path.join(ws_src, "tools", script)] + options + [source])
     assert rc == 0 and out.strip() == "", out
 
 
