@@ -22,13 +22,13 @@
 #include <epan/strutil.h>
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
-#include <epan/dissectors/packet-http.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <wsutil/strtoi.h>
 #include <wsutil/inet_addr.h>
 #include <wsutil/wmem/wmem.h>
 
 #include "plugin.h"
+#include "ws-compat.h"
 
 #define MSNP_TCP_PORT       1863
 #define MSNP_MEDIA_TYPE     "application/x-msn-messenger"
@@ -104,11 +104,11 @@ static int hf_msnp_response_in = -1;
 static int hf_msnp_response_to = -1;
 static int hf_msnp_time = -1;
 
-static gint ett_msnp = -1;
-static gint ett_msnp_challenge = -1;
-static gint ett_msnp_challenge_item = -1;
-static gint ett_msnp_payload = -1;
-static gint ett_msnp_p2p = -1;
+static int ett_msnp = -1;
+static int ett_msnp_challenge = -1;
+static int ett_msnp_challenge_item = -1;
+static int ett_msnp_payload = -1;
+static int ett_msnp_p2p = -1;
 
 static expert_field ei_msnp_error_reply = EI_INIT;
 static expert_field ei_msnp_unknown_command = EI_INIT;
@@ -129,9 +129,9 @@ static dissector_handle_t msnp_http_handle;
 static dissector_handle_t xml_handle;
 
 /* Preferences */
-static gboolean msnp_reassemble = TRUE;
-static guint msnp_max_payload = 1024 * 1024;
-static guint msnp_max_line = 16 * 1024;
+static ws_bool msnp_reassemble = true;
+static unsigned msnp_max_payload = 1024 * 1024;
+static unsigned msnp_max_line = 16 * 1024;
 #define MSNP_MAX_LINE_CAP (1024 * 1024)   /* upper bound of the max_line preference */
 
 /* Referrals from XFR and RNG: server address and port -> role and frame. */
@@ -140,7 +140,7 @@ static wmem_map_t *msnp_referrals;
 /* First pass: connection and TrID -> the latest request with them.  One map
  * for all connections: a map each would cost its empty table per connection. */
 static wmem_map_t *msnp_requests;
-static guint32 msnp_conv_count;
+static uint32_t msnp_conv_count;
 
 /* ---------------------------------------------------------------------- */
 /* Protocol tables                                                          */
@@ -181,7 +181,7 @@ enum {
 typedef struct {
     char        name[4];
     const char *desc;
-    guint8      flags;
+    uint8_t      flags;
 } msnp_cmd_t;
 
 /* Sorted by name (binary search). */
@@ -406,23 +406,23 @@ static const struct { const char *code; const char *name; } msnp_statuses[] = {
 /* One request and its first reply (file scope).  Its connection and TrID
  * are its key in msnp_requests. */
 typedef struct {
-    guint32  conv_id;       /* msnp_conv_t.id */
-    guint32  trid;
-    guint32  req_frame;
-    guint32  rsp_frame;     /* 0 until a reply is seen */
+    uint32_t  conv_id;       /* msnp_conv_t.id */
+    uint32_t  trid;
+    uint32_t  req_frame;
+    uint32_t  rsp_frame;     /* 0 until a reply is seen */
     nstime_t req_time;
 } msnp_trans_t;
 
 typedef struct {
     address  srv_addr;
-    guint32  srv_port;
-    gboolean srv_known;
-    guint8   role;
-    gboolean role_from_referral;
-    guint32  referred_by;
-    gboolean auth_seen;     /* a USR with MD5, TWN or SSO: not a switchboard */
-    guint32  id;            /* tells the connections apart in msnp_requests */
-    guint32  pending[3];    /* per direction: payload bytes still to come (no reassembly) */
+    uint32_t  srv_port;
+    bool srv_known;
+    uint8_t   role;
+    bool role_from_referral;
+    uint32_t  referred_by;
+    bool auth_seen;     /* a USR with MD5, TWN or SSO: not a switchboard */
+    uint32_t  id;            /* tells the connections apart in msnp_requests */
+    uint32_t  pending[3];    /* per direction: payload bytes still to come (no reassembly) */
 } msnp_conv_t;
 
 /* Keys of our per-frame data (p_add_proto_data). */
@@ -436,29 +436,29 @@ enum {
 /* One dissection of one frame (pinfo->pool): the frame may hold several
  * commands, handed to us in several calls (TCP, the HTTP gateway). */
 typedef struct {
-    guint32 tracked;        /* commands with a TrID seen so far in this frame */
+    uint32_t tracked;        /* commands with a TrID seen so far in this frame */
     wmem_strbuf_t *info;    /* Info column text of the current call (see msnp_info_add) */
 } msnp_frame_t;
 
 typedef struct {
-    guint8  role;
-    guint32 frame;
+    uint8_t  role;
+    uint32_t frame;
 } msnp_referral_t;
 
 /* What the tap sees per command. */
 typedef struct {
     const char *cmd;
     int         direction;
-    gboolean    is_error;
-    guint16     error;
+    bool    is_error;
+    uint16_t     error;
     char        name[4];    /* cmd when it is not a known command */
 } msnp_tap_info_t;
 
 /* One token of a command line: offset in the tvb, length, and its text:
  * NUL-terminated in place in the copy of the line (see msnp_tokenize). */
 typedef struct {
-    gint        off;
-    gint        len;
+    int        off;
+    int        len;
     const char *str;
 } msnp_tok_t;
 
@@ -466,7 +466,7 @@ typedef struct {
 /* Helpers                                                                  */
 
 static const msnp_cmd_t *
-msnp_find_cmd(const guint8 *name)
+msnp_find_cmd(const uint8_t *name)
 {
     size_t lo = 0, hi = G_N_ELEMENTS(msnp_cmds);
 
@@ -484,45 +484,45 @@ msnp_find_cmd(const guint8 *name)
 }
 
 /* A three-letter command as one number for switch statements; 0 otherwise. */
-static guint32
+static uint32_t
 msnp_code(const char *s)
 {
     if (strlen(s) != 3)
         return 0;
-    return (guint32)(guint8)s[0] << 16 | (guint32)(guint8)s[1] << 8 | (guint8)s[2];
+    return (uint32_t)(uint8_t)s[0] << 16 | (uint32_t)(uint8_t)s[1] << 8 | (uint8_t)s[2];
 }
 
-static gboolean
+static bool
 msnp_is_digits(const char *s, size_t maxlen)
 {
     size_t i;
 
     if (!s || !s[0])
-        return FALSE;
+        return false;
     for (i = 0; s[i]; i++) {
         if (!g_ascii_isdigit(s[i]) || i >= maxlen)
-            return FALSE;
+            return false;
     }
-    return TRUE;
+    return true;
 }
 
-static gboolean
-msnp_tok_u32(const char *s, guint32 *v)
+static bool
+msnp_tok_u32(const char *s, uint32_t *v)
 {
     const char *end;
 
     if (!msnp_is_digits(s, 10))
-        return FALSE;
+        return false;
     return ws_strtou32(s, &end, v) && *end == '\0';
 }
 
 /* "user@domain.tld", also with an MSNP18 network prefix "1:user@..." and an
  * end-point suffix "user@...;{guid}": the address part, its length in *len. */
 static const char *
-msnp_email_len(const char *s, gint *len)
+msnp_email_len(const char *s, int *len)
 {
     const char *at = NULL, *p, *start = s;
-    gboolean dot = FALSE;
+    bool dot = false;
 
     if (!strchr(s, '@'))    /* most parameters: no need to check each character */
         return NULL;
@@ -538,21 +538,21 @@ msnp_email_len(const char *s, gint *len)
                 return NULL;
             at = p;
         } else if (at && *p == '.' && p[1] != '\0' && p[1] != ';') {
-            dot = TRUE;
+            dot = true;
         } else if (!g_ascii_isalnum(*p) && !strchr("._-+", *p)) {
             return NULL;
         }
     }
     if (!at || !dot)
         return NULL;
-    *len = (gint)(p - s);
+    *len = (int)(p - s);
     return s;
 }
 
 static const char *
 msnp_email_part(const char *s)
 {
-    gint len;
+    int len;
 
     return msnp_email_len(s, &len);
 }
@@ -566,27 +566,27 @@ hexval(int c)
     return -1;
 }
 
-/* URL-decode a friendly name into UTF-8; FALSE on a bad escape (raw text returned). */
-static gboolean
-msnp_url_decode(wmem_allocator_t *pool, const guint8 *raw, gint len, const char **out)
+/* URL-decode a friendly name into UTF-8; false on a bad escape (raw text returned). */
+static bool
+msnp_url_decode(wmem_allocator_t *pool, const uint8_t *raw, int len, const char **out)
 {
-    guint8 *buf = (guint8 *)wmem_alloc(pool, len + 1);
-    gint i, n = 0;
+    uint8_t *buf = (uint8_t *)wmem_alloc(pool, len + 1);
+    int i, n = 0;
 
     for (i = 0; i < len; i++) {
         if (raw[i] == '%') {
             int hi, lo;
             if (i + 2 >= len) {
                 *out = (const char *)get_utf_8_string(pool, raw, len);
-                return FALSE;
+                return false;
             }
             hi = hexval(raw[i + 1]);
             lo = hexval(raw[i + 2]);
             if (hi < 0 || lo < 0) {
                 *out = (const char *)get_utf_8_string(pool, raw, len);
-                return FALSE;
+                return false;
             }
-            buf[n++] = (guint8)(hi << 4 | lo);
+            buf[n++] = (uint8_t)(hi << 4 | lo);
             i += 2;
         } else {
             buf[n++] = raw[i];
@@ -594,12 +594,12 @@ msnp_url_decode(wmem_allocator_t *pool, const guint8 *raw, gint len, const char 
     }
     if (!g_utf8_validate((const char *)buf, n, NULL)) {
         *out = (const char *)get_utf_8_string(pool, raw, len);
-        return FALSE;
+        return false;
     }
     /* Valid UTF-8 without NUL: get_utf_8_string would return the same bytes. */
     buf[n] = '\0';
     *out = (const char *)buf;
-    return TRUE;
+    return true;
 }
 
 /* Split a line into space-separated tokens; the last token is always kept.
@@ -608,14 +608,14 @@ msnp_url_decode(wmem_allocator_t *pool, const guint8 *raw, gint len, const char 
  * need no copies; msnp_untokenize puts the spaces back.  *printable tells
  * whether every byte of the line is printable ASCII. */
 static int
-msnp_tokenize(guint8 *line, gint len, gint base, msnp_tok_t *toks, gboolean *printable)
+msnp_tokenize(uint8_t *line, int len, int base, msnp_tok_t *toks, bool *printable)
 {
-    gint i = 0, n = 0;
-    gboolean pr = TRUE;
+    int i = 0, n = 0;
+    bool pr = true;
 
     line[len] = '\0';
     while (i < len) {
-        gint s;
+        int s;
         while (i < len && line[i] == ' ')
             i++;
         if (i >= len)
@@ -623,7 +623,7 @@ msnp_tokenize(guint8 *line, gint len, gint base, msnp_tok_t *toks, gboolean *pri
         s = i;
         while (i < len && line[i] != ' ') {
             if (line[i] < 0x20 || line[i] > 0x7e)
-                pr = FALSE;
+                pr = false;
             i++;
         }
         if (n == MSNP_MAX_TOKENS) {
@@ -645,29 +645,29 @@ msnp_tokenize(guint8 *line, gint len, gint base, msnp_tok_t *toks, gboolean *pri
 
 /* The line as it was before msnp_tokenize. */
 static void
-msnp_untokenize(guint8 *line, gint len, gint base, const msnp_tok_t *toks, int ntoks)
+msnp_untokenize(uint8_t *line, int len, int base, const msnp_tok_t *toks, int ntoks)
 {
     int i;
 
     for (i = 0; i < ntoks; i++) {
-        gint end = toks[i].off - base + toks[i].len;
+        int end = toks[i].off - base + toks[i].len;
         if (end < len)
             line[end] = ' ';
     }
 }
 
-static guint64 *
-msnp_referral_key(wmem_allocator_t *scope, guint32 ip, guint16 port)
+static uint64_t *
+msnp_referral_key(wmem_allocator_t *scope, uint32_t ip, uint16_t port)
 {
-    guint64 *k = wmem_new(scope, guint64);
-    *k = ((guint64)ip << 16) | port;
+    uint64_t *k = wmem_new(scope, uint64_t);
+    *k = ((uint64_t)ip << 16) | port;
     return k;
 }
 
 /* ---------------------------------------------------------------------- */
 /* Conversation                                                             */
 
-static gboolean
+static bool
 msnp_is_client_cmd(const msnp_cmd_t *c)
 {
     static const char *const client_only[] = { "VER", "CVR", "CAL", "ANS", "PNG", "SYN", "CHG", "UUX", "ADL" };
@@ -675,11 +675,11 @@ msnp_is_client_cmd(const msnp_cmd_t *c)
 
     for (i = 0; i < G_N_ELEMENTS(client_only); i++)
         if (memcmp(c->name, client_only[i], 3) == 0)
-            return TRUE;
-    return FALSE;
+            return true;
+    return false;
 }
 
-static gboolean
+static bool
 msnp_is_server_cmd(const msnp_cmd_t *c)
 {
     static const char *const server_only[] = { "QNG", "NLN", "ILN", "FLN", "RNG", "JOI", "IRO", "CHL", "BYE", "UBX", "NOT", "ACK", "NAK" };
@@ -687,34 +687,34 @@ msnp_is_server_cmd(const msnp_cmd_t *c)
 
     for (i = 0; i < G_N_ELEMENTS(server_only); i++)
         if (memcmp(c->name, server_only[i], 3) == 0)
-            return TRUE;
-    return FALSE;
+            return true;
+    return false;
 }
 
 static void
-msnp_set_server(msnp_conv_t *mc, packet_info *pinfo, gboolean dst_is_server)
+msnp_set_server(msnp_conv_t *mc, packet_info *pinfo, bool dst_is_server)
 {
     copy_address_wmem(wmem_file_scope(), &mc->srv_addr, dst_is_server ? &pinfo->dst : &pinfo->src);
     mc->srv_port = dst_is_server ? pinfo->destport : pinfo->srcport;
-    mc->srv_known = TRUE;
+    mc->srv_known = true;
 }
 
-static gboolean
-msnp_lookup_referral(packet_info *pinfo, const address *addr, guint32 port, msnp_referral_t **ref)
+static bool
+msnp_lookup_referral(packet_info *pinfo, const address *addr, uint32_t port, msnp_referral_t **ref)
 {
-    guint32 ip;
-    guint64 key;
+    uint32_t ip;
+    uint64_t key;
 
     if (addr->type != AT_IPv4 || port > 0xffff)
-        return FALSE;
+        return false;
     memcpy(&ip, addr->data, 4);
-    key = ((guint64)ip << 16) | port;
+    key = ((uint64_t)ip << 16) | port;
     *ref = (msnp_referral_t *)wmem_map_lookup(msnp_referrals, &key);
     return *ref != NULL && (*ref)->frame < pinfo->num;
 }
 
-static gboolean
-msnp_known_port(guint32 port)
+static bool
+msnp_known_port(uint32_t port)
 {
     return port == MSNP_TCP_PORT || port == 443 || port == 80;
 }
@@ -731,7 +731,7 @@ msnp_find_conv(packet_info *pinfo, conversation_t **conv)
 /* State for a connection whose first command this is (conv from msnp_find_conv). */
 static msnp_conv_t *
 msnp_new_conv(packet_info *pinfo, conversation_t *conv, const msnp_cmd_t *first_cmd,
-              gboolean first_is_error, int http_dir)
+              bool first_is_error, int http_dir)
 {
     msnp_conv_t *mc;
     msnp_referral_t *ref;
@@ -743,9 +743,9 @@ msnp_new_conv(packet_info *pinfo, conversation_t *conv, const msnp_cmd_t *first_
     clear_address(&mc->srv_addr);
 
     if (msnp_lookup_referral(pinfo, &pinfo->dst, pinfo->destport, &ref)) {
-        msnp_set_server(mc, pinfo, TRUE);
+        msnp_set_server(mc, pinfo, true);
     } else if (msnp_lookup_referral(pinfo, &pinfo->src, pinfo->srcport, &ref)) {
-        msnp_set_server(mc, pinfo, FALSE);
+        msnp_set_server(mc, pinfo, false);
     } else {
         ref = NULL;
         struct tcp_analysis *tcpd = pinfo->ptype == PT_TCP ? get_tcp_conversation_data(conv, pinfo) : NULL;
@@ -753,23 +753,23 @@ msnp_new_conv(packet_info *pinfo, conversation_t *conv, const msnp_cmd_t *first_
         if (http_dir != DIR_UNKNOWN)
             msnp_set_server(mc, pinfo, http_dir == DIR_C2S);
         else if (tcpd && tcpd->server_port != 0 && tcpd->server_port != pinfo->srcport)
-            msnp_set_server(mc, pinfo, TRUE);
+            msnp_set_server(mc, pinfo, true);
         else if (tcpd && tcpd->server_port != 0 && tcpd->server_port != pinfo->destport)
-            msnp_set_server(mc, pinfo, FALSE);
+            msnp_set_server(mc, pinfo, false);
         else if (msnp_known_port(pinfo->destport) && !msnp_known_port(pinfo->srcport))
-            msnp_set_server(mc, pinfo, TRUE);
+            msnp_set_server(mc, pinfo, true);
         else if (msnp_known_port(pinfo->srcport) && !msnp_known_port(pinfo->destport))
-            msnp_set_server(mc, pinfo, FALSE);
+            msnp_set_server(mc, pinfo, false);
         else if (first_is_error || (first_cmd && msnp_is_server_cmd(first_cmd)))
-            msnp_set_server(mc, pinfo, FALSE);
+            msnp_set_server(mc, pinfo, false);
         else if (first_cmd && msnp_is_client_cmd(first_cmd))
-            msnp_set_server(mc, pinfo, TRUE);
+            msnp_set_server(mc, pinfo, true);
         else
             msnp_set_server(mc, pinfo, pinfo->destport < pinfo->srcport);
     }
     if (ref) {
         mc->role = ref->role;
-        mc->role_from_referral = TRUE;
+        mc->role_from_referral = true;
         mc->referred_by = ref->frame;
     }
     conversation_add_proto_data(conv, proto_msnp, mc);
@@ -798,7 +798,7 @@ msnp_role_evidence(msnp_conv_t *mc, const char *cmd, int dir, const msnp_tok_t *
         "NFY"
     };
     size_t i;
-    guint8 role = ROLE_UNKNOWN;
+    uint8_t role = ROLE_UNKNOWN;
 
     if (mc->role_from_referral)
         return;
@@ -820,7 +820,7 @@ msnp_role_evidence(msnp_conv_t *mc, const char *cmd, int dir, const msnp_tok_t *
          * earlier USR with an authentication method tells them apart. */
         if (nargs >= 2 && (strcmp(args[0].str, "MD5") == 0 || strcmp(args[0].str, "TWN") == 0 ||
                            strcmp(args[0].str, "SSO") == 0))
-            mc->auth_seen = TRUE;   /* NS or DS: an XFR NS may still follow */
+            mc->auth_seen = true;   /* NS or DS: an XFR NS may still follow */
         else if (nargs >= 2 && msnp_email_part(args[0].str) && strcmp(args[0].str, "OK") != 0)
             role = ROLE_SB;
         else if (nargs >= 1 && strcmp(args[0].str, "OK") == 0 && nargs == 3 && !msnp_is_digits(args[2].str, 3))
@@ -836,9 +836,9 @@ msnp_role_evidence(msnp_conv_t *mc, const char *cmd, int dir, const msnp_tok_t *
     mc->role = role;
 }
 
-/* Parse "a.b.c.d:port"; FALSE if it is not one. */
-static gboolean
-msnp_parse_address(const msnp_tok_t *t, ws_in4_addr *ip, guint16 *port, gint *iplen)
+/* Parse "a.b.c.d:port"; false if it is not one. */
+static bool
+msnp_parse_address(const msnp_tok_t *t, ws_in4_addr *ip, uint16_t *port, int *iplen)
 {
     const char *colon = strrchr(t->str, ':');
     char ipbuf[16];
@@ -846,17 +846,17 @@ msnp_parse_address(const msnp_tok_t *t, ws_in4_addr *ip, guint16 *port, gint *ip
     size_t n;
 
     if (!colon)
-        return FALSE;
+        return false;
     n = colon - t->str;
-    *iplen = (gint)n;
+    *iplen = (int)n;
     if (n == 0 || n >= sizeof ipbuf)
-        return FALSE;
+        return false;
     memcpy(ipbuf, t->str, n);
     ipbuf[n] = '\0';
     if (!ws_inet_pton4(ipbuf, ip))
-        return FALSE;
+        return false;
     if (!msnp_is_digits(colon + 1, 5))
-        return FALSE;
+        return false;
     return ws_strtou16(colon + 1, &end, port) && *end == '\0';
 }
 
@@ -870,7 +870,7 @@ msnp_add_friendly_name(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, cons
     proto_item *it;
 
     /* t->str holds the token's t->len bytes as on the wire. */
-    if (msnp_url_decode(pinfo->pool, (const guint8 *)t->str, t->len, &decoded)) {
+    if (msnp_url_decode(pinfo->pool, (const uint8_t *)t->str, t->len, &decoded)) {
         proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
     } else {
         it = proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
@@ -895,11 +895,11 @@ msnp_add_status(proto_tree *tree, tvbuff_t *tvb, const msnp_tok_t *t)
 
 static void
 msnp_add_address(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t,
-                 guint8 role)
+                 uint8_t role)
 {
     ws_in4_addr ip;
-    guint16 port;
-    gint iplen = 0;
+    uint16_t port;
+    int iplen = 0;
     proto_item *it;
 
     if (!msnp_parse_address(t, &ip, &port, &iplen)) {
@@ -913,7 +913,7 @@ msnp_add_address(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp
     proto_tree_add_uint(tree, hf_msnp_xfr_port, tvb, t->off + iplen + 1, t->len - iplen - 1, port);
 
     if (!PINFO_FD_VISITED(pinfo) && role != ROLE_UNKNOWN) {
-        guint64 *key = msnp_referral_key(wmem_file_scope(), ip, port);
+        uint64_t *key = msnp_referral_key(wmem_file_scope(), ip, port);
         msnp_referral_t *ref = wmem_new(wmem_file_scope(), msnp_referral_t);
         ref->role = role;
         ref->frame = pinfo->num;
@@ -922,15 +922,15 @@ msnp_add_address(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp
 }
 
 static void
-msnp_add_challenge(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t, gboolean items)
+msnp_add_challenge(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t, bool items)
 {
     proto_item *ti = proto_tree_add_item(tree, hf_msnp_usr_challenge, tvb, t->off, t->len, ENC_ASCII);
     proto_tree *ct = proto_item_add_subtree(ti, ett_msnp_challenge);
     const char *s = t->str;
-    gint pos = 0;
+    int pos = 0;
 
     while (items && s[pos]) {
-        gint start = pos, eq = -1;
+        int start = pos, eq = -1;
         proto_tree *pt;
 
         while (s[pos] && s[pos] != ',') {
@@ -956,7 +956,7 @@ msnp_add_challenge(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const ms
 static void
 msnp_add_locale(proto_tree *tree, tvbuff_t *tvb, const msnp_tok_t *t)
 {
-    guint16 loc;
+    uint16_t loc;
     const char *end;
     const char *s = t->str;
 
@@ -1007,14 +1007,14 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                 msnp_add_friendly_name(tree, tvb, pinfo, &a[2]);
         } else if (na >= 2 && !msnp_email_part(a[0].str)) {
             /* USR trid MD5|TWN|SSO I|S ... */
-            gboolean md5 = strcmp(a[0].str, "MD5") == 0, sso = strcmp(a[0].str, "SSO") == 0;
+            bool md5 = strcmp(a[0].str, "MD5") == 0, sso = strcmp(a[0].str, "SSO") == 0;
             proto_tree_add_item(tree, hf_msnp_usr_auth, tvb, a[0].off, a[0].len, ENC_ASCII);
             proto_tree_add_item(tree, hf_msnp_usr_state, tvb, a[1].off, a[1].len, ENC_ASCII);
             if (na >= 3 && strcmp(a[1].str, "S") == 0) {
                 if (dir == DIR_S2C && sso && na >= 4) {
                     /* USR trid SSO S policy nonce */
                     proto_tree_add_item(tree, hf_msnp_usr_policy, tvb, a[2].off, a[2].len, ENC_ASCII);
-                    msnp_add_challenge(tree, tvb, pinfo, &a[3], FALSE);
+                    msnp_add_challenge(tree, tvb, pinfo, &a[3], false);
                 } else if (dir == DIR_S2C) {
                     /* TWN: Passport key=value string; MD5: the salt */
                     msnp_add_challenge(tree, tvb, pinfo, &a[2], !md5);
@@ -1139,7 +1139,7 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     for (i = 0; i < na; i++) {
         const char *str = a[i].str;
         const char *email;
-        gint elen;
+        int elen;
 
         /* LST/ADC/ADD (MSNP10+): N=account and F=friendly name items */
         if (str[0] == 'F' && str[1] == '=' && a[i].len > 2) {
@@ -1151,7 +1151,7 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             str += 2;
         email = msnp_email_len(str, &elen);
         if (email) {
-            gint skip = (gint)(email - a[i].str);
+            int skip = (int)(email - a[i].str);
             proto_tree_add_item(tree, hf_msnp_account, tvb, a[i].off + skip, elen, ENC_ASCII);
         }
     }
@@ -1165,7 +1165,7 @@ msnp_call_xml(tvbuff_t *ptvb, packet_info *pinfo, proto_tree *tree)
 {
     if (!xml_handle)
         return;
-    col_set_writable(pinfo->cinfo, -1, FALSE);
+    col_set_writable(pinfo->cinfo, -1, false);
     TRY {
         call_dissector(xml_handle, ptvb, pinfo, tree);
     }
@@ -1173,17 +1173,17 @@ msnp_call_xml(tvbuff_t *ptvb, packet_info *pinfo, proto_tree *tree)
         show_exception(ptvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
     }
     ENDTRY;
-    col_set_writable(pinfo->cinfo, -1, TRUE);
+    col_set_writable(pinfo->cinfo, -1, true);
 }
 
 static void
-msnp_dissect_p2p(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gint off)
+msnp_dissect_p2p(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off)
 {
-    gint avail = tvb_reported_length_remaining(tvb, off);
+    int avail = tvb_reported_length_remaining(tvb, off);
     proto_item *ti;
     proto_tree *pt;
-    guint32 session_id, msg_size;
-    guint64 data_off, total;
+    uint32_t session_id, msg_size;
+    uint64_t data_off, total;
 
     if (avail < MSNP_P2P_HEADER_LEN) {
         ti = proto_tree_add_item(tree, hf_msnp_msg_body, tvb, off, avail, ENC_NA);
@@ -1206,7 +1206,7 @@ msnp_dissect_p2p(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gint off)
 
     avail -= MSNP_P2P_HEADER_LEN;
     off += MSNP_P2P_HEADER_LEN;
-    if (msg_size > (guint32)avail) {
+    if (msg_size > (uint32_t)avail) {
         expert_add_info_format(pinfo, ti, &ei_msnp_p2p_bad_size,
                                "Message size %u exceeds the %d bytes present", msg_size, avail);
         msg_size = avail;
@@ -1230,7 +1230,7 @@ msnp_dissect_p2p(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gint off)
  * compare it with the names we know (all shorter than size), as the whole
  * string would compare, without a copy of each header. */
 static const char *
-msnp_tvb_head(tvbuff_t *tvb, gint off, gint len, char *buf, gint size)
+msnp_tvb_head(tvbuff_t *tvb, int off, int len, char *buf, int size)
 {
     len = MIN(len, size - 1);
     tvb_memcpy(tvb, buf, off, len);
@@ -1241,16 +1241,16 @@ msnp_tvb_head(tvbuff_t *tvb, gint off, gint len, char *buf, gint size)
 static void
 msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    gint off = 0, next, linelen;
-    gint len = tvb_reported_length(tvb);
+    int off = 0, next, linelen;
+    int len = tvb_reported_length(tvb);
     const char *ctype = NULL;
     char namebuf[16], ctypebuf[32];
-    gboolean routing = FALSE;
+    bool routing = false;
     int blocks = 1, headers = 0;
 
     while (off < len) {
-        gint colon;
-        linelen = tvb_find_line_end(tvb, off, -1, &next, FALSE);
+        int colon;
+        linelen = tvb_find_line_end(tvb, off, -1, &next, false);
         if (linelen <= 0) {
             off = next;
             /* MSNP18+ (SDG, NFY, PUT): Routing, Reliability, then Messaging headers */
@@ -1261,25 +1261,25 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             break;
         }
         proto_tree_add_item(tree, hf_msnp_msg_header, tvb, off, linelen, ENC_UTF_8);
-        colon = tvb_find_guint8(tvb, off, linelen, ':');
+        colon = tvb_find_uint8(tvb, off, linelen, ':');
         if (colon > off) {
-            gint vstart = colon + 1, vend = off + linelen;
+            int vstart = colon + 1, vend = off + linelen;
             const char *name = msnp_tvb_head(tvb, off, colon - off, namebuf, sizeof namebuf);
-            while (vstart < vend && tvb_get_guint8(tvb, vstart) == ' ')
+            while (vstart < vend && tvb_get_uint8(tvb, vstart) == ' ')
                 vstart++;
             if (headers++ == 0 && g_ascii_strcasecmp(name, "Routing") == 0)
-                routing = TRUE;
+                routing = true;
             if (routing && blocks == 1 && (g_ascii_strcasecmp(name, "To") == 0 ||
                                            g_ascii_strcasecmp(name, "From") == 0)) {
                 /* To: 1:bob@example.com;epid={...} */
                 const char *addr = (const char *)tvb_get_string_enc(pinfo->pool, tvb, vstart, vend - vstart, ENC_ASCII);
-                gint elen;
+                int elen;
                 const char *email = msnp_email_len(addr, &elen);
                 if (email)
-                    proto_tree_add_item(tree, hf_msnp_account, tvb, vstart + (gint)(email - addr), elen, ENC_ASCII);
+                    proto_tree_add_item(tree, hf_msnp_account, tvb, vstart + (int)(email - addr), elen, ENC_ASCII);
             } else if (g_ascii_strcasecmp(name, "Content-Type") == 0) {
-                gint semi = tvb_find_guint8(tvb, vstart, vend - vstart, ';');
-                gint tend = semi >= 0 ? semi : vend;
+                int semi = tvb_find_uint8(tvb, vstart, vend - vstart, ';');
+                int tend = semi >= 0 ? semi : vend;
                 proto_tree_add_item(tree, hf_msnp_msg_content_type, tvb, vstart, tend - vstart, ENC_ASCII);
                 ctype = msnp_tvb_head(tvb, vstart, tend - vstart, ctypebuf, sizeof ctypebuf);
             } else if (g_ascii_strcasecmp(name, "TypingUser") == 0) {
@@ -1294,7 +1294,7 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         proto_tree_add_item(tree, hf_msnp_msg_text, tvb, off, len - off, ENC_UTF_8);
     } else if (ctype && g_ascii_strcasecmp(ctype, "application/x-msnmsgrp2p") == 0) {
         msnp_dissect_p2p(tvb, pinfo, tree, off);
-    } else if (tvb_get_guint8(tvb, off) == '<') {
+    } else if (tvb_get_uint8(tvb, off) == '<') {
         msnp_call_xml(tvb_new_subset_remaining(tvb, off), pinfo, tree);
     } else {
         proto_tree_add_item(tree, hf_msnp_msg_body, tvb, off, len - off, ENC_NA);
@@ -1303,7 +1303,7 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
 static void
 msnp_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_cmd_t *c,
-                     gint off, gint len)
+                     int off, int len)
 {
     proto_item *ti = proto_tree_add_item(tree, hf_msnp_payload, tvb, off, len, ENC_NA);
     proto_tree *pt;
@@ -1315,9 +1315,9 @@ msnp_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
     ptvb = tvb_new_subset_length(tvb, off, len);
     if (c && memcmp(c->name, "QRY", 3) == 0) {
         proto_tree_add_item(pt, hf_msnp_qry_response, ptvb, 0, len, ENC_ASCII);
-    } else if (c && (c->flags & CMD_MIME) && tvb_get_guint8(ptvb, 0) != '<') {
+    } else if (c && (c->flags & CMD_MIME) && tvb_get_uint8(ptvb, 0) != '<') {
         msnp_dissect_mime(ptvb, pinfo, pt);
-    } else if (tvb_get_guint8(ptvb, 0) == '<') {
+    } else if (tvb_get_uint8(ptvb, 0) == '<') {
         msnp_call_xml(ptvb, pinfo, pt);
     }
 }
@@ -1325,7 +1325,7 @@ msnp_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 /* ---------------------------------------------------------------------- */
 /* Transactions                                                             */
 
-static guint
+static unsigned
 msnp_trans_hash(gconstpointer k)
 {
     const msnp_trans_t *t = (const msnp_trans_t *)k;
@@ -1347,9 +1347,9 @@ msnp_trans_equal(gconstpointer a, gconstpointer b)
  * nothing. */
 static void
 msnp_track(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc, msnp_frame_t *fs,
-           int dir, guint32 trid, proto_item *trid_item)
+           int dir, uint32_t trid, proto_item *trid_item)
 {
-    guint32 key;
+    uint32_t key;
     msnp_trans_t *t;
     proto_item *it;
 
@@ -1401,7 +1401,7 @@ msnp_track(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc,
 /* Main loop                                                                */
 
 static int
-msnp_trid_index(const msnp_cmd_t *c, gboolean is_error, int dir, const msnp_tok_t *toks, int ntoks)
+msnp_trid_index(const msnp_cmd_t *c, bool is_error, int dir, const msnp_tok_t *toks, int ntoks)
 {
     if (ntoks < 2)
         return is_error || (c && CMD_TRID(c->flags) == TRID_ALWAYS) ? 1 : 0;
@@ -1433,7 +1433,7 @@ msnp_trid_index(const msnp_cmd_t *c, gboolean is_error, int dir, const msnp_tok_
  * col_append_*() scan the whole column on each call, so the parts of one
  * call are gathered here and appended at once (msnp_info_flush); parts
  * beyond what the column can show are not formatted at all. */
-static gboolean
+static bool
 msnp_info_full(wmem_strbuf_t *info)
 {
     return wmem_strbuf_get_len(info) >= COL_MAX_INFO_LEN;
@@ -1452,8 +1452,8 @@ msnp_info_add(wmem_strbuf_t *info, const char *text)
 /* One command: the line as on the wire, control characters escaped, after
  * the direction.  line: its linelen bytes as on the wire. */
 static void
-msnp_info_add_line(packet_info *pinfo, wmem_strbuf_t *info, const guint8 *line, gint linelen,
-                   gboolean printable, int dir, gboolean is_error, guint16 errcode)
+msnp_info_add_line(packet_info *pinfo, wmem_strbuf_t *info, const uint8_t *line, int linelen,
+                   bool printable, int dir, bool is_error, uint16_t errcode)
 {
     if (msnp_info_full(info))
         return;
@@ -1463,7 +1463,7 @@ msnp_info_add_line(packet_info *pinfo, wmem_strbuf_t *info, const guint8 *line, 
         wmem_strbuf_append_len(info, (const char *)line, linelen);
     } else {
         const char *s = (const char *)get_utf_8_string(pinfo->pool, line, linelen);
-        wmem_strbuf_append(info, format_text(pinfo->pool, (const guchar *)s, strlen(s)));
+        wmem_strbuf_append(info, format_text(pinfo->pool, (const unsigned char *)s, strlen(s)));
     }
     if (is_error) {
         wmem_strbuf_append_len(info, " (", 2);
@@ -1482,12 +1482,12 @@ msnp_info_flush(packet_info *pinfo, wmem_strbuf_t *info)
 
 /* Without reassembly: the rest of a payload that began in an earlier segment.
  * mc: the connection's state in the first pass (NULL if none). */
-static gint
+static int
 msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv_t *mc,
                   wmem_strbuf_t *info)
 {
-    guint32 skip;
-    gint total = tvb_captured_length(tvb);
+    uint32_t skip;
+    int total = tvb_captured_length(tvb);
     proto_item *ti;
 
     if (PINFO_FD_VISITED(pinfo)) {
@@ -1497,7 +1497,7 @@ msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv
         if (!mc)
             return 0;
         dir = msnp_direction(mc, pinfo);
-        skip = MIN(mc->pending[dir], (guint32)total);
+        skip = MIN(mc->pending[dir], (uint32_t)total);
         if (skip == 0)
             return 0;
         mc->pending[dir] -= skip;
@@ -1509,64 +1509,64 @@ msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv
     proto_item_append_text(ti, ", payload continued from an earlier segment");
     proto_tree_add_item(proto_item_add_subtree(ti, ett_msnp), hf_msnp_payload, tvb, 0, skip, ENC_NA);
     msnp_info_add(info, "[payload continued]");
-    return (gint)skip;
+    return (int)skip;
 }
 
-/* The command lines of tvb; FALSE when it asks TCP for more data. */
-static gboolean
+/* The command lines of tvb; false when it asks TCP for more data. */
+static bool
 msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir, msnp_frame_t *fs)
 {
-    gint offset = 0;
-    gint total = tvb_captured_length(tvb);
-    gint max_line;
+    int offset = 0;
+    int total = tvb_captured_length(tvb);
+    int max_line;
     conversation_t *conv = NULL;
     msnp_conv_t *mc = NULL;
-    gboolean conv_found = FALSE;
+    bool conv_found = false;
 
     /* One conversation lookup per call: here in the first pass, where a
      * continued payload needs the state, else at the first command line. */
     if (http_dir == DIR_UNKNOWN) {
         if (!PINFO_FD_VISITED(pinfo)) {
             mc = msnp_find_conv(pinfo, &conv);
-            conv_found = TRUE;
+            conv_found = true;
         }
         offset = msnp_continuation(tvb, pinfo, tree, mc, fs->info);
     }
 
-    max_line = (gint)MIN(MAX(msnp_max_line, 16), MSNP_MAX_LINE_CAP);
+    max_line = (int)MIN(MAX(msnp_max_line, 16), MSNP_MAX_LINE_CAP);
     while (offset < total) {
-        gint remaining = total - offset;
-        gint scan = MIN(remaining, max_line + 2);
-        gint eol = tvb_find_guint8(tvb, offset, scan, '\n');
-        gint linelen, next, ntoks, tridx, first_arg, nargs, i;
-        gboolean has_crlf = TRUE, too_long = FALSE, is_error = FALSE, has_payload = FALSE;
-        gboolean length_bad = FALSE, printable;
-        guint32 trid = 0, plen = 0;
-        gint pavail = 0;
+        int remaining = total - offset;
+        int scan = MIN(remaining, max_line + 2);
+        int eol = tvb_find_uint8(tvb, offset, scan, '\n');
+        int linelen, next, ntoks, tridx, first_arg, nargs, i;
+        bool has_crlf = true, too_long = false, is_error = false, has_payload = false;
+        bool length_bad = false, printable;
+        uint32_t trid = 0, plen = 0;
+        int pavail = 0;
         const msnp_cmd_t *c = NULL;
-        guint8 *line;
+        uint8_t *line;
         msnp_tok_t toks[MSNP_MAX_TOKENS];
         proto_item *ti, *it, *trid_item = NULL;
         proto_tree *mt;
         int dir;
         const char *cmdtext;
-        guint16 errcode = 0;
+        uint16_t errcode = 0;
 
         if (eol >= 0) {
             linelen = eol - offset;
-            if (linelen > 0 && tvb_get_guint8(tvb, eol - 1) == '\r')
+            if (linelen > 0 && tvb_get_uint8(tvb, eol - 1) == '\r')
                 linelen--;
             next = eol + 1;
         } else if (remaining > max_line) {
-            too_long = TRUE;
+            too_long = true;
             linelen = remaining;
             next = total;
         } else if (msnp_reassemble && pinfo->can_desegment) {
             pinfo->desegment_offset = offset;
             pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
-            return FALSE;
+            return false;
         } else {
-            has_crlf = FALSE;
+            has_crlf = false;
             linelen = remaining;
             next = total;
         }
@@ -1591,7 +1591,7 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
         }
 
         /* The one copy of the line: tokens, parameters and the Info column use it. */
-        line = (guint8 *)wmem_alloc(pinfo->pool, linelen + 1);
+        line = (uint8_t *)wmem_alloc(pinfo->pool, linelen + 1);
         tvb_memcpy(tvb, line, offset, linelen);
         ntoks = msnp_tokenize(line, linelen, offset, toks, &printable);
         if (ntoks == 0) {
@@ -1602,22 +1602,22 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
             continue;
         }
         if (toks[0].len == 3 && strlen(toks[0].str) == 3) {
-            const guint8 *n = (const guint8 *)toks[0].str;
+            const uint8_t *n = (const uint8_t *)toks[0].str;
             if (g_ascii_isdigit(n[0]) && g_ascii_isdigit(n[1]) && g_ascii_isdigit(n[2])) {
-                is_error = TRUE;
-                errcode = (guint16)((n[0] - '0') * 100 + (n[1] - '0') * 10 + (n[2] - '0'));
+                is_error = true;
+                errcode = (uint16_t)((n[0] - '0') * 100 + (n[1] - '0') * 10 + (n[2] - '0'));
             } else {
                 c = msnp_find_cmd(n);
             }
         }
         /* as format_text() shows it */
         cmdtext = printable ? toks[0].str :
-                  format_text(pinfo->pool, (const guchar *)toks[0].str, strlen(toks[0].str));
+                  format_text(pinfo->pool, (const unsigned char *)toks[0].str, strlen(toks[0].str));
 
         if (!mc) {
             if (!conv_found) {
                 mc = msnp_find_conv(pinfo, &conv);
-                conv_found = TRUE;
+                conv_found = true;
             }
             if (!mc)
                 mc = msnp_new_conv(pinfo, conv, c, is_error, http_dir);
@@ -1634,22 +1634,22 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
         if (((c && (c->flags & CMD_PAYLOAD)) || (is_error && ntoks == 3)) && nargs >= 1 && has_crlf) {
             const char *last = toks[ntoks - 1].str;
             if (msnp_tok_u32(last, &plen)) {
-                has_payload = TRUE;
+                has_payload = true;
                 nargs--;
                 if (plen > msnp_max_payload)
-                    length_bad = TRUE;
+                    length_bad = true;
             } else if (strcmp(last, "OK") != 0 && c && (c->flags & CMD_LENREQ)) {
                 /* ADL/RML/UUN "trid OK", GCF "trid Shields.xml" carry no payload */
-                length_bad = TRUE;
+                length_bad = true;
             }
         }
         if (has_payload) {
             pavail = total - next;
-            if ((guint32)pavail < plen) {
+            if ((uint32_t)pavail < plen) {
                 if (!length_bad && msnp_reassemble && pinfo->can_desegment) {
                     pinfo->desegment_offset = offset;
                     pinfo->desegment_len = plen - pavail;
-                    return FALSE;
+                    return false;
                 }
             } else {
                 pavail = plen;
@@ -1700,7 +1700,7 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
                 nargs = ntoks - 1 - (has_payload ? 1 : 0);
                 expert_add_info_format(pinfo, ti, &ei_msnp_bad_trid, "%s needs a numeric TrID%s%s",
                                        toks[0].str, ntoks > 1 ? ", got " : "",
-                                       ntoks > 1 ? format_text(pinfo->pool, (const guchar *)toks[1].str, strlen(toks[1].str)) : "");
+                                       ntoks > 1 ? format_text(pinfo->pool, (const unsigned char *)toks[1].str, strlen(toks[1].str)) : "");
             }
         }
 
@@ -1723,7 +1723,7 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
             }
         }
         if (has_payload) {
-            if ((guint32)pavail < plen) {
+            if ((uint32_t)pavail < plen) {
                 it = proto_tree_add_item(mt, hf_msnp_payload, tvb, next, pavail, ENC_NA);
                 if (!length_bad) {
                     expert_add_info_format(pinfo, it, &ei_msnp_partial_payload,
@@ -1764,14 +1764,14 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
 
         offset = next + pavail;
     }
-    return TRUE;
+    return true;
 }
 
 static int
 dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir)
 {
     msnp_frame_t *fs;
-    volatile gboolean done = FALSE;
+    volatile bool done = false;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSNP");
     fs = (msnp_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME);
@@ -1779,7 +1779,7 @@ dissect_msnp_common(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int htt
         /* first call for this frame */
         col_clear(pinfo->cinfo, COL_INFO);
         fs = wmem_new0(pinfo->pool, msnp_frame_t);
-        fs->info = wmem_strbuf_sized_new(pinfo->pool, 256, 0);
+        fs->info = wmem_strbuf_new_sized(pinfo->pool, 256);
         p_add_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_FRAME, fs);
     }
     TRY {
@@ -1804,12 +1804,12 @@ dissect_msnp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
 static int
 dissect_msnp_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    const http_message_info_t *info = (const http_message_info_t *)data;
+    const ws_media_content_info *info = (const ws_media_content_info *)data;
     int dir = DIR_UNKNOWN;
 
-    if (info && info->type == HTTP_REQUEST)
+    if (info && info->type == MEDIA_CONTAINER_HTTP_REQUEST)
         dir = DIR_C2S;
-    else if (info && info->type == HTTP_RESPONSE)
+    else if (info && info->type == MEDIA_CONTAINER_HTTP_RESPONSE)
         dir = DIR_S2C;
     return dissect_msnp_common(tvb, pinfo, tree, dir);
 }
@@ -1819,45 +1819,45 @@ dissect_msnp_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
 
 /* Does the data start with an MSNP command line?  Never throws.
  * Sets the offset of its LF and the payload length it announces. */
-static gboolean
-msnp_first_line_ok(tvbuff_t *tvb, gint *eol_out, guint32 *plen)
+static bool
+msnp_first_line_ok(tvbuff_t *tvb, int *eol_out, uint32_t *plen)
 {
-    gint len = tvb_captured_length(tvb);
-    guint8 head[4];
+    int len = tvb_captured_length(tvb);
+    uint8_t head[4];
     const msnp_cmd_t *c = NULL;
-    gboolean is_error = FALSE;
-    gint scan, eol, i, ntoks;
-    guint8 line[MSNP_HEUR_MAX_LINE];
+    bool is_error = false;
+    int scan, eol, i, ntoks;
+    uint8_t line[MSNP_HEUR_MAX_LINE];
     msnp_tok_t toks[MSNP_MAX_TOKENS];
     const char *last;
-    gboolean printable;
+    bool printable;
 
     if (len < 5)
-        return FALSE;
+        return false;
     tvb_memcpy(tvb, head, 0, 4);
     if (head[3] != ' ' && head[3] != '\r')
-        return FALSE;
+        return false;
     if (g_ascii_isdigit(head[0]) && g_ascii_isdigit(head[1]) && g_ascii_isdigit(head[2])) {
-        guint code = (head[0] - '0') * 100 + (head[1] - '0') * 10 + (head[2] - '0');
+        unsigned code = (head[0] - '0') * 100 + (head[1] - '0') * 10 + (head[2] - '0');
         if (!try_val_to_str_ext(code, &msnp_error_vals_ext))
-            return FALSE;
-        is_error = TRUE;
+            return false;
+        is_error = true;
     } else {
         c = msnp_find_cmd(head);
         if (!c)
-            return FALSE;
+            return false;
     }
     scan = MIN(len, MSNP_HEUR_MAX_LINE);
-    eol = tvb_find_guint8(tvb, 0, scan, '\n');
+    eol = tvb_find_uint8(tvb, 0, scan, '\n');
     if (eol < 4)
-        return FALSE;
+        return false;
     /* One copy of the line (eol < MSNP_HEUR_MAX_LINE): no per-byte accessor, no allocation. */
     tvb_memcpy(tvb, line, 0, eol);
     if (line[eol - 1] != '\r')
-        return FALSE;
+        return false;
     for (i = 0; i < eol - 1; i++) {
         if (line[i] < 0x20 || line[i] == 0x7f)
-            return FALSE;
+            return false;
     }
     *eol_out = eol;
     if (head[3] == '\r')   /* bare command */
@@ -1867,7 +1867,7 @@ msnp_first_line_ok(tvbuff_t *tvb, gint *eol_out, guint32 *plen)
     *plen = 0;
     ntoks = msnp_tokenize(line, eol - 1, 0, toks, &printable);
     if (ntoks < 2)
-        return FALSE;
+        return false;
     last = toks[ntoks - 1].str;
     if ((is_error && ntoks == 3) || (c && (c->flags & CMD_PAYLOAD)))
         msnp_tok_u32(last, plen);
@@ -1877,17 +1877,17 @@ msnp_first_line_ok(tvbuff_t *tvb, gint *eol_out, guint32 *plen)
 
     if (c->flags & CMD_LENREQ) {
         if (!msnp_is_digits(last, 10) && strcmp(last, "OK") != 0)
-            return FALSE;
+            return false;
     }
     switch (CMD_TRID(c->flags)) {
     case TRID_ALWAYS:
         return msnp_is_digits(toks[1].str, 10);
     case TRID_C2S:    /* MSG trid U|N|A|D len, or MSG account name len */
         if (ntoks != 4)
-            return FALSE;
+            return false;
         if (msnp_is_digits(toks[1].str, 10))
             return toks[2].len == 1;
-        return TRUE;
+        return true;
     default:
         break;
     }
@@ -1900,10 +1900,10 @@ msnp_first_line_ok(tvbuff_t *tvb, gint *eol_out, guint32 *plen)
     case 'R' << 16 | 'N' << 8 | 'G':
         return ntoks >= 5 && msnp_is_digits(toks[1].str, 10) && strchr(toks[2].str, ':') != NULL;
     case 'N' << 16 | 'L' << 8 | 'N':
-        for (i = 0; i < (gint)G_N_ELEMENTS(msnp_statuses); i++)
+        for (i = 0; i < (int)G_N_ELEMENTS(msnp_statuses); i++)
             if (strcmp(toks[1].str, msnp_statuses[i].code) == 0)
                 return ntoks >= 4 && msnp_email_part(toks[2].str) != NULL;
-        return FALSE;
+        return false;
     case 'F' << 16 | 'L' << 8 | 'N':
     case 'B' << 16 | 'Y' << 8 | 'E':
     case 'J' << 16 | 'O' << 8 | 'I':
@@ -1924,45 +1924,45 @@ msnp_first_line_ok(tvbuff_t *tvb, gint *eol_out, guint32 *plen)
     case 'G' << 16 | 'T' << 8 | 'C':
         return msnp_is_digits(toks[1].str, 10);
     default:
-        return FALSE;
+        return false;
     }
 }
 
 /* The first command line, and the start of what follows it if the segment holds more. */
-static gboolean
+static bool
 msnp_looks_like(tvbuff_t *tvb)
 {
-    gint len = tvb_captured_length(tvb);
-    gint eol = 0, next, i;
-    guint32 plen = 0;
-    guint8 b[4];
+    int len = tvb_captured_length(tvb);
+    int eol = 0, next, i;
+    uint32_t plen = 0;
+    uint8_t b[4];
 
     if (!msnp_first_line_ok(tvb, &eol, &plen))
-        return FALSE;
+        return false;
     next = eol + 1;
-    if (plen >= (guint32)(len - next) || len - next - (gint)plen < 4)
-        return TRUE;
-    next += (gint)plen;
+    if (plen >= (uint32_t)(len - next) || len - next - (int)plen < 4)
+        return true;
+    next += (int)plen;
     tvb_memcpy(tvb, b, next, 4);
     if (b[0] == '\r' && b[1] == '\n')
-        return TRUE;
+        return true;
     for (i = 0; i < 3; i++)
         if (!g_ascii_isupper(b[i]) && !g_ascii_isdigit(b[i]))
-            return FALSE;
+            return false;
     return b[3] == ' ' || b[3] == '\r';
 }
 
-static gboolean
+static ws_bool
 dissect_msnp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     conversation_t *conv;
 
     if (!msnp_looks_like(tvb))
-        return FALSE;
+        return false;
     conv = find_or_create_conversation(pinfo);
     conversation_set_dissector(conv, msnp_handle);
     dissect_msnp(tvb, pinfo, tree, data);
-    return TRUE;
+    return true;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1978,9 +1978,9 @@ static int st_node_errors = -1;
 static void
 msnp_stats_tree_init(stats_tree *st)
 {
-    st_node_cmds = stats_tree_create_node(st, st_str_cmds, 0, STAT_DT_INT, TRUE);
-    st_node_dirs = stats_tree_create_node(st, st_str_dirs, 0, STAT_DT_INT, TRUE);
-    st_node_errors = stats_tree_create_node(st, st_str_errors, 0, STAT_DT_INT, TRUE);
+    st_node_cmds = stats_tree_create_node(st, st_str_cmds, 0, STAT_DT_INT, true);
+    st_node_dirs = stats_tree_create_node(st, st_str_dirs, 0, STAT_DT_INT, true);
+    st_node_errors = stats_tree_create_node(st, st_str_errors, 0, STAT_DT_INT, true);
 }
 
 static tap_packet_status
@@ -1992,16 +1992,16 @@ msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _
     static const char *const dirs[] = { "Unknown direction", "Client to server", "Server to client" };
     int node;
 
-    tick_stat_node(st, st_str_cmds, 0, TRUE);
-    node = tick_stat_node(st, ti->cmd, st_node_cmds, TRUE);
-    tick_stat_node(st, dirs[ti->direction], node, FALSE);
-    tick_stat_node(st, st_str_dirs, 0, TRUE);
-    tick_stat_node(st, dirs[ti->direction], st_node_dirs, FALSE);
+    tick_stat_node(st, st_str_cmds, 0, true);
+    node = tick_stat_node(st, ti->cmd, st_node_cmds, true);
+    tick_stat_node(st, dirs[ti->direction], node, false);
+    tick_stat_node(st, st_str_dirs, 0, true);
+    tick_stat_node(st, dirs[ti->direction], st_node_dirs, false);
     if (ti->is_error) {
         char *name = wmem_strdup_printf(pinfo->pool, "%u %s", ti->error,
                                         val_to_str_ext_const(ti->error, &msnp_error_vals_ext, "Unknown error"));
-        tick_stat_node(st, st_str_errors, 0, TRUE);
-        tick_stat_node(st, name, st_node_errors, FALSE);
+        tick_stat_node(st, st_str_errors, 0, true);
+        tick_stat_node(st, name, st_node_errors, false);
     }
     return TAP_PACKET_REDRAW;
 }
@@ -2207,7 +2207,7 @@ proto_register_msnp(void)
             "Time between the request and this reply.", HFILL } },
     };
 
-    static gint *ett[] = {
+    static int *ett[] = {
         &ett_msnp,
         &ett_msnp_challenge,
         &ett_msnp_challenge_item,
@@ -2262,7 +2262,7 @@ proto_register_msnp(void)
     msnp_referrals = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_int64_hash, g_int64_equal);
     msnp_requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), msnp_trans_hash, msnp_trans_equal);
 
-    stats_tree_register_plugin("msnp", "msnp", "MSNP/Commands", 0,
+    ws_stats_tree_register("msnp", "msnp", "MSNP/Commands", 0,
                                msnp_stats_tree_packet, msnp_stats_tree_init, NULL);
 }
 

@@ -41,6 +41,7 @@
 #include <wsutil/utf8_entities.h>
 
 #include "plugin.h"
+#include "ws-compat.h"
 
 #define QQ_PORT             8000
 #define QQ_TLS_PORT         443
@@ -120,8 +121,8 @@ static int hf_qq_time = -1;
 static int hf_qq_retransmission = -1;
 static int hf_qq_retransmission_of = -1;
 
-static gint ett_qq = -1;
-static gint ett_qq_header_ext = -1;
+static int ett_qq = -1;
+static int ett_qq_header_ext = -1;
 
 static expert_field ei_qq_bad_tail = EI_INIT;
 static expert_field ei_qq_bad_length = EI_INIT;
@@ -138,8 +139,8 @@ static dissector_handle_t qq_tcp_inner_handle;
 static dissector_handle_t qq_tls_port_handle;
 static dissector_handle_t tls_handle;
 
-static gboolean qq_desegment = TRUE;
-static gboolean qq_over_tls_port = TRUE;
+static ws_bool qq_desegment = true;
+static ws_bool qq_over_tls_port = true;
 
 /* ---------------------------------------------------------------------- */
 /* Tables                                                                 */
@@ -376,34 +377,34 @@ static const value_string qq_cmd_tim_vals[] = {
  * copies form a resend group named by its first frame. A reply binds to
  * exactly one copy. */
 typedef struct qq_txn {
-    guint32 req_frame;
-    guint32 rep_frame;      /* the reply bound to this copy, 0 if none */
-    guint32 first_frame;    /* first copy of its resend group */
-    guint32 crc;
-    guint32 len;
-    guint8 resend;          /* repeats the previous copy byte for byte */
-    guint8 answered;        /* on a group's first copy: some copy was answered */
+    uint32_t req_frame;
+    uint32_t rep_frame;      /* the reply bound to this copy, 0 if none */
+    uint32_t first_frame;    /* first copy of its resend group */
+    uint32_t crc;
+    uint32_t len;
+    uint8_t resend;          /* repeats the previous copy byte for byte */
+    uint8_t answered;        /* on a group's first copy: some copy was answered */
     nstime_t req_time;
     struct qq_txn *prev;    /* the copy before it with the same command and sequence */
 } qq_txn_t;
 
 typedef struct {
     address srv_addr;
-    guint32 srv_port;
-    gboolean srv_known;
-    guint32 uin;
-    guint32 uin_frame;      /* frame that taught the client's QQ number, 0 if none */
+    uint32_t srv_port;
+    bool srv_known;
+    uint32_t uin;
+    uint32_t uin_frame;      /* frame that taught the client's QQ number, 0 if none */
     int tls_state;
-    guint32 tcp_qq_from;    /* first frame of a TCP conversation seen as QQ */
+    uint32_t tcp_qq_from;    /* first frame of a TCP conversation seen as QQ */
     wmem_map_t *txns;       /* (cmd << 16 | seq) -> newest qq_txn_t (first pass) */
 } qq_conv_t;
 
 /* What the tap ("qq") receives per packet. */
 typedef struct {
-    guint16 version;
-    guint16 cmd;
-    guint8 dir;
-    guint8 variant;
+    uint16_t version;
+    uint16_t cmd;
+    uint8_t dir;
+    uint8_t variant;
     const char *cmd_name;
 } qq_tap_info_t;
 
@@ -435,7 +436,7 @@ qq_get_conv(packet_info *pinfo, conversation_t **conv_out)
  * names the server port; otherwise the first sender is the client (it is the
  * side that sends its QQ number first). */
 static void
-qq_learn_server(qq_conv_t *qc, packet_info *pinfo, guint32 server_port)
+qq_learn_server(qq_conv_t *qc, packet_info *pinfo, uint32_t server_port)
 {
     if (qc->srv_known || PINFO_FD_VISITED(pinfo) || pinfo->flags.in_error_pkt)
         return;
@@ -446,10 +447,10 @@ qq_learn_server(qq_conv_t *qc, packet_info *pinfo, guint32 server_port)
         copy_address_wmem(wmem_file_scope(), &qc->srv_addr, &pinfo->dst);
         qc->srv_port = pinfo->destport;
     }
-    qc->srv_known = TRUE;
+    qc->srv_known = true;
 }
 
-static guint8
+static uint8_t
 qq_direction(const qq_conv_t *qc, packet_info *pinfo)
 {
     if (qc->srv_known && pinfo->srcport == qc->srv_port && addresses_equal(&pinfo->src, &qc->srv_addr)
@@ -459,7 +460,7 @@ qq_direction(const qq_conv_t *qc, packet_info *pinfo)
 }
 
 static int
-qq_era(guint16 version)
+qq_era(uint16_t version)
 {
     if (version == QQ_VERSION_SOURCE_DOC)
         return QQ_ERA_SOURCE_DOC;
@@ -471,7 +472,7 @@ qq_era(guint16 version)
 }
 
 static const char *
-qq_cmd_name(int era, guint16 cmd)
+qq_cmd_name(int era, uint16_t cmd)
 {
     const char *name = NULL;
 
@@ -491,8 +492,8 @@ qq_cmd_name(int era, guint16 cmd)
 }
 
 /* Commands whose body starts with a 16-byte clear-text key (requests only). */
-static gboolean
-qq_has_login_key(int era, guint16 cmd)
+static bool
+qq_has_login_key(int era, uint16_t cmd)
 {
     switch (cmd) {
     case 0x0091:
@@ -506,57 +507,57 @@ qq_has_login_key(int era, guint16 cmd)
     case 0x0836:
         return era == QQ_ERA_TIM;
     default:
-        return FALSE;
+        return false;
     }
 }
 
 /* Server pushes: the server starts the exchange, the client acks. */
-static gboolean
-qq_is_push(int era, guint16 cmd)
+static bool
+qq_is_push(int era, uint16_t cmd)
 {
     switch (cmd) {
     case 0x0017:
     case 0x0080:
     case 0x0081:
-        return TRUE;
+        return true;
     case 0x00ce:
         return era != QQ_ERA_CLASSIC;
     default:
-        return FALSE;
+        return false;
     }
 }
 
 /* Packets nobody answers: buddy status pushes, and the one-way 0x0001
  * packets of 2018+ clients (PROTOCOLS.md 2.2, seen in 2023 captures). */
-static gboolean
-qq_expects_answer(int era, guint16 cmd)
+static bool
+qq_expects_answer(int era, uint16_t cmd)
 {
     return cmd != 0x0081 && !(cmd == 0x0001 && era == QQ_ERA_TIM);
 }
 
 /* The 9 fixed bytes after the QQ number in QQ2010+ requests. */
-static const guint8 qq_2010_fixed[9] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01, 0x00, 0x00 };
+static const uint8_t qq_2010_fixed[9] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01, 0x00, 0x00 };
 
-static gboolean
-qq_bytes_equal(tvbuff_t *tvb, int offset, const guint8 *bytes, int len)
+static bool
+qq_bytes_equal(tvbuff_t *tvb, int offset, const uint8_t *bytes, int len)
 {
     int i;
 
     for (i = 0; i < len; i++) {
-        if (tvb_get_guint8(tvb, offset + i) != bytes[i])
-            return FALSE;
+        if (tvb_get_uint8(tvb, offset + i) != bytes[i])
+            return false;
     }
-    return TRUE;
+    return true;
 }
 
 /* Choose the header variant of a basic-family packet from its direction and
  * its bytes. Returns 0 when the packet is shorter than any fitting header. */
 static int
-qq_choose_variant(tvbuff_t *tvb, packet_info *pinfo, guint8 dir, const qq_conv_t *qc)
+qq_choose_variant(tvbuff_t *tvb, packet_info *pinfo, uint8_t dir, const qq_conv_t *qc)
 {
     int len = tvb_reported_length(tvb);
     int caplen = tvb_captured_length(tvb);
-    guint16 version;
+    uint16_t version;
 
     if (caplen < 3)
         return 0;
@@ -604,24 +605,24 @@ qq_header_len(int variant)
 
 /* The number of the next QQ packet of this frame's dissection: the key of
  * its frame data (several packets can share a TCP segment). */
-static guint
+static unsigned
 qq_next_pdu_index(packet_info *pinfo)
 {
-    guint idx = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT));
+    unsigned idx = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT));
 
     p_set_proto_data(pinfo->pool, pinfo, proto_qq, QQ_KEY_PDU_COUNT, GUINT_TO_POINTER(idx + 1));
     return idx;
 }
 
 static gpointer
-qq_txn_key(guint16 cmd, guint16 seq)
+qq_txn_key(uint16_t cmd, uint16_t seq)
 {
-    return GUINT_TO_POINTER(((guint32)cmd << 16) | seq);
+    return GUINT_TO_POINTER(((uint32_t)cmd << 16) | seq);
 }
 
 /* First pass: record a request (or push) copy, detect identical resends. */
 static qq_txn_t *
-qq_track_request(qq_conv_t *qc, packet_info *pinfo, tvbuff_t *tvb, guint16 cmd, guint16 seq)
+qq_track_request(qq_conv_t *qc, packet_info *pinfo, tvbuff_t *tvb, uint16_t cmd, uint16_t seq)
 {
     gpointer key = qq_txn_key(cmd, seq);
     qq_txn_t *txn = wmem_new0(wmem_file_scope(), qq_txn_t);
@@ -640,7 +641,7 @@ qq_track_request(qq_conv_t *qc, packet_info *pinfo, tvbuff_t *tvb, guint16 cmd, 
     /* A resend repeats the previous copy byte for byte (over TCP it can
      * share the segment of the copy it repeats). */
     if (prev && prev->crc == txn->crc && prev->len == txn->len) {
-        txn->resend = TRUE;
+        txn->resend = true;
         txn->first_frame = prev->first_frame;
     }
     wmem_map_insert(qc->txns, key, txn);
@@ -651,7 +652,7 @@ qq_track_request(qq_conv_t *qc, packet_info *pinfo, tvbuff_t *tvb, guint16 cmd, 
  * resend group (so three logouts answered three times pair up in order).
  * Returns the copy, or NULL; *duplicate when every copy had its reply. */
 static qq_txn_t *
-qq_track_reply(qq_conv_t *qc, packet_info *pinfo, guint16 cmd, guint16 seq, gboolean *duplicate)
+qq_track_reply(qq_conv_t *qc, packet_info *pinfo, uint16_t cmd, uint16_t seq, bool *duplicate)
 {
     qq_txn_t *latest = qc->txns ? (qq_txn_t *)wmem_map_lookup(qc->txns, qq_txn_key(cmd, seq)) : NULL;
     qq_txn_t *cur, *pick = NULL, *first = NULL;
@@ -668,23 +669,23 @@ qq_track_reply(qq_conv_t *qc, packet_info *pinfo, guint16 cmd, guint16 seq, gboo
         }
     }
     if (!pick) {
-        *duplicate = TRUE;
+        *duplicate = true;
         return latest;
     }
     pick->rep_frame = pinfo->num;
     if (first)
-        first->answered = TRUE;
+        first->answered = true;
     return pick;
 }
 
 static void
-qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_txn_t *txn, gboolean is_request,
-        guint32 retrans_of, gboolean duplicate, int era, guint16 cmd)
+qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_txn_t *txn, bool is_request,
+        uint32_t retrans_of, bool duplicate, int era, uint16_t cmd)
 {
     proto_item *it;
 
     if (retrans_of) {
-        it = proto_tree_add_boolean(tree, hf_qq_retransmission, tvb, 0, 0, TRUE);
+        it = proto_tree_add_boolean(tree, hf_qq_retransmission, tvb, 0, 0, true);
         proto_item_set_generated(it);
         expert_add_info_format(pinfo, it, &ei_qq_retransmission,
                 "Identical resend of the packet in frame %u", retrans_of);
@@ -750,7 +751,7 @@ qq_dissect_header_ext(tvbuff_t *tvb, proto_tree *tree, int variant)
 static void
 qq_add_tail(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int tail_off)
 {
-    guint32 tail;
+    uint32_t tail;
     proto_item *ti = proto_tree_add_item_ret_uint(tree, hf_qq_tail, tvb, tail_off, 1, ENC_NA, &tail);
 
     if (tail != QQ_TAIL)
@@ -759,7 +760,7 @@ qq_add_tail(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int tail_off)
 
 /* Other families (first byte 0x00, 0x03, 0x04, 0x05): labelled only. */
 static int
-qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, guint8 flag)
+qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, uint8_t flag)
 {
     int len = tvb_reported_length(tvb);
     int variant;
@@ -785,7 +786,7 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, guint8 flag
     qq_add_tail(tvb, pinfo, qq_tree, len - 1);
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s packet (0x%02x), %d bytes", label, flag, len);
     tap = wmem_new0(pinfo->pool, qq_tap_info_t);
-    tap->variant = (guint8)variant;
+    tap->variant = (uint8_t)variant;
     tap_queue_packet(qq_tap, pinfo, tap);
     return len;
 }
@@ -795,7 +796,7 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, guint8 flag
  * the header's dissection. Text that does not fit is cut. */
 typedef struct {
     char buf[160];
-    gsize len;
+    size_t len;
 } qq_info_t;
 
 static void
@@ -807,7 +808,7 @@ qq_info_add(qq_info_t *info, const char *str)
 }
 
 static void
-qq_info_hex(qq_info_t *info, guint16 value)
+qq_info_hex(qq_info_t *info, uint16_t value)
 {
     char hex[5];
 
@@ -816,11 +817,11 @@ qq_info_hex(qq_info_t *info, guint16 value)
 }
 
 static void
-qq_info_uint(qq_info_t *info, guint32 value)
+qq_info_uint(qq_info_t *info, uint32_t value)
 {
     char num[11];
 
-    guint32_to_str_buf(value, num, sizeof num);
+    uint32_to_str_buf(value, num, sizeof num);
     qq_info_add(info, num);
 }
 
@@ -828,20 +829,20 @@ qq_info_uint(qq_info_t *info, guint32 value)
  * caller already made the protocol item (TCP, whose item also covers the
  * length), else under a new one. */
 static int
-qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t *qc, guint32 server_port,
+qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t *qc, uint32_t server_port,
         proto_item *ti)
 {
     int len = tvb_reported_length(tvb);
-    guint8 flag = tvb_get_guint8(tvb, 0);
+    uint8_t flag = tvb_get_uint8(tvb, 0);
     qq_txn_t *txn = NULL;
-    gboolean push, is_request, duplicate = FALSE;
-    guint idx;
-    guint32 retrans_of = 0;
+    bool push, is_request, duplicate = false;
+    unsigned idx;
+    uint32_t retrans_of = 0;
     qq_info_t info;
-    guint8 dir;
+    uint8_t dir;
     int variant, hdr_len, era, body_off, body_len;
-    guint32 version, cmd, seq, uin = 0;
-    gboolean has_uin;
+    uint32_t version, cmd, seq, uin = 0;
+    bool has_uin;
     const char *cmd_name, *ver_name;
     proto_item *it, *cmd_it, *ver_it;
     proto_tree *qq_tree;
@@ -874,9 +875,9 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
 
     ver_it = proto_tree_add_item_ret_uint(qq_tree, hf_qq_version, tvb, 1, 2, ENC_BIG_ENDIAN, &version);
     cmd_it = proto_tree_add_item_ret_uint(qq_tree, hf_qq_cmd, tvb, 3, 2, ENC_BIG_ENDIAN, &cmd);
-    era = qq_era((guint16)version);
+    era = qq_era((uint16_t)version);
     ver_name = try_val_to_str(version, qq_version_vals);
-    cmd_name = qq_cmd_name(era, (guint16)cmd);
+    cmd_name = qq_cmd_name(era, (uint16_t)cmd);
     if (cmd_name) {
         proto_item_append_text(cmd_it, " (%s)", cmd_name);
         it = proto_tree_add_string(qq_tree, hf_qq_cmd_name, tvb, 3, 2, cmd_name);
@@ -906,7 +907,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
 
     body_off = hdr_len;
     body_len = len - hdr_len - 1;
-    if (dir == QQ_DIR_C2S && qq_has_login_key(era, (guint16)cmd) && body_len >= QQ_LOGIN_KEY_LEN) {
+    if (dir == QQ_DIR_C2S && qq_has_login_key(era, (uint16_t)cmd) && body_len >= QQ_LOGIN_KEY_LEN) {
         proto_tree_add_item(qq_tree, hf_qq_login_key, tvb, body_off, QQ_LOGIN_KEY_LEN, ENC_NA);
         body_off += QQ_LOGIN_KEY_LEN;
         body_len -= QQ_LOGIN_KEY_LEN;
@@ -917,7 +918,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
 
     /* Requests, replies, pushes and acks. A packet quoted inside an ICMP
      * error is shown, not tracked. */
-    push = qq_is_push(era, (guint16)cmd);
+    push = qq_is_push(era, (uint16_t)cmd);
     is_request = (dir == QQ_DIR_C2S) != push;
     if (!pinfo->flags.in_error_pkt) {
         idx = qq_next_pdu_index(pinfo);
@@ -931,9 +932,9 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
                 qc->uin_frame = pinfo->num;
             }
             if (is_request)
-                txn = qq_track_request(qc, pinfo, tvb, (guint16)cmd, (guint16)seq);
+                txn = qq_track_request(qc, pinfo, tvb, (uint16_t)cmd, (uint16_t)seq);
             else
-                txn = qq_track_reply(qc, pinfo, (guint16)cmd, (guint16)seq, &duplicate);
+                txn = qq_track_reply(qc, pinfo, (uint16_t)cmd, (uint16_t)seq, &duplicate);
             if (txn)
                 p_add_proto_data(wmem_file_scope(), pinfo, proto_qq, idx, txn);
             if (duplicate)
@@ -942,7 +943,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
         if (txn) {
             if (is_request && txn->resend)
                 retrans_of = txn->first_frame;
-            qq_add_links(qq_tree, pinfo, tvb, txn, is_request, retrans_of, duplicate, era, (guint16)cmd);
+            qq_add_links(qq_tree, pinfo, tvb, txn, is_request, retrans_of, duplicate, era, (uint16_t)cmd);
         }
     }
 
@@ -956,9 +957,9 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     qq_info_add(&info, " ");
     qq_info_add(&info, cmd_name ? cmd_name : "Unknown command");
     qq_info_add(&info, " (0x");
-    qq_info_hex(&info, (guint16)cmd);
+    qq_info_hex(&info, (uint16_t)cmd);
     qq_info_add(&info, ") seq=0x");
-    qq_info_hex(&info, (guint16)seq);
+    qq_info_hex(&info, (uint16_t)seq);
     if (has_uin) {
         qq_info_add(&info, " QQ=");
         qq_info_uint(&info, uin);
@@ -980,26 +981,26 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", info.buf);
 
     tap = wmem_new(pinfo->pool, qq_tap_info_t);
-    tap->version = (guint16)version;
-    tap->cmd = (guint16)cmd;
+    tap->version = (uint16_t)version;
+    tap->cmd = (uint16_t)cmd;
     tap->dir = dir;
-    tap->variant = (guint8)variant;
+    tap->variant = (uint8_t)variant;
     tap->cmd_name = cmd_name;
     tap_queue_packet(qq_tap, pinfo, tap);
     return len;
 }
 
 /* Is this a whole datagram the port-based UDP dissector should claim? */
-static gboolean
-qq_udp_acceptable(tvbuff_t *tvb, packet_info *pinfo, guint32 server_port)
+static bool
+qq_udp_acceptable(tvbuff_t *tvb, packet_info *pinfo, uint32_t server_port)
 {
     int len = tvb_captured_length(tvb);
-    guint8 flag;
-    gboolean from_server;
+    uint8_t flag;
+    bool from_server;
 
     if (len < 1)
-        return FALSE;
-    flag = tvb_get_guint8(tvb, 0);
+        return false;
+    flag = tvb_get_uint8(tvb, 0);
     from_server = server_port != 0 && pinfo->srcport == server_port;
     switch (flag) {
     case QQ_FLAG_BASIC:
@@ -1007,11 +1008,11 @@ qq_udp_acceptable(tvbuff_t *tvb, packet_info *pinfo, guint32 server_port)
     case 0x00:
     case 0x03:
     case 0x04:
-        return len >= QQ_HDR_CLASSIC_REQ + 1 && tvb_get_guint8(tvb, len - 1) == QQ_TAIL;
+        return len >= QQ_HDR_CLASSIC_REQ + 1 && tvb_get_uint8(tvb, len - 1) == QQ_TAIL;
     case 0x05:
-        return len >= 13 + 1 && tvb_get_guint8(tvb, len - 1) == QQ_TAIL;
+        return len >= 13 + 1 && tvb_get_uint8(tvb, len - 1) == QQ_TAIL;
     default:
-        return FALSE;
+        return false;
     }
 }
 
@@ -1020,7 +1021,7 @@ static int
 dissect_qq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     qq_conv_t *qc;
-    guint32 server_port = pinfo->match_uint;
+    uint32_t server_port = pinfo->match_uint;
 
     if (pinfo->srcport != server_port && pinfo->destport != server_port)
         server_port = 0;
@@ -1036,48 +1037,48 @@ dissect_qq(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 
 /* Could a QQ packet start at `off`: a length in bounds, the 0x02 flag and,
  * when the whole packet is present, the 0x03 tail? Never throws. */
-static gboolean
+static bool
 qq_tcp_plausible_start(tvbuff_t *tvb, int off, int avail)
 {
-    guint len;
+    unsigned len;
 
     if (avail - off < QQ_TCP_LEN_LEN + 1)
-        return FALSE;
+        return false;
     len = tvb_get_ntohs(tvb, off);
-    if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || tvb_get_guint8(tvb, off + QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC)
-        return FALSE;
-    return (int)len > avail - off || tvb_get_guint8(tvb, off + len - 1) == QQ_TAIL;
+    if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || tvb_get_uint8(tvb, off + QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC)
+        return false;
+    return (int)len > avail - off || tvb_get_uint8(tvb, off + len - 1) == QQ_TAIL;
 }
 
 /* Bytes to skip after data that does not start a QQ packet: the source's
  * readers resync after the next 0x03, so the skip ends after a 0x03 that a
  * plausible packet follows, else at the end of the data. At least two bytes
  * (tcp_dissect_pdus needs the fixed length); one scan of the segment. */
-static guint
+static unsigned
 qq_tcp_resync_len(tvbuff_t *tvb, int offset)
 {
     int avail = tvb_captured_length(tvb);
     int off;
 
     for (off = offset + QQ_TCP_LEN_LEN; off < avail; off++) {
-        if (tvb_get_guint8(tvb, off - 1) == QQ_TAIL && qq_tcp_plausible_start(tvb, off, avail))
-            return (guint)(off - offset);
+        if (tvb_get_uint8(tvb, off - 1) == QQ_TAIL && qq_tcp_plausible_start(tvb, off, avail))
+            return (unsigned)(off - offset);
     }
-    return (guint)tvb_reported_length_remaining(tvb, offset);
+    return (unsigned)tvb_reported_length_remaining(tvb, offset);
 }
 
-static guint
+static unsigned
 get_qq_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
 {
     int remaining = tvb_captured_length_remaining(tvb, offset);
-    guint len;
+    unsigned len;
 
     if (remaining < QQ_TCP_LEN_LEN)
         return 0;
     len = tvb_get_ntohs(tvb, offset);
     /* A bad length, or a good one not followed by the 0x02 flag: skip. */
     if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU
-            || (remaining > QQ_TCP_LEN_LEN && tvb_get_guint8(tvb, offset + QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC))
+            || (remaining > QQ_TCP_LEN_LEN && tvb_get_uint8(tvb, offset + QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC))
         return qq_tcp_resync_len(tvb, offset);
     return len;
 }
@@ -1087,27 +1088,27 @@ dissect_qq_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 {
     qq_conv_t *qc = (qq_conv_t *)data;
     int avail = tvb_reported_length(tvb);
-    guint32 len;
+    uint32_t len;
     proto_item *len_it;
     proto_item *ti;
     proto_tree *qq_tree;
-    guint32 server_port = qc->srv_known ? qc->srv_port : 0;
-    gboolean no_flag;
+    uint32_t server_port = qc->srv_known ? qc->srv_port : 0;
+    bool no_flag;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "QQ");
     len = tvb_get_ntohs(tvb, 0);
     if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || (int)len != avail
-            || tvb_get_guint8(tvb, QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC) {
+            || tvb_get_uint8(tvb, QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC) {
         /* Bytes skipped up to the next packet start (get_qq_tcp_pdu_len). */
         ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
         qq_tree = proto_item_add_subtree(ti, ett_qq);
         len_it = proto_tree_add_item(qq_tree, hf_qq_length, tvb, 0, 2, ENC_BIG_ENDIAN);
         no_flag = len >= QQ_TCP_MIN_PDU && len <= QQ_TCP_MAX_PDU && avail > QQ_TCP_LEN_LEN
-            && tvb_get_guint8(tvb, QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC;
+            && tvb_get_uint8(tvb, QQ_TCP_LEN_LEN) != QQ_FLAG_BASIC;
         if (no_flag)
             expert_add_info_format(pinfo, len_it, &ei_qq_bad_length,
                     "Length %u is followed by 0x%02x instead of the 0x02 flag of a QQ packet",
-                    len, tvb_get_guint8(tvb, QQ_TCP_LEN_LEN));
+                    len, tvb_get_uint8(tvb, QQ_TCP_LEN_LEN));
         else
             expert_add_info_format(pinfo, len_it, &ei_qq_bad_length,
                     "Length %u is out of bounds (%u..%u) or does not match the %d bytes present",
@@ -1145,7 +1146,7 @@ static int
 dissect_qq_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     qq_conv_t *qc = qq_get_conv(pinfo, NULL);
-    guint32 server_port = pinfo->match_uint;
+    uint32_t server_port = pinfo->match_uint;
 
     /* TCP 8000 also carries HTTP and more: a conversation is QQ from the
      * first segment that starts like a QQ packet on; earlier segments are
@@ -1167,20 +1168,20 @@ dissect_qq_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
 
 /* Does a TCP payload start with QQ framing? Never throws. When `whole` is
  * set every packet must be complete and end exactly at the end of the data. */
-static gboolean
-qq_tcp_framing_ok(tvbuff_t *tvb, gboolean whole)
+static bool
+qq_tcp_framing_ok(tvbuff_t *tvb, bool whole)
 {
     int avail = tvb_captured_length(tvb);
     int off = 0, n = 0;
 
     while (off < avail && n < 16) {
-        guint len;
+        unsigned len;
 
         if (avail - off < QQ_TCP_LEN_LEN + 1)
-            return FALSE;
+            return false;
         len = tvb_get_ntohs(tvb, off);
-        if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || tvb_get_guint8(tvb, off + 2) != QQ_FLAG_BASIC)
-            return FALSE;
+        if (len < QQ_TCP_MIN_PDU || len > QQ_TCP_MAX_PDU || tvb_get_uint8(tvb, off + 2) != QQ_FLAG_BASIC)
+            return false;
         if ((int)len > avail - off) {
             /* Incomplete last packet: allowed after a complete one, or as
              * the first when its version is plausible (a large packet
@@ -1188,8 +1189,8 @@ qq_tcp_framing_ok(tvbuff_t *tvb, gboolean whole)
             return !whole && (n > 0 || (avail - off >= QQ_TCP_LEN_LEN + 5
                     && tvb_get_ntohs(tvb, off + QQ_TCP_LEN_LEN + 1) >= 0x0100));
         }
-        if (tvb_get_guint8(tvb, off + len - 1) != QQ_TAIL)
-            return FALSE;
+        if (tvb_get_uint8(tvb, off + len - 1) != QQ_TAIL)
+            return false;
         off += len;
         n++;
     }
@@ -1207,11 +1208,11 @@ dissect_qq_tls_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     if (state == QQ_TLS_UNDECIDED && !PINFO_FD_VISITED(pinfo)) {
         state = QQ_TLS_NOT_QQ;
         if (qq_over_tls_port && proto_is_protocol_enabled(find_protocol_by_id(proto_qq))) {
-            guint8 b0 = tvb_captured_length(tvb) > 0 ? tvb_get_guint8(tvb, 0) : 0;
+            uint8_t b0 = tvb_captured_length(tvb) > 0 ? tvb_get_uint8(tvb, 0) : 0;
             /* A TLS record header (type 0x14..0x18, major version 3) is never QQ. */
-            gboolean tls_like = b0 >= 0x14 && b0 <= 0x18 && tvb_captured_length(tvb) > 1
-                && tvb_get_guint8(tvb, 1) == 0x03;
-            if (!tls_like && qq_tcp_framing_ok(tvb, FALSE))
+            bool tls_like = b0 >= 0x14 && b0 <= 0x18 && tvb_captured_length(tvb) > 1
+                && tvb_get_uint8(tvb, 1) == 0x03;
+            if (!tls_like && qq_tcp_framing_ok(tvb, false))
                 state = QQ_TLS_IS_QQ;
         }
         qc = qq_get_conv(pinfo, NULL);
@@ -1241,49 +1242,49 @@ dissect_qq_tcp_from_wrapper(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 /* ---------------------------------------------------------------------- */
 /* Heuristics                                                             */
 
-static gboolean
+static ws_bool
 dissect_qq_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     int len = tvb_captured_length(tvb);
-    guint16 version;
+    uint16_t version;
     conversation_t *conv;
     qq_conv_t *qc;
 
     if (len < QQ_HDR_CLASSIC_REQ + 1 || len != (int)tvb_reported_length(tvb))
-        return FALSE;
-    if (tvb_get_guint8(tvb, 0) != QQ_FLAG_BASIC || tvb_get_guint8(tvb, len - 1) != QQ_TAIL)
-        return FALSE;
+        return false;
+    if (tvb_get_uint8(tvb, 0) != QQ_FLAG_BASIC || tvb_get_uint8(tvb, len - 1) != QQ_TAIL)
+        return false;
     version = tvb_get_ntohs(tvb, 1);
     if (version < 0x0100 || version == 0xffff || tvb_get_ntohs(tvb, 3) == 0)
-        return FALSE;
+        return false;
     /* On an arbitrary port, 0x02 ... 0x03 alone is one datagram in 65536 of
      * random data, and a claim binds the whole conversation: also ask for a
      * known client version or a command known in that version's era. */
     if (!try_val_to_str(version, qq_version_vals) &&
         !qq_cmd_name(qq_era(version), tvb_get_ntohs(tvb, 3)))
-        return FALSE;
+        return false;
     qc = qq_get_conv(pinfo, &conv);
     if (!pinfo->flags.in_error_pkt)
         conversation_set_dissector(conv, qq_handle);
     col_clear(pinfo->cinfo, COL_INFO);
     qq_dissect_packet(tvb, pinfo, tree, qc, 0, NULL);
-    return TRUE;
+    return true;
 }
 
-static gboolean
+static ws_bool
 dissect_qq_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     conversation_t *conv;
     qq_conv_t *qc;
-    guint16 version;
+    uint16_t version;
 
-    if (!qq_tcp_framing_ok(tvb, TRUE))
-        return FALSE;
+    if (!qq_tcp_framing_ok(tvb, true))
+        return false;
     /* Same version and command checks as on UDP (the first packet is whole,
      * so at least QQ_TCP_MIN_PDU bytes are there). */
     version = tvb_get_ntohs(tvb, QQ_TCP_LEN_LEN + 1);
     if (version < 0x0100 || version == 0xffff || tvb_get_ntohs(tvb, QQ_TCP_LEN_LEN + 3) == 0)
-        return FALSE;
+        return false;
     qc = qq_get_conv(pinfo, &conv);
     qq_learn_server(qc, pinfo, 0);
     if (!pinfo->flags.in_error_pkt) {
@@ -1292,7 +1293,7 @@ dissect_qq_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
         conversation_set_dissector(conv, qq_tcp_handle);
     }
     qq_tcp_common(tvb, pinfo, tree, qc);
-    return TRUE;
+    return true;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1312,11 +1313,11 @@ static int st_node_families = -1;
 static void
 qq_stats_tree_init(stats_tree *st)
 {
-    st_node_packets = stats_tree_create_node(st, st_str_packets, 0, STAT_DT_INT, TRUE);
-    st_node_commands = stats_tree_create_node(st, st_str_commands, st_node_packets, STAT_DT_INT, TRUE);
-    st_node_directions = stats_tree_create_node(st, st_str_directions, st_node_packets, STAT_DT_INT, TRUE);
-    st_node_versions = stats_tree_create_node(st, st_str_versions, st_node_packets, STAT_DT_INT, TRUE);
-    st_node_families = stats_tree_create_node(st, st_str_families, st_node_packets, STAT_DT_INT, TRUE);
+    st_node_packets = stats_tree_create_node(st, st_str_packets, 0, STAT_DT_INT, true);
+    st_node_commands = stats_tree_create_node(st, st_str_commands, st_node_packets, STAT_DT_INT, true);
+    st_node_directions = stats_tree_create_node(st, st_str_directions, st_node_packets, STAT_DT_INT, true);
+    st_node_versions = stats_tree_create_node(st, st_str_versions, st_node_packets, STAT_DT_INT, true);
+    st_node_families = stats_tree_create_node(st, st_str_families, st_node_packets, STAT_DT_INT, true);
 }
 
 static tap_packet_status
@@ -1327,21 +1328,21 @@ qq_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt
     char name[96];
     const char *ver_name = try_val_to_str(info->version, qq_version_vals);
 
-    tick_stat_node(st, st_str_packets, 0, FALSE);
+    tick_stat_node(st, st_str_packets, 0, false);
     if (info->variant >= QQ_VAR_FAMILY_P2P) {
         /* No version, command or known direction outside the basic family. */
-        tick_stat_node(st, st_str_families, st_node_packets, TRUE);
-        tick_stat_node(st, val_to_str_const(info->variant, qq_variant_vals, "Unknown"), st_node_families, FALSE);
+        tick_stat_node(st, st_str_families, st_node_packets, true);
+        tick_stat_node(st, val_to_str_const(info->variant, qq_variant_vals, "Unknown"), st_node_families, false);
         return TAP_PACKET_REDRAW;
     }
     snprintf(name, sizeof name, "%s (0x%04x)", info->cmd_name ? info->cmd_name : "Unknown", info->cmd);
-    tick_stat_node(st, st_str_commands, st_node_packets, TRUE);
-    tick_stat_node(st, name, st_node_commands, FALSE);
-    tick_stat_node(st, st_str_directions, st_node_packets, TRUE);
-    tick_stat_node(st, val_to_str_const(info->dir, qq_direction_vals, "Unknown"), st_node_directions, FALSE);
+    tick_stat_node(st, st_str_commands, st_node_packets, true);
+    tick_stat_node(st, name, st_node_commands, false);
+    tick_stat_node(st, st_str_directions, st_node_packets, true);
+    tick_stat_node(st, val_to_str_const(info->dir, qq_direction_vals, "Unknown"), st_node_directions, false);
     snprintf(name, sizeof name, "0x%04x %s", info->version, ver_name ? ver_name : "(unknown)");
-    tick_stat_node(st, st_str_versions, st_node_packets, TRUE);
-    tick_stat_node(st, name, st_node_versions, FALSE);
+    tick_stat_node(st, st_str_versions, st_node_packets, true);
+    tick_stat_node(st, name, st_node_versions, false);
     return TAP_PACKET_REDRAW;
 }
 
@@ -1435,7 +1436,7 @@ proto_register_qq(void)
             "Frame of the first copy of this resent packet", HFILL }},
     };
 
-    static gint *ett[] = {
+    static int *ett[] = {
         &ett_qq,
         &ett_qq_header_ext,
     };
@@ -1497,8 +1498,8 @@ proto_register_qq(void)
 void
 proto_reg_handoff_qq(void)
 {
-    static gboolean initialized = FALSE;
-    static gboolean tls_port_registered = FALSE;
+    static bool initialized = false;
+    static bool tls_port_registered = false;
 
     if (!initialized) {
         dissector_add_uint_with_preference("udp.port", QQ_PORT, qq_handle);
@@ -1508,17 +1509,17 @@ proto_reg_handoff_qq(void)
         tls_handle = find_dissector("tls");
         /* The 443 wrapper hands QQ conversations to this one. */
         qq_tcp_inner_handle = create_dissector_handle(dissect_qq_tcp_from_wrapper, proto_qq);
-        stats_tree_register_plugin("qq", "qq", "QQ/Packet Counter", 0,
+        ws_stats_tree_register("qq", "qq", "QQ/Packet Counter", 0,
                 qq_stats_tree_packet, qq_stats_tree_init, NULL);
-        initialized = TRUE;
+        initialized = true;
     }
     if (qq_over_tls_port && !tls_port_registered) {
         dissector_add_uint("tcp.port", QQ_TLS_PORT, qq_tls_port_handle);
-        tls_port_registered = TRUE;
+        tls_port_registered = true;
     } else if (!qq_over_tls_port && tls_port_registered) {
         dissector_delete_uint("tcp.port", QQ_TLS_PORT, qq_tls_port_handle);
         if (tls_handle)
             dissector_add_uint("tcp.port", QQ_TLS_PORT, tls_handle);
-        tls_port_registered = FALSE;
+        tls_port_registered = false;
     }
 }
