@@ -13,10 +13,23 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-BUILD_DEPS=(cmake make gcc pkg-config libwireshark-dev wireshark-dev libglib2.0-dev
-            libpcap-dev tshark wireshark-common python3 util-linux binutils)
-TEST_DEPS=(python3-pytest clang libclang-rt-14-dev valgrind time
-           wireshark-qt xvfb xdotool imagemagick)
+# Debian package names for a release (bookworm = 4.0, trixie = 4.4, sid = 4.6).
+# Wireshark's Qt GUI is "wireshark-qt" up to bookworm and "wireshark" after;
+# the metapackage "wireshark" exists on all three.
+codename() { . /etc/os-release && echo "${VERSION_CODENAME:-unknown}"; }
+
+build_packages() {
+    echo cmake make gcc pkg-config libwireshark-dev wireshark-dev libglib2.0-dev \
+         libpcap-dev tshark wireshark-common python3 util-linux binutils
+}
+
+test_packages() {
+    echo python3-pytest clang libclang-rt-dev valgrind time wireshark xvfb xdotool \
+         imagemagick mmdebstrap
+    case "$1" in
+    bookworm) echo libclang-rt-14-dev ;;
+    esac
+}
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -52,19 +65,23 @@ install_plugin() {
 
 case "${1:-}" in
 deps)
-    deps "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    deps $(build_packages) $(test_packages "$(codename)")
+    ;;
+packages)
+    # One package a line: what `deps` installs on the given release.
+    printf '%s\n' $(build_packages) $(test_packages "${2:-$(codename)}")
     ;;
 build)
-    deps "${BUILD_DEPS[@]}"
+    deps $(build_packages)
     build
     ;;
 install)
-    deps "${BUILD_DEPS[@]}"
+    deps $(build_packages)
     build
     install_plugin
     ;;
 demo)
-    deps "${BUILD_DEPS[@]}"
+    deps $(build_packages)
     build
     install_plugin
     tshark -G protocols 2>/dev/null | grep -qw msnp || { echo "plugin did not load" >&2; exit 1; }
@@ -76,7 +93,7 @@ demo)
     done
     ;;
 test)
-    deps "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    deps $(build_packages) $(test_packages "$(codename)")
     build -DWERROR=ON
     exec /usr/bin/python3 -m pytest -v -p no:cacheprovider tests "${@:2}"
     ;;
