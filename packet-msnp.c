@@ -1463,7 +1463,7 @@ msnp_info_add_line(packet_info *pinfo, wmem_strbuf_t *info, const uint8_t *line,
         wmem_strbuf_append_len(info, (const char *)line, linelen);
     } else {
         const char *s = (const char *)get_utf_8_string(pinfo->pool, line, linelen);
-        wmem_strbuf_append(info, format_text(pinfo->pool, (const unsigned char *)s, strlen(s)));
+        wmem_strbuf_append(info, format_text(pinfo->pool, s, strlen(s)));
     }
     if (is_error) {
         wmem_strbuf_append_len(info, " (", 2);
@@ -1612,7 +1612,7 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
         }
         /* as format_text() shows it */
         cmdtext = printable ? toks[0].str :
-                  format_text(pinfo->pool, (const unsigned char *)toks[0].str, strlen(toks[0].str));
+                  format_text(pinfo->pool, toks[0].str, strlen(toks[0].str));
 
         if (!mc) {
             if (!conv_found) {
@@ -1700,7 +1700,7 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
                 nargs = ntoks - 1 - (has_payload ? 1 : 0);
                 expert_add_info_format(pinfo, ti, &ei_msnp_bad_trid, "%s needs a numeric TrID%s%s",
                                        toks[0].str, ntoks > 1 ? ", got " : "",
-                                       ntoks > 1 ? format_text(pinfo->pool, (const unsigned char *)toks[1].str, strlen(toks[1].str)) : "");
+                                       ntoks > 1 ? format_text(pinfo->pool, toks[1].str, strlen(toks[1].str)) : "");
             }
         }
 

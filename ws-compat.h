@@ -38,6 +38,8 @@ typedef gboolean ws_bool;
 #define tvb_find_uint8       tvb_find_guint8
 #define uint32_to_str_buf    guint32_to_str_buf
 #define wmem_strbuf_new_sized(scope, size) wmem_strbuf_sized_new((scope), (size), 0)
+/* format_text() takes const char * from 4.2 on, const guchar * before. */
+#define format_text(scope, string, len) format_text((scope), (const guchar *)(string), (len))
 #endif
 
 /* What HTTP hands to a media-type dissector. */
