@@ -40,6 +40,7 @@
 #include <wsutil/to_str.h>
 #include <wsutil/utf8_entities.h>
 
+#include "packet-qq-decrypt.h"
 #include "plugin.h"
 #include "ws-compat.h"
 
@@ -825,6 +826,26 @@ qq_info_uint(qq_info_t *info, uint32_t value)
     qq_info_add(info, num);
 }
 
+/* Hand the body to the decryption module (packet-qq-decrypt.c) with what
+ * the header says. */
+static void
+qq_decrypt_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *qq_tree, proto_item *ti, const qq_conv_t *qc,
+        int era, uint8_t dir, uint16_t cmd, uint32_t uin, int hdr_len, uint32_t request_frame)
+{
+    qq_decrypt_packet_info_t dinfo;
+
+    dinfo.generation = era == QQ_ERA_CLASSIC ? QQ_GEN_CLASSIC : (era == QQ_ERA_TIM ? QQ_GEN_PCQQ : QQ_GEN_2010);
+    dinfo.cmd = cmd;
+    dinfo.from_server = dir == QQ_DIR_S2C;
+    /* Classic replies carry no QQ number: the conversation's client's. */
+    dinfo.uin = uin ? uin : (qc->uin_frame && qc->uin_frame <= pinfo->num ? qc->uin : 0);
+    dinfo.body_start = hdr_len;
+    dinfo.body_end = (int)tvb_reported_length(tvb) - 1;
+    dinfo.request_frame = request_frame;
+    dinfo.conversation = qc;
+    qq_decrypt_packet(tvb, pinfo, qq_tree, ti, &dinfo);
+}
+
 /* Dissect one QQ packet (flag .. tail) in its own tvb, under `ti` when the
  * caller already made the protocol item (TCP, whose item also covers the
  * length), else under a new one. */
@@ -979,6 +1000,9 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
         qq_info_add(&info, "]");
     }
     col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", info.buf);
+
+    qq_decrypt_body(tvb, pinfo, qq_tree, ti, qc, era, dir, (uint16_t)cmd, has_uin ? uin : 0, hdr_len,
+            (!is_request && txn) ? txn->req_frame : 0);
 
     tap = wmem_new(pinfo->pool, qq_tap_info_t);
     tap->version = (uint16_t)version;
@@ -1482,6 +1506,7 @@ proto_register_qq(void)
             "Whether conversations on TCP port 443 that start with QQ framing (a 2-byte length"
             " and a 0x02 packet) are dissected as QQ; all other traffic on the port goes to TLS.",
             &qq_over_tls_port);
+    qq_decrypt_register(proto_qq, qq_module, expert_qq);
 
     qq_handle = register_dissector("qq", dissect_qq, proto_qq);
     qq_tcp_handle = register_dissector("qq_tcp", dissect_qq_tcp, proto_qq);

@@ -66,4 +66,22 @@ typedef http_message_info_t ws_media_content_info;
     stats_tree_register_plugin((tap), (abbr), (name), (flags), (packet), (init), (cleanup))
 #endif
 
+/*
+ * Record callbacks of a UAT (update, field check) return `bool` from 4.2 on
+ * and `gboolean` before, like boolean preferences.
+ */
+typedef ws_bool ws_uat_bool;
+
+/*
+ * The init callback of a tshark "-z" statistic (stat_tap_ui) returns whether
+ * it could start from 4.6 on; before it returns nothing.
+ */
+#if WS_COMPAT_AT_LEAST(4, 6)
+typedef bool ws_stat_tap_init_ret;
+#define WS_STAT_TAP_INIT_DONE(ok) return (ok)
+#else
+typedef void ws_stat_tap_init_ret;
+#define WS_STAT_TAP_INIT_DONE(ok) do { (void)(ok); return; } while (0)
+#endif
+
 #endif /* MSNP_QQ_WS_COMPAT_H */

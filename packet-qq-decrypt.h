@@ -1,0 +1,44 @@
+/* packet-qq-decrypt.h
+ * Decryption of QQ packet bodies inside the QQ dissector (packet-qq.c):
+ * keys, preferences, the decrypted data source and the decoded plaintexts.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef MSNP_QQ_PACKET_QQ_DECRYPT_H
+#define MSNP_QQ_PACKET_QQ_DECRYPT_H
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+
+/* Client generations, which decide where keys sit and how bodies read. */
+enum {
+    QQ_GEN_CLASSIC = 0,     /* QQ2000 to QQ2009: 11-byte requests, 7-byte replies */
+    QQ_GEN_2010,            /* QQ2010 to 2012: 22-byte requests, 14-byte replies */
+    QQ_GEN_PCQQ             /* PC QQ 2012+ and TIM: 26-byte login requests */
+};
+
+/* What the QQ dissector knows about one basic-family packet once its
+ * header is parsed. */
+typedef struct {
+    int generation;             /* QQ_GEN_* */
+    uint16_t cmd;
+    bool from_server;
+    uint32_t uin;               /* the client's QQ number, 0 when unknown */
+    int body_start;             /* first byte after the header (a clear key may start here) */
+    int body_end;               /* offset of the 0x03 tail */
+    uint32_t request_frame;     /* for a reply: frame of its request, else 0 */
+    const void *conversation;   /* identity of the QQ conversation (for once-only notes) */
+} qq_decrypt_packet_info_t;
+
+/* Called from proto_register_qq: fields, expert infos, preferences, the
+ * qq_keys table, the "qq_im" tap and tshark's -z qq,chat. */
+void qq_decrypt_register(int proto, module_t *module, expert_module_t *expert);
+
+/* Decrypt the body when a key is known and show what it says, under
+ * `tree`; `item` carries the expert infos. No work without a key. */
+void qq_decrypt_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *item,
+        const qq_decrypt_packet_info_t *info);
+
+#endif
