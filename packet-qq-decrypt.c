@@ -1010,6 +1010,21 @@ qq_show_plaintext(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qq_
     ENDTRY;
 }
 
+/* Was a key the user gave (directly or through the password) among the
+ * failed ones? Keys that travel in clear failing is normal: a successful
+ * login reply, say, is not encrypted with its request's key. */
+static bool
+qq_tried_given_key(const qq_candidates_t *c)
+{
+    unsigned i;
+
+    for (i = 0; i < c->n; i++) {
+        if (c->tries[i].source != QQ_KEY_SRC_PACKET && c->tries[i].source != QQ_KEY_SRC_REQUEST)
+            return true;
+    }
+    return false;
+}
+
 static void
 qq_report_failure(packet_info *pinfo, proto_item *item, const qq_candidates_t *c)
 {
@@ -1067,7 +1082,10 @@ qq_decrypt_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
             return;
         }
     }
-    qq_report_failure(pinfo, item, &c);
+    if (qq_tried_given_key(&c))
+        qq_report_failure(pinfo, item, &c);
+    else
+        qq_note_no_key(pinfo, item, info);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1367,9 +1385,13 @@ qq_decrypt_register(int proto, module_t *module, expert_module_t *expert)
             "Decrypt packet bodies with every key that is known: keys the client sends in clear, the password,"
             " session keys learned from login replies, the key log file and the QQ keys table",
             &qq_decrypt_enabled);
-    prefs_register_password_preference(module, "password", "Password",
+    /* A string, not a password preference: Wireshark never reads password
+     * preferences from the command line, and tshark -o qq.password:... is
+     * the way to use it there. It is saved in the profile in clear. */
+    prefs_register_string_preference(module, "password", "Password",
             "Password of the QQ account in the capture; with the login in the capture it opens the login reply,"
-            " which gives the session key of the whole session",
+            " which gives the session key of the whole session. Saved in clear in the preferences file:"
+            " a key log line QQ_PASSWORD_MD5 keeps only its MD5",
             &qq_password_pref);
     prefs_register_filename_preference(module, "keylog_file", "Key log file",
             "A text file with one key a line: QQ_SESSION_KEY <QQ number> <32 hex digits> or"

@@ -4,9 +4,11 @@
 
     python3 sample-pcaps/make.py [OUTDIR]
 
-The scenarios live in msnp_scenarios.py and qq_scenarios.py beside this
-file; each module has CAPTURES, a dict from file name to a function that
-returns a pcapgen.Capture.  Output is byte-for-byte deterministic.
+The scenarios live in msnp_scenarios.py, qq_scenarios.py and
+qq_crypto_scenarios.py beside this file; each module has CAPTURES, a dict
+from file name to a function that returns a pcapgen.Capture, and may have
+TEXT_FILES (name -> text, e.g. a key log).  Output is byte-for-byte
+deterministic.
 """
 
 import os
@@ -16,9 +18,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import msnp_scenarios  # noqa: E402
+import qq_crypto_scenarios  # noqa: E402
 import qq_scenarios  # noqa: E402
 
-MODULES = (msnp_scenarios, qq_scenarios)
+MODULES = (msnp_scenarios, qq_scenarios, qq_crypto_scenarios)
 
 
 def all_captures():
@@ -31,11 +34,23 @@ def all_captures():
     return caps
 
 
+def all_text_files():
+    """Text files some scenarios need beside their captures (key logs)."""
+    files = {}
+    for mod in MODULES:
+        files.update(getattr(mod, "TEXT_FILES", {}))
+    return files
+
+
 def main(argv):
     outdir = argv[1] if len(argv) > 1 else HERE
     os.makedirs(outdir, exist_ok=True)
     for name, build in sorted(all_captures().items()):
         build().write(os.path.join(outdir, name))
+        print(os.path.join(outdir, name))
+    for name, text in sorted(all_text_files().items()):
+        with open(os.path.join(outdir, name), "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
         print(os.path.join(outdir, name))
     return 0
 

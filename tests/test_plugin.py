@@ -42,8 +42,8 @@ def test_field_registration_is_clean(ws):
 def test_sample_captures_regenerate_identically(tmp_path):
     subprocess.run([sys.executable, os.path.join(SAMPLES, "make.py"), str(tmp_path)],
                    check=True, stdout=subprocess.DEVNULL)
-    made = sorted(f for f in os.listdir(tmp_path) if f.endswith(".pcap"))
-    committed = sorted(f for f in os.listdir(SAMPLES) if f.endswith(".pcap"))
+    made = sorted(f for f in os.listdir(tmp_path) if f.endswith((".pcap", ".keys")))
+    committed = sorted(f for f in os.listdir(SAMPLES) if f.endswith((".pcap", ".keys")))
     assert made == committed
     assert len(made) >= 1
     for name in made:
