@@ -567,13 +567,13 @@ qq_note_no_key(packet_info *pinfo, proto_item *item, const qq_decrypt_packet_inf
                 "(preference qq.password); later packets of this conversation are not noted again");
     else if (info->from_server && info->request_frame == 0 && info->cmd == 0x0091)
         expert_add_info_format(pinfo, item, &ei_qq_not_decrypted,
-                "Encrypted QQ body not decrypted: it opens with the key of its request, which is not in "
+                "Encrypted QQ body not decrypted: it opens with the key of its request and that request is not in "
                 "the capture; later packets of this conversation are not noted again");
     else
         expert_add_info_format(pinfo, item, &ei_qq_not_decrypted,
-                "Encrypted QQ body not decrypted: it needs the session key of QQ number %u (preference "
-                "qq.password when the login is in the capture, else qq.keylog_file or the qq_keys table); "
-                "later packets of this conversation are not noted again", info->uin);
+                "Encrypted QQ body not decrypted: it needs the session key of QQ number %u (the password "
+                "in qq.password when the login is in the capture or the key in qq.keylog_file or the qq_keys "
+                "table); later packets of this conversation are not noted again", info->uin);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -4,7 +4,12 @@
  * hoxide/qqlib, whose 160-byte ciphertext is a real QQ2005 login reply
  * encrypted under md5(md5("python"))), plus the length bounds and round
  * trips. Prints one line per check; exits 1 when any check fails.
- * Run by tests/test_qq_tea.py.
+ *
+ * With arguments it is a filter for cross-checks against the Python cipher
+ * (sample-pcaps/qqtea.py):
+ *   qq_tea_test encrypt KEY FILL MESSAGE   prints the ciphertext in hex
+ *   qq_tea_test decrypt KEY CIPHERTEXT     prints the message, or "FAIL <reason>"
+ * (all arguments hex). Run by tests/test_qq_tea.py.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -170,9 +175,51 @@ test_bounds_and_round_trips(void)
     check(all_ok, "round trips of 0..64 bytes under random keys and fill");
 }
 
-int
-main(void)
+static void
+print_hex(const uint8_t *p, size_t n)
 {
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        printf("%02x", p[i]);
+    printf("\n");
+}
+
+static int
+filter(int argc, char **argv)
+{
+    static uint8_t key[16], fill[QQ_TEA_FILL_LEN], in[4096], out[4096 + 32];
+    size_t n, off, len;
+    qq_tea_status_t st;
+
+    if (argc == 5 && strcmp(argv[1], "encrypt") == 0) {
+        if (unhex(argv[2], key, sizeof key) != 16 || unhex(argv[3], fill, sizeof fill) != QQ_TEA_FILL_LEN)
+            return 2;
+        n = unhex(argv[4], in, sizeof in);
+        qq_tea_encrypt(key, in, n, fill, out);
+        print_hex(out, qq_tea_encrypted_len(n));
+        return 0;
+    }
+    if (argc == 4 && strcmp(argv[1], "decrypt") == 0) {
+        if (unhex(argv[2], key, sizeof key) != 16)
+            return 2;
+        n = unhex(argv[3], in, sizeof in);
+        st = qq_tea_decrypt(key, in, n, out, &off, &len);
+        if (st != QQ_TEA_OK)
+            printf("FAIL %s\n", qq_tea_status_str(st));
+        else
+            print_hex(out + off, len);
+        return 0;
+    }
+    fprintf(stderr, "usage: qq_tea_test [encrypt KEY FILL MESSAGE | decrypt KEY CIPHERTEXT]\n");
+    return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc > 1)
+        return filter(argc, argv);
     test_blocks();
     test_messages();
     test_qq2005_login_reply();

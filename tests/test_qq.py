@@ -58,12 +58,18 @@ MALFORMED_GROUP, UNDECODED_GROUP, SEQUENCE_GROUP = "117440512", "83886080", "335
 ERROR, NOTE = "8388608", "4194304"
 
 
+# The once-per-conversation note that a body could not be decrypted (tested
+# in test_qq_decrypt.py) is left out of the header tests' expert lists.
+DECRYPT_NOTE = "Encrypted QQ body not decrypted"
+
+
 def experts(ws, pcap, frame):
     """(group, severity, message) of each expert info of one frame (two passes)."""
     rows = ws.fields(pcap, ["_ws.expert.group", "_ws.expert.severity", "_ws.expert.message"],
                      dfilter="frame.number == %d" % frame, two_pass=True)
     groups, sevs, msgs = (rows[0][0].split(","), rows[0][1].split(","), rows[0][2].split(","))
-    return list(zip(groups, sevs, msgs)) if rows[0][0] else []
+    found = list(zip(groups, sevs, msgs)) if rows[0][0] else []
+    return [e for e in found if not e[2].startswith(DECRYPT_NOTE)]
 
 
 def test_expert_infos_group_and_severity(ws):
