@@ -55,6 +55,7 @@
 #define QQ_MAX_KEYS_PER_UIN     6
 #define QQ_KEYLOG_MAX_LINES     100000
 #define QQ_KEYLOG_LINE_LEN      512
+#define QQ_KEYLOG_MAX_REPORTED  10
 #define QQ_IM_TEXT_SEGMENTS_MAX 32
 
 /* Where a key came from (qq.key_source). */
@@ -77,6 +78,17 @@ static const value_string qq_key_source_vals[] = {
     { QQ_KEY_SRC_SESSION,  "Session key learned from a login reply" },
     { QQ_KEY_SRC_KEYLOG,   "Key log file (qq.keylog_file preference)" },
     { QQ_KEY_SRC_TABLE,    "Key table (qq_keys)" },
+    { 0, NULL }
+};
+
+/* Short names for the list of keys a failure message gives. */
+static const value_string qq_key_source_short_vals[] = {
+    { QQ_KEY_SRC_PACKET,   "key in this packet" },
+    { QQ_KEY_SRC_REQUEST,  "key of the request" },
+    { QQ_KEY_SRC_PASSWORD, "password" },
+    { QQ_KEY_SRC_SESSION,  "learned session key" },
+    { QQ_KEY_SRC_KEYLOG,   "key log" },
+    { QQ_KEY_SRC_TABLE,    "key table" },
     { 0, NULL }
 };
 
@@ -352,7 +364,9 @@ qq_keylog_line(char *line)
     return err;
 }
 
-/* Read the whole key log file (bounded), warning once about bad lines. */
+/* Read the whole key log file (bounded). Bad lines are skipped and named in
+ * one warning (the first QQ_KEYLOG_MAX_REPORTED of them), once per version
+ * of the file, not at every re-dissection. */
 static void
 qq_keylog_load(void)
 {
@@ -360,6 +374,7 @@ qq_keylog_load(void)
     char line[QQ_KEYLOG_LINE_LEN];
     unsigned line_no = 0, bad = 0;
     GStatBuf st;
+    GString *report;
     time_t mtime;
     bool warn;
 
@@ -373,17 +388,20 @@ qq_keylog_load(void)
     mtime = g_stat(qq_keylog_file_pref, &st) == 0 ? st.st_mtime : 0;
     warn = !qq_keylog_warned_path || strcmp(qq_keylog_warned_path, qq_keylog_file_pref) != 0
         || qq_keylog_warned_mtime != mtime;
+    report = g_string_new("");
     while (line_no < QQ_KEYLOG_MAX_LINES && fgets(line, sizeof line, f)) {
         const char *err;
 
         line_no++;
         err = qq_keylog_line(line);
-        if (err && warn && bad++ == 0)
-            report_warning("QQ: key log file \"%s\", line %u is ignored: %s", qq_keylog_file_pref, line_no, err);
+        if (err && bad++ < QQ_KEYLOG_MAX_REPORTED)
+            g_string_append_printf(report, "\n  line %u: %s", line_no, err);
     }
-    if (warn && bad > 1)
-        report_warning("QQ: key log file \"%s\": %u bad lines ignored in all", qq_keylog_file_pref, bad);
     fclose(f);
+    if (warn && bad)
+        report_warning("QQ: key log file \"%s\": %u bad line%s ignored:%s%s", qq_keylog_file_pref, bad,
+                plurality(bad, "", "s"), report->str, bad > QQ_KEYLOG_MAX_REPORTED ? "\n  ..." : "");
+    g_string_free(report, TRUE);
     if (warn) {
         g_free(qq_keylog_warned_path);
         qq_keylog_warned_path = g_strdup(qq_keylog_file_pref);
@@ -1034,13 +1052,18 @@ qq_report_failure(packet_info *pinfo, proto_item *item, const qq_candidates_t *c
     for (i = 0; i < c->n; i++) {
         if (i)
             wmem_strbuf_append(names, "; ");
-        wmem_strbuf_append(names, val_to_str_const(c->tries[i].source, qq_key_source_vals, "?"));
+        wmem_strbuf_append(names, val_to_str_const(c->tries[i].source, qq_key_source_short_vals, "?"));
         if (c->tries[i].frame)
-            wmem_strbuf_append_printf(names, " from frame %u", c->tries[i].frame);
+            wmem_strbuf_append_printf(names, " of frame %u", c->tries[i].frame);
     }
-    expert_add_info_format(pinfo, item, &ei_qq_decrypt_failed,
-            "Decryption failed: %u key%s tried and none passed the cipher's check (7 zero bytes at the end): %s",
-            c->n, plurality(c->n, "", "s"), wmem_strbuf_get_str(names));
+    if (c->n == 1)
+        expert_add_info_format(pinfo, item, &ei_qq_decrypt_failed,
+                "Decryption failed: the key did not pass the cipher's check (7 zero bytes at the end): %s",
+                wmem_strbuf_get_str(names));
+    else
+        expert_add_info_format(pinfo, item, &ei_qq_decrypt_failed,
+                "Decryption failed: none of %u keys passed the cipher's check (7 zero bytes at the end): %s",
+                c->n, wmem_strbuf_get_str(names));
 }
 
 void
