@@ -234,6 +234,7 @@ static time_t qq_keylog_warned_mtime;
 static wmem_map_t *qq_learned_keys;         /* uin -> wmem_tree frame -> qq_learned_key_t */
 static wmem_map_t *qq_request_keys;         /* request frame -> 16-byte key */
 static wmem_map_t *qq_noted_conversations;  /* conversation -> frame of its note */
+static wmem_map_t *qq_conversation_uins;    /* conversation -> the client's QQ number */
 
 /* ---------------------------------------------------------------------- */
 /* Key material                                                           */
@@ -445,27 +446,6 @@ qq_decrypt_cleanup(void)
 /* ---------------------------------------------------------------------- */
 /* Which key could open a body                                            */
 
-/* Requests whose body starts with the 16-byte key that encrypts the rest. */
-static bool
-qq_body_starts_with_key(const qq_decrypt_packet_info_t *info)
-{
-    if (info->from_server)
-        return false;
-    switch (info->cmd) {
-    case 0x0091:
-    case 0x00ba:
-    case 0x00dd:
-        return info->generation != QQ_GEN_PCQQ;
-    case 0x0022:
-        return info->generation == QQ_GEN_CLASSIC;
-    case 0x0825:
-    case 0x0818:
-        return info->generation == QQ_GEN_PCQQ;
-    default:
-        return false;
-    }
-}
-
 /* Replies encrypted with a key made from the password (or with the key of
  * their request when the login did not succeed). */
 static bool
@@ -475,11 +455,11 @@ qq_is_login_reply(const qq_decrypt_packet_info_t *info)
         return false;
     switch (info->cmd) {
     case 0x0022:
-        return info->generation == QQ_GEN_CLASSIC;
+        return info->generation == QQ_DECRYPT_GEN_CLASSIC;
     case 0x0030:
-        return info->generation == QQ_GEN_2010;
+        return info->generation == QQ_DECRYPT_GEN_2010;
     case 0x00dd:
-        return info->generation != QQ_GEN_PCQQ;
+        return info->generation != QQ_DECRYPT_GEN_PCQQ;
     default:
         return false;
     }
@@ -489,7 +469,7 @@ qq_is_login_reply(const qq_decrypt_packet_info_t *info)
 static bool
 qq_body_in_clear(const qq_decrypt_packet_info_t *info)
 {
-    return info->cmd == 0x0062 && info->generation == QQ_GEN_CLASSIC;
+    return info->cmd == 0x0062 && info->generation == QQ_DECRYPT_GEN_CLASSIC;
 }
 
 static void
@@ -538,8 +518,8 @@ qq_collect_candidates(qq_candidates_t *c, tvbuff_t *tvb, packet_info *pinfo,
     const qq_learned_key_t *learned;
 
     c->n = 0;
-    if (qq_body_starts_with_key(info)) {
-        uint8_t *key = (uint8_t *)tvb_memdup(pinfo->pool, tvb, info->body_start, QQ_KEY_LEN);
+    if (info->key_off >= 0) {
+        uint8_t *key = (uint8_t *)tvb_memdup(pinfo->pool, tvb, info->key_off, QQ_KEY_LEN);
 
         qq_add_try(c, key, QQ_KEY_SRC_PACKET, pinfo->num);
         if (!PINFO_FD_VISITED(pinfo))
@@ -639,11 +619,11 @@ qq_decode_login_ok(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qq
     proto_tree_add_item_ret_uint(tree, hf_qq_reply_uin, tvb, 17, 4, ENC_BIG_ENDIAN, &uin);
     proto_tree_add_item(tree, hf_qq_reply_ip, tvb, 21, 4, ENC_BIG_ENDIAN);
     proto_tree_add_item(tree, hf_qq_reply_port, tvb, 25, 2, ENC_BIG_ENDIAN);
-    if (info->generation == QQ_GEN_CLASSIC && qq_has(tvb, 27, 10)) {
+    if (info->generation == QQ_DECRYPT_GEN_CLASSIC && qq_has(tvb, 27, 10)) {
         proto_tree_add_item(tree, hf_qq_reply_server_ip, tvb, 27, 4, ENC_BIG_ENDIAN);
         proto_tree_add_item(tree, hf_qq_reply_server_port, tvb, 31, 2, ENC_BIG_ENDIAN);
         proto_tree_add_item(tree, hf_qq_reply_server_time, tvb, 33, 4, ENC_TIME_SECS | ENC_BIG_ENDIAN);
-    } else if (info->generation != QQ_GEN_CLASSIC && qq_has(tvb, 27, 8)) {
+    } else if (info->generation != QQ_DECRYPT_GEN_CLASSIC && qq_has(tvb, 27, 8)) {
         proto_tree_add_item(tree, hf_qq_reply_server_time, tvb, 27, 4, ENC_TIME_SECS | ENC_BIG_ENDIAN);
         proto_tree_add_item(tree, hf_qq_reply_local_ip, tvb, 31, 4, ENC_BIG_ENDIAN);
     }
@@ -956,7 +936,7 @@ qq_decode_im_recv_ack(tvbuff_t *tvb, proto_tree *tree)
 static void
 qq_decode_plaintext(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qq_decrypt_packet_info_t *info)
 {
-    bool classic = info->generation == QQ_GEN_CLASSIC;
+    bool classic = info->generation == QQ_DECRYPT_GEN_CLASSIC;
 
     if (qq_is_login_reply(info) && info->cmd != 0x00dd) {
         qq_decode_login_reply(tvb, pinfo, tree, info);
@@ -969,7 +949,7 @@ qq_decode_plaintext(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const q
         break;
     case 0x0825:
     case 0x0818:
-        if (info->from_server && info->generation == QQ_GEN_PCQQ)
+        if (info->from_server && info->generation == QQ_DECRYPT_GEN_PCQQ)
             qq_decode_tlv_reply(tvb, tree);
         break;
     case 0x0016:
@@ -1066,27 +1046,40 @@ qq_report_failure(packet_info *pinfo, proto_item *item, const qq_candidates_t *c
                 c->n, wmem_strbuf_get_str(names));
 }
 
+/* The client's QQ number: from the header, or for a classic reply (which
+ * has none) the one the client's packets of this conversation carry. */
+static uint32_t
+qq_client_uin(packet_info *pinfo, const qq_decrypt_packet_info_t *info)
+{
+    if (info->uin) {
+        if (!info->from_server && !PINFO_FD_VISITED(pinfo)
+                && !wmem_map_contains(qq_conversation_uins, info->conversation))
+            wmem_map_insert(qq_conversation_uins, info->conversation, GUINT_TO_POINTER(info->uin));
+        return info->uin;
+    }
+    return GPOINTER_TO_UINT(wmem_map_lookup(qq_conversation_uins, info->conversation));
+}
+
 void
 qq_decrypt_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *item,
-        const qq_decrypt_packet_info_t *info)
+        const qq_decrypt_packet_info_t *header)
 {
+    qq_decrypt_packet_info_t info = *header;
     qq_candidates_t c;
-    int start = info->body_start, len = info->body_end - info->body_start;
+    int len = info.body_len;
     qq_tea_status_t status;
     uint8_t *cipher, *plain;
     unsigned i;
 
-    if (!qq_decrypt_enabled || qq_body_in_clear(info) || pinfo->flags.in_error_pkt)
+    if (!qq_decrypt_enabled || qq_body_in_clear(&info) || pinfo->flags.in_error_pkt)
         return;
-    if (qq_body_starts_with_key(info)) {
-        start += QQ_KEY_LEN;
-        len -= QQ_KEY_LEN;
-    }
-    if (len <= 0 || !tvb_bytes_exist(tvb, info->body_start, info->body_end - info->body_start))
+    info.uin = qq_client_uin(pinfo, &info);
+    if (len <= 0 || !tvb_bytes_exist(tvb, info.body_off, len)
+            || (info.key_off >= 0 && !tvb_bytes_exist(tvb, info.key_off, QQ_KEY_LEN)))
         return;
-    qq_collect_candidates(&c, tvb, pinfo, info);
+    qq_collect_candidates(&c, tvb, pinfo, &info);
     if (c.n == 0) {
-        qq_note_no_key(pinfo, item, info);
+        qq_note_no_key(pinfo, item, &info);
         return;
     }
     status = len < QQ_TEA_MIN_LEN ? QQ_TEA_TOO_SHORT : (len % QQ_TEA_BLOCK_LEN ? QQ_TEA_NOT_ALIGNED : QQ_TEA_OK);
@@ -1095,20 +1088,20 @@ qq_decrypt_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
                 "Encrypted QQ body of %d bytes not decrypted: %s", len, qq_tea_status_str(status));
         return;
     }
-    cipher = (uint8_t *)tvb_memdup(pinfo->pool, tvb, start, len);
+    cipher = (uint8_t *)tvb_memdup(pinfo->pool, tvb, info.body_off, len);
     plain = (uint8_t *)wmem_alloc(pinfo->pool, len);
     for (i = 0; i < c.n; i++) {
         size_t off, plen;
 
         if (qq_tea_decrypt(c.tries[i].key, cipher, (size_t)len, plain, &off, &plen) == QQ_TEA_OK) {
-            qq_show_plaintext(tvb, pinfo, tree, info, &c.tries[i], plain + off, plen);
+            qq_show_plaintext(tvb, pinfo, tree, &info, &c.tries[i], plain + off, plen);
             return;
         }
     }
     if (qq_tried_given_key(&c))
         qq_report_failure(pinfo, item, &c);
     else
-        qq_note_no_key(pinfo, item, info);
+        qq_note_no_key(pinfo, item, &info);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1425,6 +1418,8 @@ qq_decrypt_register(int proto, module_t *module, expert_module_t *expert)
     qq_learned_keys = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     qq_request_keys = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     qq_noted_conversations = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash,
+            g_direct_equal);
+    qq_conversation_uins = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash,
             g_direct_equal);
     register_init_routine(qq_decrypt_init);
     register_cleanup_routine(qq_decrypt_cleanup);

@@ -14,22 +14,23 @@
 
 /* Client generations, which decide where keys sit and how bodies read. */
 enum {
-    QQ_GEN_CLASSIC = 0,     /* QQ2000 to QQ2009: 11-byte requests, 7-byte replies */
-    QQ_GEN_2010,            /* QQ2010 to 2012: 22-byte requests, 14-byte replies */
-    QQ_GEN_PCQQ             /* PC QQ 2012+ and TIM: 26-byte login requests */
+    QQ_DECRYPT_GEN_CLASSIC = 1, /* QQ2000 to QQ2009: 11-byte requests, 7-byte replies */
+    QQ_DECRYPT_GEN_2010,        /* QQ2010 to 2012: 22-byte requests, 14-byte replies */
+    QQ_DECRYPT_GEN_PCQQ         /* PC QQ 2012+ and TIM: 26-byte login requests */
 };
 
 /* What the QQ dissector knows about one basic-family packet once its
  * header is parsed. */
 typedef struct {
-    int generation;             /* QQ_GEN_* */
+    int generation;             /* QQ_DECRYPT_GEN_* */
     uint16_t cmd;
     bool from_server;
-    uint32_t uin;               /* the client's QQ number, 0 when unknown */
-    int body_start;             /* first byte after the header (a clear key may start here) */
-    int body_end;               /* offset of the 0x03 tail */
+    uint32_t uin;               /* QQ number in the header, 0 when the header has none */
+    int key_off;                /* the 16-byte key sent in clear, -1 if none */
+    int body_off;               /* the ciphertext: offset and length (may be 0) */
+    int body_len;
     uint32_t request_frame;     /* for a reply: frame of its request, else 0 */
-    const void *conversation;   /* identity of the QQ conversation (for once-only notes) */
+    const void *conversation;   /* identity of the QQ conversation (file scope) */
 } qq_decrypt_packet_info_t;
 
 /* Called from proto_register_qq: fields, expert infos, preferences, the

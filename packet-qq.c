@@ -51,38 +51,61 @@
 #define QQ_TAIL             0x03
 
 /* Header lengths of the variants (PROTOCOLS.md 2.1). */
-#define QQ_HDR_CLASSIC_REQ  11
-#define QQ_HDR_CLASSIC_REP  7
-#define QQ_HDR_2010_REQ     22
-#define QQ_HDR_2010_REP     14
-#define QQ_HDR_TIM_REQ      26
+#define QQ_HDR_CLASSIC_REQ  11      /* flag ver cmd seq QQ# */
+#define QQ_HDR_CLASSIC_REP  7       /* flag ver cmd seq */
+#define QQ_HDR_EXT_REQ      22      /* 11 + an 11-byte extension */
+#define QQ_HDR_REPLY        14      /* 11 + 3 reply-flag bytes */
+#define QQ_HDR_LOGIN_REQ    26      /* 11 + a 15-byte login extension */
+#define QQ_ZERO_RUN         8       /* the 8 zero bytes some headers end with */
 #define QQ_LOGIN_KEY_LEN    16
+
+/* Bodies are QQ-TEA ciphertext: whole 8-byte blocks, at least two. */
+#define QQ_CIPHER_BLOCK     8
+#define QQ_CIPHER_MIN       16
+
+/* First byte of a request's extension (byte 11): what follows it. */
+#define QQ_EXT_COMMON       0x02
+#define QQ_EXT_LOGIN        0x03
+#define QQ_EXT_ZERO_RUN     0x04
+
+/* The other Tencent family that starts 02 03: 02 03 len(4) QQ# ... 03. */
+#define QQ_FAMILY_0203_MARK 0x03
+#define QQ_FAMILY_0203_HDR  10
 
 /* TCP framing: a 2-byte length that counts itself, then one packet. */
 #define QQ_TCP_LEN_LEN      2
 #define QQ_TCP_MIN_PDU      (QQ_TCP_LEN_LEN + QQ_HDR_CLASSIC_REP + 1)
 #define QQ_TCP_MAX_PDU      16384
 
-#define QQ_VERSION_SOURCE_DOC 0x1c51
-#define QQ_VERSION_TIM        0x3713
+/* Client generations (PROTOCOLS.md 2.3): ranges of the version field.
+ * A version inside a range is that generation's even when the table does
+ * not list it; below and above every range the nearest one is assumed. */
+#define QQ_VER_CLASSIC_MIN  0x0100
+#define QQ_VER_2010_MIN     0x1c00
+#define QQ_VER_PCQQ_MIN     0x2f00
+#define QQ_VER_PCQQ_MAX     0x4fff
 
-/* The variant actually decoded. */
+enum { QQ_GEN_CLASSIC = 1, QQ_GEN_2010, QQ_GEN_PCQQ };
+
+/* The header layout actually decoded (qq.variant; numbers are stable). */
 enum {
     QQ_VAR_CLASSIC_REQ = 1,
     QQ_VAR_CLASSIC_REP,
-    QQ_VAR_2010_REQ,
-    QQ_VAR_2010_REP,
-    QQ_VAR_SOURCE_DOC,
-    QQ_VAR_TIM_REQ,
+    QQ_VAR_EXT_REQ,
+    QQ_VAR_REPLY,
+    QQ_VAR_BASIC,
+    QQ_VAR_LOGIN_REQ,
     QQ_VAR_FAMILY_P2P,
     QQ_VAR_FAMILY_CUSTOM_HEAD,
     QQ_VAR_FAMILY_FILE,
-    QQ_VAR_FAMILY_EMOTICON
+    QQ_VAR_FAMILY_EMOTICON,
+    QQ_VAR_BASIC_ZERO_RUN,
+    QQ_VAR_EXT_ZERO_RUN,
+    QQ_VAR_FAMILY_0203
 };
 
-enum { QQ_ERA_CLASSIC, QQ_ERA_SOURCE_DOC, QQ_ERA_2010, QQ_ERA_TIM };
-
-enum { QQ_DIR_C2S = 0, QQ_DIR_S2C = 1 };
+/* Same values and names as msnp.direction. */
+enum { QQ_DIR_UNKNOWN = 0, QQ_DIR_C2S = 1, QQ_DIR_S2C = 2 };
 
 /* Decision of the TCP 443 wrapper for one conversation. */
 enum { QQ_TLS_UNDECIDED = 0, QQ_TLS_IS_QQ, QQ_TLS_NOT_QQ };
@@ -101,20 +124,28 @@ static int hf_qq_cmd = -1;
 static int hf_qq_cmd_name = -1;
 static int hf_qq_seq = -1;
 static int hf_qq_uin = -1;
+static int hf_qq_build = -1;
 static int hf_qq_header_ext = -1;
-static int hf_qq_ext_fixed = -1;
-static int hf_qq_ext_build = -1;
-static int hf_qq_ext_fill = -1;
-static int hf_qq_ext_tim_marker = -1;
-static int hf_qq_ext_client_type = -1;
-static int hf_qq_ext_pub_no = -1;
+static int hf_qq_ext_flag = -1;
 static int hf_qq_ext_reserved = -1;
+static int hf_qq_ext_client_type = -1;
+static int hf_qq_ext_build = -1;
+static int hf_qq_ext_login_reserved = -1;
+static int hf_qq_zero_run = -1;
+static int hf_qq_reply_flags = -1;
+static int hf_qq_reply_flag1 = -1;
+static int hf_qq_reply_flag2 = -1;
+static int hf_qq_reply_flag3 = -1;
+static int hf_qq_family_marker = -1;
+static int hf_qq_family_length = -1;
+static int hf_qq_family_data = -1;
 static int hf_qq_login_key = -1;
 static int hf_qq_body = -1;
 static int hf_qq_skipped = -1;
 static int hf_qq_tail = -1;
 static int hf_qq_variant = -1;
-static int hf_qq_era = -1;
+static int hf_qq_variant_reason = -1;
+static int hf_qq_generation = -1;
 static int hf_qq_direction = -1;
 static int hf_qq_response_in = -1;
 static int hf_qq_response_to = -1;
@@ -124,6 +155,7 @@ static int hf_qq_retransmission_of = -1;
 
 static int ett_qq = -1;
 static int ett_qq_header_ext = -1;
+static int ett_qq_reply_flags = -1;
 
 static expert_field ei_qq_bad_tail = EI_INIT;
 static expert_field ei_qq_bad_length = EI_INIT;
@@ -156,49 +188,70 @@ static const value_string qq_flag_vals[] = {
 };
 
 static const value_string qq_variant_vals[] = {
-    { QQ_VAR_CLASSIC_REQ,        "Classic request (11-byte header)" },
-    { QQ_VAR_CLASSIC_REP,        "Classic reply (7-byte header)" },
-    { QQ_VAR_2010_REQ,           "QQ2010+ request (22-byte header)" },
-    { QQ_VAR_2010_REP,           "QQ2010+ reply (14-byte header)" },
-    { QQ_VAR_SOURCE_DOC,         "QQ2010 source document (11-byte header)" },
-    { QQ_VAR_TIM_REQ,            "TIM request (26-byte header)" },
+    { QQ_VAR_CLASSIC_REQ,        "Classic client header (11 bytes)" },
+    { QQ_VAR_CLASSIC_REP,        "Classic server header (7 bytes, no QQ number)" },
+    { QQ_VAR_EXT_REQ,            "Client header with an 11-byte extension (22 bytes)" },
+    { QQ_VAR_REPLY,              "Server header with 3 reply-flag bytes (14 bytes)" },
+    { QQ_VAR_BASIC,              "QQ2010 basic header (11 bytes, no extension)" },
+    { QQ_VAR_LOGIN_REQ,          "Login header (26 bytes)" },
     { QQ_VAR_FAMILY_P2P,         "P2P family" },
     { QQ_VAR_FAMILY_CUSTOM_HEAD, "Custom head family" },
     { QQ_VAR_FAMILY_FILE,        "File/agent family" },
     { QQ_VAR_FAMILY_EMOTICON,    "Group custom emoticon family" },
+    { QQ_VAR_BASIC_ZERO_RUN,     "Basic header and 8 zero bytes (19 bytes)" },
+    { QQ_VAR_EXT_ZERO_RUN,       "Client header with extension flag 0x04 and 8 zero bytes (30 bytes)" },
+    { QQ_VAR_FAMILY_0203,        "02 03 family (4-byte length, QQ number)" },
     { 0, NULL }
 };
 
-/* Short labels for the Info column. */
+/* Short labels for the Info column: the header only, never the role (a
+ * server push has a server header but is no reply). */
 static const value_string qq_variant_short_vals[] = {
-    { QQ_VAR_CLASSIC_REQ,        "classic 11-byte request" },
-    { QQ_VAR_CLASSIC_REP,        "classic 7-byte reply" },
-    { QQ_VAR_2010_REQ,           "22-byte request" },
-    { QQ_VAR_2010_REP,           "14-byte reply" },
-    { QQ_VAR_TIM_REQ,            "TIM 26-byte request" },
+    { QQ_VAR_CLASSIC_REQ,        "11-byte header" },
+    { QQ_VAR_CLASSIC_REP,        "7-byte header" },
+    { QQ_VAR_EXT_REQ,            "22-byte header" },
+    { QQ_VAR_REPLY,              "14-byte header" },
+    { QQ_VAR_BASIC,              "11-byte header" },
+    { QQ_VAR_LOGIN_REQ,          "26-byte login header" },
+    { QQ_VAR_BASIC_ZERO_RUN,     "11-byte header + 8 zero bytes" },
+    { QQ_VAR_EXT_ZERO_RUN,       "22-byte header + 8 zero bytes" },
     { 0, NULL }
 };
 
-static const value_string qq_era_vals[] = {
-    { QQ_ERA_CLASSIC,    "Classic" },
-    { QQ_ERA_SOURCE_DOC, "QQ2010" },
-    { QQ_ERA_2010,       "QQ2010+" },
-    { QQ_ERA_TIM,        "TIM/PC-QQ" },
+static const value_string qq_generation_vals[] = {
+    { QQ_GEN_CLASSIC, "Classic (QQ2000 to QQ2009)" },
+    { QQ_GEN_2010,    "QQ2010 to QQ2012" },
+    { QQ_GEN_PCQQ,    "PC QQ 2012 and later (TIM shares it)" },
     { 0, NULL }
 };
 
-/* Info prefix when the version is not in the table: the era is only assumed
- * from the range the version falls in. */
-static const value_string qq_era_assumed_vals[] = {
-    { QQ_ERA_CLASSIC,    "Classic?" },
-    { QQ_ERA_2010,       "QQ2010+?" },
-    { QQ_ERA_TIM,        "TIM/PC-QQ?" },
+/* Info prefix: the generation, with "?" when the version lies outside
+ * every generation's range and the generation is only assumed. */
+static const value_string qq_generation_short_vals[] = {
+    { QQ_GEN_CLASSIC, "Classic" },
+    { QQ_GEN_2010,    "QQ2010" },
+    { QQ_GEN_PCQQ,    "PC QQ" },
+    { 0, NULL }
+};
+
+static const value_string qq_generation_assumed_vals[] = {
+    { QQ_GEN_CLASSIC, "Classic?" },
+    { QQ_GEN_2010,    "QQ2010?" },
+    { QQ_GEN_PCQQ,    "PC QQ?" },
     { 0, NULL }
 };
 
 static const value_string qq_direction_vals[] = {
-    { QQ_DIR_C2S, "Client to server" },
-    { QQ_DIR_S2C, "Server to client" },
+    { QQ_DIR_UNKNOWN, "Unknown" },
+    { QQ_DIR_C2S,     "Client to server" },
+    { QQ_DIR_S2C,     "Server to client" },
+    { 0, NULL }
+};
+
+static const value_string qq_ext_flag_vals[] = {
+    { QQ_EXT_COMMON,   "Session request" },
+    { QQ_EXT_LOGIN,    "Login request (26-byte header)" },
+    { QQ_EXT_ZERO_RUN, "Request with 8 more header bytes" },
     { 0, NULL }
 };
 
@@ -236,17 +289,23 @@ static const value_string qq_version_vals[] = {
     { 0x1441, "QQ2009 preview2" },
     { 0x1663, "QQ2009" },
     { 0x1801, "QQ2009 Intl beta1" },
-    { 0x1c27, "Unlabelled in nDPI's old table" },
-    { 0x1c51, "QQ2010 (source document)" },
+    { 0x1c27, "QQ2010 (unlabelled in nDPI's old table)" },
+    { 0x1c51, "QQ2010" },
     { 0x1e0d, "QQ2010 Intl" },
     { 0x2012, "QQ2012 Intl" },
     { 0x2227, "QQ2011 Intl" },
-    { 0x3619, "QQ (2018-19)" },
+    { 0x2f35, "PC QQ (2013)" },
+    { 0x3619, "PC QQ (2018-19)" },
+    { 0x3639, "PC QQ (2016)" },
+    { 0x3661, "PC QQ (2016)" },
     { 0x3713, "TIM" },
-    { 0x371b, "QQ (2018-19)" },
-    { 0x3823, "QQ (2018-19)" },
-    { 0x3b0b, "QQ (2023)" },
-    { 0x3b29, "QQ (2023)" },
+    { 0x371b, "PC QQ (2018-19)" },
+    { 0x3823, "PC QQ (2018-19)" },
+    { 0x3841, "PC QQ (2019)" },
+    { 0x3a2d, "PC QQ (2022)" },
+    { 0x3b0b, "PC QQ (2022-23)" },
+    { 0x3b29, "PC QQ (2023)" },
+    { 0x3c3d, "PC QQ (2024)" },
     { 0, NULL }
 };
 
@@ -349,8 +408,9 @@ static const value_string qq_cmd_2010_vals[] = {
     { 0, NULL }
 };
 
-/* The source document's QQ2010 capture (version 0x1c51). */
-static const value_string qq_cmd_source_doc_vals[] = {
+/* Names of a recorded QQ2010 client session (version 0x1c51, PROTOCOLS.md
+ * section 0), which differ from pidgin-libqq's for the same codes. */
+static const value_string qq_cmd_1c51_vals[] = {
     { 0x0058, "Keep alive" },
     { 0x0062, "Logout confirmation" },
     { 0x0091, "Login" },
@@ -360,13 +420,46 @@ static const value_string qq_cmd_source_doc_vals[] = {
     { 0, NULL }
 };
 
-/* TIM/PC-QQ login era (QQRobot PCTIM). */
-static const value_string qq_cmd_tim_vals[] = {
-    { 0x00ec, "Login EC" },
-    { 0x0319, "Ping" },
-    { 0x0825, "Login (touch)" },
-    { 0x0828, "Login (session)" },
-    { 0x0836, "Login (password)" },
+/* PC QQ 2012 and later, and TIM: mamoe/mirai's KnownPacketId (TIM PC),
+ * shenpan233/JavaPcQQ925 (pcqq/src/main/qq.java), uebian/QQRobot (PCTIM) and
+ * 2274254/QQBot (LibQQProtocol PacketCommands.cs). Codes not listed here
+ * keep their QQ2010 names (pidgin-libqq). */
+static const value_string qq_cmd_pcqq_vals[] = {
+    { 0x0001, "One-way report (never answered)" },
+    { 0x0002, "Group (qun) command" },
+    { 0x0017, "Receive group message or event" },
+    { 0x001d, "Request service key" },
+    { 0x0031, "Request profile picture" },
+    { 0x003c, "Request profile details" },
+    { 0x003e, "Query friend remark" },
+    { 0x0058, "Heartbeat" },
+    { 0x005c, "Account info (level, active days)" },
+    { 0x0065, "User properties" },
+    { 0x0081, "Friend status change" },
+    { 0x00a7, "Can add friend" },
+    { 0x00a8, "Add friend" },
+    { 0x00ae, "Request friend addition key" },
+    { 0x00ba, "Captcha" },
+    { 0x00cd, "Send friend message" },
+    { 0x00ce, "Receive friend message" },
+    { 0x00ec, "Change online status" },
+    { 0x0126, "Query nickname" },
+    { 0x0134, "Get friend and group lists" },
+    { 0x0195, "Get group categories" },
+    { 0x01a5, "Query blacklist" },
+    { 0x01bc, "Query previous names" },
+    { 0x01bd, "Submit image file name" },
+    { 0x0319, "Message read confirmation" },
+    { 0x0352, "Friend image upload key" },
+    { 0x0360, "Group message read confirmation" },
+    { 0x0388, "Group image upload key" },
+    { 0x0397, "Air quality (PM2.5)" },
+    { 0x03e3, "Protobuf service (like, withdraw)" },
+    { 0x0818, "QR-code login" },
+    { 0x0819, "QR-code login status" },
+    { 0x0825, "Touch (pre-login ping)" },
+    { 0x0828, "Login (session key)" },
+    { 0x0836, "Login (password check)" },
     { 0, NULL }
 };
 
@@ -393,8 +486,10 @@ typedef struct {
     address srv_addr;
     uint32_t srv_port;
     bool srv_known;
-    uint32_t uin;
-    uint32_t uin_frame;      /* frame that taught the client's QQ number, 0 if none */
+    uint16_t client_version;
+    uint32_t client_version_frame;  /* frame that taught the client's version, 0 if none */
+    uint32_t unknown_version_frame; /* the one packet noted for a version outside */
+    unsigned unknown_version_pdu;   /*   every range: frame and packet in the frame */
     int tls_state;
     uint32_t tcp_qq_from;    /* first frame of a TCP conversation seen as QQ */
     wmem_map_t *txns;       /* (cmd << 16 | seq) -> newest qq_txn_t (first pass) */
@@ -406,8 +501,29 @@ typedef struct {
     uint16_t cmd;
     uint8_t dir;
     uint8_t variant;
+    bool version_is_build;
     const char *cmd_name;
 } qq_tap_info_t;
+
+/* One basic-family packet's header as chosen from the wire: every later
+ * step (fields, links, Info, and decrypting the body) reads this. */
+typedef struct {
+    uint8_t dir;             /* QQ_DIR_* */
+    uint8_t variant;         /* QQ_VAR_*, 0 when shorter than any header */
+    uint8_t generation;      /* QQ_GEN_* */
+    bool version_in_range;   /* the version lies in a generation's range */
+    bool version_is_build;   /* a server packet carrying the client's build there */
+    bool has_uin;
+    uint16_t version;        /* bytes 1-2 (a build when version_is_build) */
+    uint16_t cmd;
+    uint16_t seq;
+    uint32_t uin;            /* bytes 7-10 when has_uin */
+    int hdr_len;             /* flag to the end of the header */
+    int key_off;             /* clear-text 16-byte login key, -1 if none */
+    int body_off;            /* QQ-TEA ciphertext: offset and length (may be 0) */
+    int body_len;
+    const char *reason;      /* why this variant (static text), NULL if unambiguous */
+} qq_header_t;
 
 /* Per-frame data (file scope): key = number of the QQ packet in the frame
  * (several share a TCP segment), value = its qq_txn_t; QQ_KEY_DUPLICATE | number
@@ -454,59 +570,62 @@ qq_learn_server(qq_conv_t *qc, packet_info *pinfo, uint32_t server_port)
 static uint8_t
 qq_direction(const qq_conv_t *qc, packet_info *pinfo)
 {
-    if (qc->srv_known && pinfo->srcport == qc->srv_port && addresses_equal(&pinfo->src, &qc->srv_addr)
+    if (!qc->srv_known)
+        return QQ_DIR_UNKNOWN;
+    if (pinfo->srcport == qc->srv_port && addresses_equal(&pinfo->src, &qc->srv_addr)
             && !(pinfo->destport == qc->srv_port && addresses_equal(&pinfo->dst, &qc->srv_addr)))
         return QQ_DIR_S2C;
     return QQ_DIR_C2S;
 }
 
-static int
-qq_era(uint16_t version)
+/* The generation of a version: inside a range it is that range's; below
+ * the first range Classic and above the last PC QQ are only assumed. */
+static uint8_t
+qq_generation(uint16_t version, bool *in_range)
 {
-    if (version == QQ_VERSION_SOURCE_DOC)
-        return QQ_ERA_SOURCE_DOC;
-    if (version == 0x0100 || version == 0x04d1 || version < 0x1c00)
-        return QQ_ERA_CLASSIC;
-    if (version >= 0x3600)
-        return QQ_ERA_TIM;
-    return QQ_ERA_2010;
+    *in_range = version >= QQ_VER_CLASSIC_MIN && version <= QQ_VER_PCQQ_MAX;
+    if (version < QQ_VER_2010_MIN)
+        return QQ_GEN_CLASSIC;
+    if (version < QQ_VER_PCQQ_MIN)
+        return QQ_GEN_2010;
+    return QQ_GEN_PCQQ;
 }
 
 static const char *
-qq_cmd_name(int era, uint16_t cmd)
+qq_cmd_name(uint8_t generation, uint16_t version, uint16_t cmd)
 {
     const char *name = NULL;
 
-    switch (era) {
-    case QQ_ERA_CLASSIC:
+    switch (generation) {
+    case QQ_GEN_CLASSIC:
         return try_val_to_str(cmd, qq_cmd_classic_vals);
-    case QQ_ERA_SOURCE_DOC:
-        name = try_val_to_str(cmd, qq_cmd_source_doc_vals);
-        break;
-    case QQ_ERA_TIM:
-        name = try_val_to_str(cmd, qq_cmd_tim_vals);
+    case QQ_GEN_PCQQ:
+        name = try_val_to_str(cmd, qq_cmd_pcqq_vals);
         break;
     default:
+        if (version == 0x1c51)
+            name = try_val_to_str(cmd, qq_cmd_1c51_vals);
         break;
     }
     return name ? name : try_val_to_str(cmd, qq_cmd_2010_vals);
 }
 
-/* Commands whose body starts with a 16-byte clear-text key (requests only). */
+/* Requests whose body starts with a 16-byte clear-text key (PROTOCOLS.md
+ * 2.5): the rest of the body is encrypted with it. */
 static bool
-qq_has_login_key(int era, uint16_t cmd)
+qq_has_login_key(uint8_t generation, uint16_t cmd)
 {
     switch (cmd) {
     case 0x0091:
     case 0x00ba:
     case 0x00dd:
-        return era != QQ_ERA_TIM;
+        return generation != QQ_GEN_PCQQ;
     case 0x0062:
     case 0x0022:
-        return era == QQ_ERA_CLASSIC;
+        return generation == QQ_GEN_CLASSIC;
     case 0x0825:
-    case 0x0836:
-        return era == QQ_ERA_TIM;
+    case 0x0818:
+        return generation == QQ_GEN_PCQQ;
     default:
         return false;
     }
@@ -514,7 +633,7 @@ qq_has_login_key(int era, uint16_t cmd)
 
 /* Server pushes: the server starts the exchange, the client acks. */
 static bool
-qq_is_push(int era, uint16_t cmd)
+qq_is_push(uint8_t generation, uint16_t cmd)
 {
     switch (cmd) {
     case 0x0017:
@@ -522,85 +641,183 @@ qq_is_push(int era, uint16_t cmd)
     case 0x0081:
         return true;
     case 0x00ce:
-        return era != QQ_ERA_CLASSIC;
+        return generation != QQ_GEN_CLASSIC;
     default:
         return false;
     }
 }
 
 /* Packets nobody answers: buddy status pushes, and the one-way 0x0001
- * packets of 2018+ clients (PROTOCOLS.md 2.2, seen in 2023 captures). */
+ * packets of PC QQ clients (PROTOCOLS.md 2.4). */
 static bool
-qq_expects_answer(int era, uint16_t cmd)
+qq_expects_answer(uint8_t generation, uint16_t cmd)
 {
-    return cmd != 0x0081 && !(cmd == 0x0001 && era == QQ_ERA_TIM);
+    return cmd != 0x0081 && !(cmd == 0x0001 && generation == QQ_GEN_PCQQ);
 }
 
-/* The 9 fixed bytes after the QQ number in QQ2010+ requests. */
-static const uint8_t qq_2010_fixed[9] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01, 0x00, 0x00 };
+/* ---------------------------------------------------------------------- */
+/* Choosing the header                                                    */
 
+/* Why a layout was chosen (qq.variant_reason). */
+static const char qq_why_ext[] =
+    "Only a 22-byte header leaves a body of whole 8-byte cipher blocks (at least 16 bytes)";
+static const char qq_why_reply[] =
+    "Only a 14-byte header leaves a body of whole 8-byte cipher blocks (at least 16 bytes)";
+static const char qq_why_basic[] =
+    "Only an 11-byte header leaves a body of whole 8-byte cipher blocks (at least 16 bytes)";
+static const char qq_why_classic_rep[] =
+    "Only a 7-byte header leaves a body of whole 8-byte cipher blocks (at least 16 bytes)";
+static const char qq_why_login[] =
+    "Extension flag 0x03 marks the 26-byte login header (a login body need not be whole cipher blocks)";
+static const char qq_why_ext_zero_run[] =
+    "Extension flag 0x04 and 8 zero bytes after the 22-byte header: the ciphertext starts after the zeros"
+    " (both lengths leave whole cipher blocks)";
+static const char qq_why_basic_zero_run[] =
+    "8 zero bytes after the QQ number: the ciphertext starts after them"
+    " (an 11-byte header alone also leaves whole cipher blocks)";
+static const char qq_why_none_ext[] =
+    "No layout leaves whole 8-byte cipher blocks; the extension flag (0x02 or 0x04) marks a 22-byte header";
+static const char qq_why_none_basic[] =
+    "No layout leaves whole 8-byte cipher blocks and no extension flag follows the QQ number: 11-byte header";
+static const char qq_why_none_reply[] =
+    "No layout leaves whole 8-byte cipher blocks; servers of this generation send 14-byte headers";
+
+/* Would a header of hdr_len bytes leave a QQ-TEA ciphertext body (the
+ * structural test that tells right layouts from wrong ones)? */
 static bool
-qq_bytes_equal(tvbuff_t *tvb, int offset, const uint8_t *bytes, int len)
+qq_body_aligned(int len, int hdr_len)
 {
-    int i;
+    int body = len - hdr_len - 1;
 
-    for (i = 0; i < len; i++) {
-        if (tvb_get_uint8(tvb, offset + i) != bytes[i])
-            return false;
-    }
-    return true;
+    return body >= QQ_CIPHER_MIN && body % QQ_CIPHER_BLOCK == 0;
 }
 
-/* Choose the header variant of a basic-family packet from its direction and
- * its bytes. Returns 0 when the packet is shorter than any fitting header. */
-static int
-qq_choose_variant(tvbuff_t *tvb, packet_info *pinfo, uint8_t dir, const qq_conv_t *qc)
+/* Eight zero bytes at off, all captured. */
+static bool
+qq_zero_run_at(tvbuff_t *tvb, int off)
+{
+    return tvb_captured_length_remaining(tvb, off) >= QQ_ZERO_RUN && tvb_get_ntoh64(tvb, off) == 0;
+}
+
+static void
+qq_set_variant(qq_header_t *h, uint8_t variant, const char *reason)
+{
+    h->variant = variant;
+    h->reason = reason;
+}
+
+/* Client packets of the QQ2010 and PC QQ generations. Candidates differ by
+ * their length modulo 8 except 22/30 and 11/19, which the zero run tells
+ * apart; the extension flag decides the login header and the fallback. */
+static void
+qq_choose_client_header(tvbuff_t *tvb, qq_header_t *h)
 {
     int len = tvb_reported_length(tvb);
     int caplen = tvb_captured_length(tvb);
-    uint16_t version;
+    uint8_t ext_flag = caplen > QQ_HDR_CLASSIC_REQ ? tvb_get_uint8(tvb, QQ_HDR_CLASSIC_REQ) : 0;
+    bool pcqq = h->generation == QQ_GEN_PCQQ;
 
-    if (caplen < 3)
-        return 0;
-    version = tvb_get_ntohs(tvb, 1);
+    if (pcqq && ext_flag == QQ_EXT_LOGIN && len > QQ_HDR_LOGIN_REQ)
+        qq_set_variant(h, QQ_VAR_LOGIN_REQ, qq_why_login);
+    else if (pcqq && ext_flag == QQ_EXT_ZERO_RUN && qq_zero_run_at(tvb, QQ_HDR_EXT_REQ)
+            && qq_body_aligned(len, QQ_HDR_EXT_REQ + QQ_ZERO_RUN))
+        qq_set_variant(h, QQ_VAR_EXT_ZERO_RUN, qq_why_ext_zero_run);
+    else if (qq_body_aligned(len, QQ_HDR_EXT_REQ))
+        qq_set_variant(h, QQ_VAR_EXT_REQ, qq_why_ext);
+    else if (pcqq && qq_zero_run_at(tvb, QQ_HDR_CLASSIC_REQ)
+            && qq_body_aligned(len, QQ_HDR_CLASSIC_REQ + QQ_ZERO_RUN))
+        qq_set_variant(h, QQ_VAR_BASIC_ZERO_RUN, qq_why_basic_zero_run);
+    else if (qq_body_aligned(len, QQ_HDR_CLASSIC_REQ))
+        qq_set_variant(h, QQ_VAR_BASIC, qq_why_basic);
+    else if (len > QQ_HDR_EXT_REQ && (ext_flag == QQ_EXT_COMMON || ext_flag == QQ_EXT_ZERO_RUN))
+        qq_set_variant(h, QQ_VAR_EXT_REQ, qq_why_none_ext);
+    else
+        qq_set_variant(h, QQ_VAR_BASIC, qq_why_none_basic);
+}
 
-    if (dir == QQ_DIR_C2S) {
-        if (len < QQ_HDR_CLASSIC_REQ + 1)
-            return 0;
-        if (caplen >= QQ_HDR_2010_REQ + 1 && qq_bytes_equal(tvb, QQ_HDR_CLASSIC_REQ, qq_2010_fixed, 9))
-            return QQ_VAR_2010_REQ;
-        if (caplen >= QQ_HDR_TIM_REQ + 1 && tvb_get_ntoh24(tvb, QQ_HDR_CLASSIC_REQ) == 0x030000
-                && (version == QQ_VERSION_TIM || tvb_get_ntohl(tvb, QQ_HDR_TIM_REQ - 4) == 0))
-            return QQ_VAR_TIM_REQ;
-        return version == QQ_VERSION_SOURCE_DOC ? QQ_VAR_SOURCE_DOC : QQ_VAR_CLASSIC_REQ;
+/* Server packets of the QQ2010 and PC QQ generations: 14-byte headers in
+ * every real capture (whatever their 3 reply-flag bytes hold); 11-byte
+ * headers in the recorded QQ2010 session; 7 bytes as in older servers. */
+static void
+qq_choose_server_header(tvbuff_t *tvb, qq_header_t *h)
+{
+    int len = tvb_reported_length(tvb);
+
+    if (qq_body_aligned(len, QQ_HDR_REPLY))
+        qq_set_variant(h, QQ_VAR_REPLY, qq_why_reply);
+    else if (qq_body_aligned(len, QQ_HDR_CLASSIC_REQ))
+        qq_set_variant(h, QQ_VAR_BASIC, qq_why_basic);
+    else if (qq_body_aligned(len, QQ_HDR_CLASSIC_REP))
+        qq_set_variant(h, QQ_VAR_CLASSIC_REP, qq_why_classic_rep);
+    else if (len > QQ_HDR_REPLY)
+        qq_set_variant(h, QQ_VAR_REPLY, qq_why_none_reply);
+    else if (len > QQ_HDR_CLASSIC_REQ)
+        qq_set_variant(h, QQ_VAR_BASIC, qq_why_none_basic);
+    else
+        qq_set_variant(h, QQ_VAR_CLASSIC_REP, NULL);
+}
+
+/* Choose the header layout from direction, generation and structure (never
+ * from fill bytes); sets variant 0 when the packet is shorter than any
+ * header its direction can have. */
+static void
+qq_choose_header(tvbuff_t *tvb, qq_header_t *h)
+{
+    int len = tvb_reported_length(tvb);
+    uint8_t dir = h->dir;
+
+    if (dir == QQ_DIR_UNKNOWN) {
+        /* A packet quoted before its conversation: a request extension
+         * flag right after the QQ number says which side sent it. */
+        uint8_t b = tvb_captured_length(tvb) > QQ_HDR_CLASSIC_REQ ? tvb_get_uint8(tvb, QQ_HDR_CLASSIC_REQ) : 0;
+        dir = (b >= QQ_EXT_COMMON && b <= QQ_EXT_ZERO_RUN) || h->generation == QQ_GEN_CLASSIC
+            ? QQ_DIR_C2S : QQ_DIR_S2C;
     }
-
-    /* Server to client. */
-    if (len < QQ_HDR_CLASSIC_REP + 1)
-        return 0;
-    if (version == QQ_VERSION_SOURCE_DOC && len >= QQ_HDR_CLASSIC_REQ + 1)
-        return QQ_VAR_SOURCE_DOC;
-    if (caplen >= QQ_HDR_CLASSIC_REQ + 1 && qc->uin_frame && qc->uin_frame < pinfo->num
-            && tvb_get_ntohl(tvb, 7) == qc->uin) {
-        if (caplen >= QQ_HDR_2010_REP + 1 && tvb_get_ntoh24(tvb, QQ_HDR_CLASSIC_REQ) == 0)
-            return QQ_VAR_2010_REP;
-        return QQ_VAR_SOURCE_DOC;
-    }
-    if (qq_era(version) != QQ_ERA_CLASSIC && caplen >= QQ_HDR_2010_REP + 1
-            && tvb_get_ntoh24(tvb, QQ_HDR_CLASSIC_REQ) == 0)
-        return QQ_VAR_2010_REP;
-    return QQ_VAR_CLASSIC_REP;
+    h->variant = 0;
+    h->reason = NULL;
+    if (len < (dir == QQ_DIR_C2S ? QQ_HDR_CLASSIC_REQ : QQ_HDR_CLASSIC_REP) + 1)
+        return;
+    if (h->generation == QQ_GEN_CLASSIC)
+        h->variant = dir == QQ_DIR_C2S ? QQ_VAR_CLASSIC_REQ : QQ_VAR_CLASSIC_REP;
+    else if (dir == QQ_DIR_C2S)
+        qq_choose_client_header(tvb, h);
+    else
+        qq_choose_server_header(tvb, h);
 }
 
 static int
 qq_header_len(int variant)
 {
     switch (variant) {
-    case QQ_VAR_CLASSIC_REP:  return QQ_HDR_CLASSIC_REP;
-    case QQ_VAR_2010_REQ:     return QQ_HDR_2010_REQ;
-    case QQ_VAR_2010_REP:     return QQ_HDR_2010_REP;
-    case QQ_VAR_TIM_REQ:      return QQ_HDR_TIM_REQ;
-    default:                  return QQ_HDR_CLASSIC_REQ;
+    case QQ_VAR_CLASSIC_REP:    return QQ_HDR_CLASSIC_REP;
+    case QQ_VAR_EXT_REQ:        return QQ_HDR_EXT_REQ;
+    case QQ_VAR_REPLY:          return QQ_HDR_REPLY;
+    case QQ_VAR_LOGIN_REQ:      return QQ_HDR_LOGIN_REQ;
+    case QQ_VAR_BASIC_ZERO_RUN: return QQ_HDR_CLASSIC_REQ + QQ_ZERO_RUN;
+    case QQ_VAR_EXT_ZERO_RUN:   return QQ_HDR_EXT_REQ + QQ_ZERO_RUN;
+    default:                    return QQ_HDR_CLASSIC_REQ;
+    }
+}
+
+/* Where the login key and the ciphertext lie once the header is known. A
+ * key is taken only when a ciphertext of at least 16 bytes follows it. */
+static void
+qq_locate_body(tvbuff_t *tvb, qq_header_t *h)
+{
+    int len = tvb_reported_length(tvb);
+
+    h->hdr_len = qq_header_len(h->variant);
+    h->has_uin = h->variant != QQ_VAR_CLASSIC_REP;
+    h->key_off = -1;
+    h->body_off = h->hdr_len;
+    h->body_len = len - h->hdr_len - 1;
+    if (h->body_len < 0)
+        h->body_len = 0;
+    if (h->dir == QQ_DIR_C2S && qq_has_login_key(h->generation, h->cmd)
+            && h->body_len >= QQ_LOGIN_KEY_LEN + QQ_CIPHER_MIN) {
+        h->key_off = h->body_off;
+        h->body_off += QQ_LOGIN_KEY_LEN;
+        h->body_len -= QQ_LOGIN_KEY_LEN;
     }
 }
 
@@ -679,9 +896,13 @@ qq_track_reply(qq_conv_t *qc, packet_info *pinfo, uint16_t cmd, uint16_t seq, bo
     return pick;
 }
 
+/* Request/reply links. "No reply" is only known once the whole capture has
+ * been read: a later pass (tshark -2, or the GUI revisiting a frame) says
+ * it; the first pass, which is the only one of tshark -r and of a live
+ * capture, has not seen the replies that follow. */
 static void
 qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_txn_t *txn, bool is_request,
-        uint32_t retrans_of, bool duplicate, int era, uint16_t cmd)
+        uint32_t retrans_of, bool duplicate, const qq_header_t *h)
 {
     proto_item *it;
 
@@ -697,7 +918,8 @@ qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_txn_t
         if (txn->rep_frame) {
             it = proto_tree_add_uint(tree, hf_qq_response_in, tvb, 0, 0, txn->rep_frame);
             proto_item_set_generated(it);
-        } else if (!retrans_of && !txn->answered && qq_expects_answer(era, cmd)) {
+        } else if (PINFO_FD_VISITED(pinfo) && !retrans_of && !txn->answered
+                && qq_expects_answer(h->generation, h->cmd)) {
             it = proto_tree_add_item(tree, proto_qq, tvb, 0, 0, ENC_NA);
             proto_item_set_hidden(it);
             expert_add_info(pinfo, it, &ei_qq_no_response);
@@ -718,32 +940,40 @@ qq_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qq_txn_t
 /* ---------------------------------------------------------------------- */
 /* One packet                                                             */
 
+/* A request's extension: flag, 2 reserved bytes, client type, build; the
+ * login header adds 4 reserved bytes; two headers end with 8 zero bytes. */
 static void
-qq_dissect_header_ext(tvbuff_t *tvb, proto_tree *tree, int variant)
+qq_dissect_header_ext(tvbuff_t *tvb, proto_tree *tree, const qq_header_t *h)
 {
+    int off = QQ_HDR_CLASSIC_REQ;
     proto_item *ti;
     proto_tree *ext;
 
-    switch (variant) {
-    case QQ_VAR_2010_REQ:
-        ti = proto_tree_add_item(tree, hf_qq_header_ext, tvb, QQ_HDR_CLASSIC_REQ, 11, ENC_NA);
+    switch (h->variant) {
+    case QQ_VAR_EXT_REQ:
+    case QQ_VAR_EXT_ZERO_RUN:
+    case QQ_VAR_LOGIN_REQ:
+        ti = proto_tree_add_item(tree, hf_qq_header_ext, tvb, off,
+                (h->variant == QQ_VAR_LOGIN_REQ ? QQ_HDR_LOGIN_REQ : QQ_HDR_EXT_REQ) - off, ENC_NA);
         ext = proto_item_add_subtree(ti, ett_qq_header_ext);
-        proto_tree_add_item(ext, hf_qq_ext_fixed, tvb, QQ_HDR_CLASSIC_REQ, 9, ENC_NA);
-        proto_tree_add_item(ext, hf_qq_ext_build, tvb, QQ_HDR_CLASSIC_REQ + 9, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(ext, hf_qq_ext_flag, tvb, off, 1, ENC_NA);
+        proto_tree_add_item(ext, hf_qq_ext_reserved, tvb, off + 1, 2, ENC_NA);
+        proto_tree_add_item(ext, hf_qq_ext_client_type, tvb, off + 3, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(ext, hf_qq_ext_build, tvb, off + 7, 4, ENC_BIG_ENDIAN);
+        if (h->variant == QQ_VAR_LOGIN_REQ)
+            proto_tree_add_item(ext, hf_qq_ext_login_reserved, tvb, off + 11, 4, ENC_NA);
+        else if (h->variant == QQ_VAR_EXT_ZERO_RUN)
+            proto_tree_add_item(tree, hf_qq_zero_run, tvb, QQ_HDR_EXT_REQ, QQ_ZERO_RUN, ENC_NA);
         break;
-    case QQ_VAR_2010_REP:
-        ti = proto_tree_add_item(tree, hf_qq_header_ext, tvb, QQ_HDR_CLASSIC_REQ, 3, ENC_NA);
-        ext = proto_item_add_subtree(ti, ett_qq_header_ext);
-        proto_tree_add_item(ext, hf_qq_ext_fill, tvb, QQ_HDR_CLASSIC_REQ, 3, ENC_NA);
+    case QQ_VAR_BASIC_ZERO_RUN:
+        proto_tree_add_item(tree, hf_qq_zero_run, tvb, off, QQ_ZERO_RUN, ENC_NA);
         break;
-    case QQ_VAR_TIM_REQ:
-        ti = proto_tree_add_item(tree, hf_qq_header_ext, tvb, QQ_HDR_CLASSIC_REQ, 15, ENC_NA);
-        ext = proto_item_add_subtree(ti, ett_qq_header_ext);
-        proto_tree_add_item(ext, hf_qq_ext_tim_marker, tvb, QQ_HDR_CLASSIC_REQ, 3, ENC_NA);
-        proto_tree_add_item(ext, hf_qq_ext_client_type, tvb, QQ_HDR_CLASSIC_REQ + 3, 4, ENC_BIG_ENDIAN);
-        proto_tree_add_item(ext, hf_qq_ext_pub_no, tvb, QQ_HDR_CLASSIC_REQ + 7, 4, ENC_BIG_ENDIAN);
-        proto_tree_add_item(ext, hf_qq_ext_reserved, tvb, QQ_HDR_CLASSIC_REQ + 11, 4, ENC_NA);
+    case QQ_VAR_REPLY: {
+        static int * const flag_bytes[] = { &hf_qq_reply_flag1, &hf_qq_reply_flag2, &hf_qq_reply_flag3, NULL };
+
+        proto_tree_add_bitmask(tree, tvb, off, hf_qq_reply_flags, ett_qq_reply_flags, flag_bytes, ENC_BIG_ENDIAN);
         break;
+    }
     default:
         break;
     }
@@ -759,6 +989,15 @@ qq_add_tail(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int tail_off)
         expert_add_info_format(pinfo, ti, &ei_qq_bad_tail, "Last byte is 0x%02x instead of the 0x03 tail", tail);
 }
 
+static void
+qq_tap_family(packet_info *pinfo, int variant)
+{
+    qq_tap_info_t *tap = wmem_new0(pinfo->pool, qq_tap_info_t);
+
+    tap->variant = (uint8_t)variant;
+    tap_queue_packet(qq_tap, pinfo, tap);
+}
+
 /* Other families (first byte 0x00, 0x03, 0x04, 0x05): labelled only. */
 static int
 qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, uint8_t flag)
@@ -768,7 +1007,6 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, uint8_t fla
     proto_item *it;
     proto_tree *qq_tree;
     const char *label;
-    qq_tap_info_t *tap;
 
     switch (flag) {
     case 0x00: variant = QQ_VAR_FAMILY_P2P; break;
@@ -786,9 +1024,45 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, uint8_t fla
         proto_tree_add_item(qq_tree, hf_qq_body, tvb, 1, len - 2, ENC_NA);
     qq_add_tail(tvb, pinfo, qq_tree, len - 1);
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "%s packet (0x%02x), %d bytes", label, flag, len);
-    tap = wmem_new0(pinfo->pool, qq_tap_info_t);
-    tap->variant = (uint8_t)variant;
-    tap_queue_packet(qq_tap, pinfo, tap);
+    qq_tap_family(pinfo, variant);
+    return len;
+}
+
+/* Is this the other Tencent family that starts 02 03 (PROTOCOLS.md 2.4):
+ * a 4-byte length that counts the bytes between its QQ number and the
+ * tail? Only a length that adds up exactly makes it one. */
+static bool
+qq_is_family_0203(tvbuff_t *tvb)
+{
+    int len = tvb_reported_length(tvb);
+
+    return len > QQ_FAMILY_0203_HDR && tvb_captured_length(tvb) >= 6
+        && tvb_get_uint8(tvb, 1) == QQ_FAMILY_0203_MARK
+        && tvb_get_ntohl(tvb, 2) == (uint32_t)(len - QQ_FAMILY_0203_HDR - 1);
+}
+
+static int
+qq_dissect_family_0203(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti)
+{
+    int len = tvb_reported_length(tvb);
+    proto_item *it;
+    proto_tree *qq_tree;
+    uint32_t uin;
+
+    proto_item_append_text(ti, ", %s", val_to_str_const(QQ_VAR_FAMILY_0203, qq_variant_vals, "?"));
+    qq_tree = proto_item_add_subtree(ti, ett_qq);
+    proto_tree_add_item(qq_tree, hf_qq_flag, tvb, 0, 1, ENC_NA);
+    proto_tree_add_item(qq_tree, hf_qq_family_marker, tvb, 1, 1, ENC_NA);
+    proto_tree_add_item(qq_tree, hf_qq_family_length, tvb, 2, 4, ENC_BIG_ENDIAN);
+    proto_tree_add_item_ret_uint(qq_tree, hf_qq_uin, tvb, 6, 4, ENC_BIG_ENDIAN, &uin);
+    it = proto_tree_add_uint(qq_tree, hf_qq_variant, tvb, 0, 0, QQ_VAR_FAMILY_0203);
+    proto_item_set_generated(it);
+    if (len - 1 > QQ_FAMILY_0203_HDR)
+        proto_tree_add_item(qq_tree, hf_qq_family_data, tvb, QQ_FAMILY_0203_HDR, len - 1 - QQ_FAMILY_0203_HDR,
+                ENC_NA);
+    qq_add_tail(tvb, pinfo, qq_tree, len - 1);
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "02 03 family packet, QQ=%u, %d bytes", uin, len);
+    qq_tap_family(pinfo, QQ_VAR_FAMILY_0203);
     return len;
 }
 
@@ -826,24 +1100,227 @@ qq_info_uint(qq_info_t *info, uint32_t value)
     qq_info_add(info, num);
 }
 
+/* Read the fixed fields, the direction and the generation, then choose the
+ * header layout and locate the body. A server packet whose version field
+ * lies outside every range while the client's version is known carries the
+ * client's build there (0x00b9 replies): the client's generation holds. */
+static void
+qq_parse_header(tvbuff_t *tvb, packet_info *pinfo, const qq_conv_t *qc, qq_header_t *h)
+{
+    int caplen = tvb_captured_length(tvb);
+
+    memset(h, 0, sizeof *h);
+    h->dir = qq_direction(qc, pinfo);
+    h->version = caplen >= 3 ? tvb_get_ntohs(tvb, 1) : 0;
+    h->cmd = caplen >= 5 ? tvb_get_ntohs(tvb, 3) : 0;
+    h->seq = caplen >= 7 ? tvb_get_ntohs(tvb, 5) : 0;
+    h->generation = qq_generation(h->version, &h->version_in_range);
+    if (!h->version_in_range && h->dir == QQ_DIR_S2C && qc->client_version_frame
+            && qc->client_version_frame < pinfo->num) {
+        bool client_in_range;
+
+        h->version_is_build = true;
+        h->generation = qq_generation(qc->client_version, &client_in_range);
+    }
+    qq_choose_header(tvb, h);
+    if (h->variant)
+        qq_locate_body(tvb, h);
+    if (h->has_uin && caplen >= QQ_HDR_CLASSIC_REQ)
+        h->uin = tvb_get_ntohl(tvb, 7);
+}
+
+/* First pass: what the client's packets teach about the conversation. */
+static void
+qq_learn_client(qq_conv_t *qc, packet_info *pinfo, const qq_header_t *h)
+{
+    if (PINFO_FD_VISITED(pinfo) || pinfo->flags.in_error_pkt || h->dir != QQ_DIR_C2S || qc->client_version_frame)
+        return;
+    qc->client_version = h->version;
+    qc->client_version_frame = pinfo->num;
+}
+
+/* Version (or build), command and their names, generation. A version
+ * outside every range is noted once per conversation, not per packet. */
+static const char *
+qq_add_version_and_command(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t *qc,
+        const qq_header_t *h, unsigned pdu)
+{
+    const char *cmd_name = qq_cmd_name(h->generation, h->version, h->cmd);
+    proto_item *ver_it, *cmd_it, *it;
+
+    if (h->version_is_build)
+        ver_it = proto_tree_add_item(tree, hf_qq_build, tvb, 1, 2, ENC_BIG_ENDIAN);
+    else
+        ver_it = proto_tree_add_item(tree, hf_qq_version, tvb, 1, 2, ENC_BIG_ENDIAN);
+    cmd_it = proto_tree_add_item(tree, hf_qq_cmd, tvb, 3, 2, ENC_BIG_ENDIAN);
+    if (cmd_name) {
+        proto_item_append_text(cmd_it, " (%s)", cmd_name);
+        it = proto_tree_add_string(tree, hf_qq_cmd_name, tvb, 3, 2, cmd_name);
+        proto_item_set_generated(it);
+    } else {
+        expert_add_info_format(pinfo, cmd_it, &ei_qq_unknown_command,
+                "Command 0x%04x is not known for %s clients", h->cmd,
+                val_to_str_const(h->generation, qq_generation_short_vals, "these"));
+    }
+    if (!h->version_in_range && !h->version_is_build && !pinfo->flags.in_error_pkt) {
+        if (!PINFO_FD_VISITED(pinfo) && !qc->unknown_version_frame) {
+            qc->unknown_version_frame = pinfo->num;
+            qc->unknown_version_pdu = pdu;
+        }
+        if (qc->unknown_version_frame == pinfo->num && qc->unknown_version_pdu == pdu)
+            expert_add_info_format(pinfo, ver_it, &ei_qq_unknown_version,
+                    "Client version 0x%04x lies outside every known generation's range: header and command"
+                    " names of the %s generation assumed (noted once per conversation)",
+                    h->version, val_to_str_const(h->generation, qq_generation_short_vals, "?"));
+    }
+    proto_tree_add_item(tree, hf_qq_seq, tvb, 5, 2, ENC_BIG_ENDIAN);
+    return cmd_name;
+}
+
+/* Generated fields that explain the decoding: layout, why, generation. */
+static void
+qq_add_decoding_notes(tvbuff_t *tvb, proto_tree *tree, const qq_header_t *h)
+{
+    proto_item *it;
+
+    it = proto_tree_add_uint(tree, hf_qq_variant, tvb, 0, 0, h->variant);
+    proto_item_set_generated(it);
+    if (h->reason) {
+        it = proto_tree_add_string(tree, hf_qq_variant_reason, tvb, 0, 0, h->reason);
+        proto_item_set_generated(it);
+    }
+    it = proto_tree_add_uint(tree, hf_qq_generation, tvb, 1, 2, h->generation);
+    proto_item_set_generated(it);
+    if (h->version_is_build)
+        proto_item_append_text(it, " (of the client's version; this server packet carries the client's build)");
+    else if (!h->version_in_range)
+        proto_item_append_text(it, " (assumed: version 0x%04x lies outside every generation's range)", h->version);
+    it = proto_tree_add_uint(tree, hf_qq_direction, tvb, 0, 0, h->dir);
+    proto_item_set_generated(it);
+}
+
+/* The body after the header: the clear-text login key, then the QQ-TEA
+ * ciphertext (offset and length in h). A decryption step goes here. */
+static void
+qq_dissect_body(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, const qq_header_t *h)
+{
+    if (h->key_off >= 0)
+        proto_tree_add_item(tree, hf_qq_login_key, tvb, h->key_off, QQ_LOGIN_KEY_LEN, ENC_NA);
+    if (h->body_len > 0)
+        proto_tree_add_item(tree, hf_qq_body, tvb, h->body_off, h->body_len, ENC_NA);
+}
+
+/* Requests, replies, pushes and acks (first pass records, later passes
+ * read back). A packet quoted inside an ICMP error is shown, not tracked. */
+static void
+qq_link_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t *qc, const qq_header_t *h,
+        unsigned pdu, bool is_request, uint32_t *retrans_of, uint32_t *request_frame)
+{
+    qq_txn_t *txn = NULL;
+    bool duplicate = false;
+
+    *retrans_of = 0;
+    *request_frame = 0;
+    if (pinfo->flags.in_error_pkt || h->dir == QQ_DIR_UNKNOWN)
+        return;
+    if (PINFO_FD_VISITED(pinfo)) {
+        txn = (qq_txn_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, pdu);
+        duplicate = txn && !is_request
+            && p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, QQ_KEY_DUPLICATE | pdu);
+    } else {
+        if (is_request)
+            txn = qq_track_request(qc, pinfo, tvb, h->cmd, h->seq);
+        else
+            txn = qq_track_reply(qc, pinfo, h->cmd, h->seq, &duplicate);
+        if (txn)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_qq, pdu, txn);
+        if (duplicate)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_qq, QQ_KEY_DUPLICATE | pdu, GINT_TO_POINTER(1));
+    }
+    if (!txn)
+        return;
+    if (!is_request)
+        *request_frame = txn->req_frame;
+    if (is_request && txn->resend)
+        *retrans_of = txn->first_frame;
+    qq_add_links(tree, pinfo, tvb, txn, is_request, *retrans_of, duplicate, h);
+}
+
+/* Info, e.g. "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 C→S [11-byte
+ * header]": generation, command, sequence, QQ number, direction, the role
+ * of pushes and their acks, the header, resends. */
+static void
+qq_set_info(packet_info *pinfo, const qq_header_t *h, const char *cmd_name, bool push, uint32_t retrans_of)
+{
+    qq_info_t info;
+
+    info.len = 0;
+    info.buf[0] = '\0';
+    qq_info_add(&info, val_to_str_const(h->generation,
+            h->version_in_range || h->version_is_build ? qq_generation_short_vals : qq_generation_assumed_vals, "QQ"));
+    qq_info_add(&info, " ");
+    qq_info_add(&info, cmd_name ? cmd_name : "Unknown command");
+    qq_info_add(&info, " (0x");
+    qq_info_hex(&info, h->cmd);
+    qq_info_add(&info, ") seq=0x");
+    qq_info_hex(&info, h->seq);
+    if (h->has_uin) {
+        qq_info_add(&info, " QQ=");
+        qq_info_uint(&info, h->uin);
+    }
+    if (h->dir == QQ_DIR_C2S)
+        qq_info_add(&info, " C" UTF8_RIGHTWARDS_ARROW "S");
+    else if (h->dir == QQ_DIR_S2C)
+        qq_info_add(&info, " S" UTF8_RIGHTWARDS_ARROW "C");
+    /* Server pushes are started by the server and acked by the client. */
+    if (push && h->dir != QQ_DIR_UNKNOWN)
+        qq_info_add(&info, h->dir == QQ_DIR_C2S ? " ack" : " push");
+    qq_info_add(&info, " [");
+    qq_info_add(&info, val_to_str_const(h->variant, qq_variant_short_vals, "?"));
+    qq_info_add(&info, "]");
+    if (retrans_of) {
+        qq_info_add(&info, " [resend of #");
+        qq_info_uint(&info, retrans_of);
+        qq_info_add(&info, "]");
+    }
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", info.buf);
+}
+
 /* Hand the body to the decryption module (packet-qq-decrypt.c) with what
- * the header says. */
+ * the header says; it does nothing when no key could open the body. */
 static void
 qq_decrypt_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *qq_tree, proto_item *ti, const qq_conv_t *qc,
-        int era, uint8_t dir, uint16_t cmd, uint32_t uin, int hdr_len, uint32_t request_frame)
+        const qq_header_t *h, uint32_t request_frame)
 {
-    qq_decrypt_packet_info_t dinfo;
+    qq_decrypt_packet_info_t d;
 
-    dinfo.generation = era == QQ_ERA_CLASSIC ? QQ_GEN_CLASSIC : (era == QQ_ERA_TIM ? QQ_GEN_PCQQ : QQ_GEN_2010);
-    dinfo.cmd = cmd;
-    dinfo.from_server = dir == QQ_DIR_S2C;
-    /* Classic replies carry no QQ number: the conversation's client's. */
-    dinfo.uin = uin ? uin : (qc->uin_frame && qc->uin_frame <= pinfo->num ? qc->uin : 0);
-    dinfo.body_start = hdr_len;
-    dinfo.body_end = (int)tvb_reported_length(tvb) - 1;
-    dinfo.request_frame = request_frame;
-    dinfo.conversation = qc;
-    qq_decrypt_packet(tvb, pinfo, qq_tree, ti, &dinfo);
+    if (h->dir == QQ_DIR_UNKNOWN)
+        return;
+    d.generation = h->generation == QQ_GEN_CLASSIC ? QQ_DECRYPT_GEN_CLASSIC
+        : (h->generation == QQ_GEN_PCQQ ? QQ_DECRYPT_GEN_PCQQ : QQ_DECRYPT_GEN_2010);
+    d.cmd = h->cmd;
+    d.from_server = h->dir == QQ_DIR_S2C;
+    d.uin = h->has_uin ? h->uin : 0;
+    d.key_off = h->key_off;
+    d.body_off = h->body_off;
+    d.body_len = h->body_len;
+    d.request_frame = request_frame;
+    d.conversation = qc;
+    qq_decrypt_packet(tvb, pinfo, qq_tree, ti, &d);
+}
+
+static void
+qq_tap_basic(packet_info *pinfo, const qq_header_t *h, const char *cmd_name)
+{
+    qq_tap_info_t *tap = wmem_new(pinfo->pool, qq_tap_info_t);
+
+    tap->version = h->version;
+    tap->cmd = h->cmd;
+    tap->dir = h->dir;
+    tap->variant = h->variant;
+    tap->version_is_build = h->version_is_build;
+    tap->cmd_name = cmd_name;
+    tap_queue_packet(qq_tap, pinfo, tap);
 }
 
 /* Dissect one QQ packet (flag .. tail) in its own tvb, under `ti` when the
@@ -855,162 +1332,56 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
 {
     int len = tvb_reported_length(tvb);
     uint8_t flag = tvb_get_uint8(tvb, 0);
-    qq_txn_t *txn = NULL;
-    bool push, is_request, duplicate = false;
-    unsigned idx;
-    uint32_t retrans_of = 0;
-    qq_info_t info;
-    uint8_t dir;
-    int variant, hdr_len, era, body_off, body_len;
-    uint32_t version, cmd, seq, uin = 0;
-    bool has_uin;
-    const char *cmd_name, *ver_name;
-    proto_item *it, *cmd_it, *ver_it;
+    qq_header_t h;
+    bool push;
+    unsigned pdu = 0;
+    uint32_t retrans_of, request_frame;
+    const char *cmd_name;
+    proto_item *it;
     proto_tree *qq_tree;
-    qq_tap_info_t *tap;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "QQ");
     if (!ti)
         ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
     if (flag != QQ_FLAG_BASIC)
         return qq_dissect_family(tvb, pinfo, ti, flag);
+    if (qq_is_family_0203(tvb))
+        return qq_dissect_family_0203(tvb, pinfo, ti);
 
     qq_learn_server(qc, pinfo, server_port);
-    dir = qq_direction(qc, pinfo);
-    variant = qq_choose_variant(tvb, pinfo, dir, qc);
-
+    qq_parse_header(tvb, pinfo, qc, &h);
     qq_tree = proto_item_add_subtree(ti, ett_qq);
     proto_tree_add_item(qq_tree, hf_qq_flag, tvb, 0, 1, ENC_NA);
-
-    if (variant == 0) {
+    if (h.variant == 0) {
         /* Shorter than any header for this direction (TCP or Decode As). */
-        it = proto_tree_add_uint(qq_tree, hf_qq_direction, tvb, 0, 0, dir);
+        it = proto_tree_add_uint(qq_tree, hf_qq_direction, tvb, 0, 0, h.dir);
         proto_item_set_generated(it);
         expert_add_info_format(pinfo, ti, &ei_qq_truncated,
                 "Packet of %d bytes is shorter than a QQ header", len);
         col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", "Truncated QQ packet");
         return len;
     }
-    hdr_len = qq_header_len(variant);
-    has_uin = variant != QQ_VAR_CLASSIC_REP;
+    qq_learn_client(qc, pinfo, &h);
+    if (!pinfo->flags.in_error_pkt)
+        pdu = qq_next_pdu_index(pinfo);
 
-    ver_it = proto_tree_add_item_ret_uint(qq_tree, hf_qq_version, tvb, 1, 2, ENC_BIG_ENDIAN, &version);
-    cmd_it = proto_tree_add_item_ret_uint(qq_tree, hf_qq_cmd, tvb, 3, 2, ENC_BIG_ENDIAN, &cmd);
-    era = qq_era((uint16_t)version);
-    ver_name = try_val_to_str(version, qq_version_vals);
-    cmd_name = qq_cmd_name(era, (uint16_t)cmd);
-    if (cmd_name) {
-        proto_item_append_text(cmd_it, " (%s)", cmd_name);
-        it = proto_tree_add_string(qq_tree, hf_qq_cmd_name, tvb, 3, 2, cmd_name);
-        proto_item_set_generated(it);
-    } else {
-        expert_add_info_format(pinfo, cmd_it, &ei_qq_unknown_command,
-                "Command 0x%04x is not known for %s clients", cmd,
-                val_to_str_const(era, qq_era_vals, "these"));
-    }
-    if (!ver_name)
-        expert_add_info_format(pinfo, ver_it, &ei_qq_unknown_version,
-                "Unknown client version 0x%04x: command names of the %s era assumed from its range",
-                version, val_to_str_const(era, qq_era_vals, "?"));
-    proto_tree_add_item_ret_uint(qq_tree, hf_qq_seq, tvb, 5, 2, ENC_BIG_ENDIAN, &seq);
-    if (has_uin)
-        proto_tree_add_item_ret_uint(qq_tree, hf_qq_uin, tvb, 7, 4, ENC_BIG_ENDIAN, &uin);
-    qq_dissect_header_ext(tvb, qq_tree, variant);
-
-    it = proto_tree_add_uint(qq_tree, hf_qq_variant, tvb, 0, 0, variant);
-    proto_item_set_generated(it);
-    it = proto_tree_add_uint(qq_tree, hf_qq_era, tvb, 1, 2, era);
-    proto_item_set_generated(it);
-    if (!ver_name)
-        proto_item_append_text(it, " (assumed: version 0x%04x is not in the table)", version);
-    it = proto_tree_add_uint(qq_tree, hf_qq_direction, tvb, 0, 0, dir);
-    proto_item_set_generated(it);
-
-    body_off = hdr_len;
-    body_len = len - hdr_len - 1;
-    if (dir == QQ_DIR_C2S && qq_has_login_key(era, (uint16_t)cmd) && body_len >= QQ_LOGIN_KEY_LEN) {
-        proto_tree_add_item(qq_tree, hf_qq_login_key, tvb, body_off, QQ_LOGIN_KEY_LEN, ENC_NA);
-        body_off += QQ_LOGIN_KEY_LEN;
-        body_len -= QQ_LOGIN_KEY_LEN;
-    }
-    if (body_len > 0)
-        proto_tree_add_item(qq_tree, hf_qq_body, tvb, body_off, body_len, ENC_NA);
+    cmd_name = qq_add_version_and_command(tvb, pinfo, qq_tree, qc, &h, pdu);
+    if (h.has_uin)
+        proto_tree_add_item(qq_tree, hf_qq_uin, tvb, 7, 4, ENC_BIG_ENDIAN);
+    qq_dissect_header_ext(tvb, qq_tree, &h);
+    qq_add_decoding_notes(tvb, qq_tree, &h);
+    qq_dissect_body(tvb, pinfo, qq_tree, &h);
     qq_add_tail(tvb, pinfo, qq_tree, len - 1);
 
-    /* Requests, replies, pushes and acks. A packet quoted inside an ICMP
-     * error is shown, not tracked. */
-    push = qq_is_push(era, (uint16_t)cmd);
-    is_request = (dir == QQ_DIR_C2S) != push;
-    if (!pinfo->flags.in_error_pkt) {
-        idx = qq_next_pdu_index(pinfo);
-        if (PINFO_FD_VISITED(pinfo)) {
-            txn = (qq_txn_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, idx);
-            duplicate = txn && !is_request
-                && p_get_proto_data(wmem_file_scope(), pinfo, proto_qq, QQ_KEY_DUPLICATE | idx);
-        } else {
-            if (dir == QQ_DIR_C2S && has_uin && !qc->uin_frame) {
-                qc->uin = uin;
-                qc->uin_frame = pinfo->num;
-            }
-            if (is_request)
-                txn = qq_track_request(qc, pinfo, tvb, (uint16_t)cmd, (uint16_t)seq);
-            else
-                txn = qq_track_reply(qc, pinfo, (uint16_t)cmd, (uint16_t)seq, &duplicate);
-            if (txn)
-                p_add_proto_data(wmem_file_scope(), pinfo, proto_qq, idx, txn);
-            if (duplicate)
-                p_add_proto_data(wmem_file_scope(), pinfo, proto_qq, QQ_KEY_DUPLICATE | idx, GINT_TO_POINTER(1));
-        }
-        if (txn) {
-            if (is_request && txn->resend)
-                retrans_of = txn->first_frame;
-            qq_add_links(qq_tree, pinfo, tvb, txn, is_request, retrans_of, duplicate, era, (uint16_t)cmd);
-        }
-    }
+    push = qq_is_push(h.generation, h.cmd);
+    qq_link_packet(tvb, pinfo, qq_tree, qc, &h, pdu, (h.dir == QQ_DIR_C2S) != push, &retrans_of, &request_frame);
 
     proto_item_append_text(ti, ", %s, %s (0x%04x), seq 0x%04x",
-            val_to_str_const(variant, qq_variant_vals, "Unknown"),
-            cmd_name ? cmd_name : "Unknown", cmd, seq);
-
-    /* Info, e.g. "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 C→S" */
-    info.len = 0;
-    qq_info_add(&info, val_to_str_const(era, ver_name ? qq_era_vals : qq_era_assumed_vals, "QQ"));
-    qq_info_add(&info, " ");
-    qq_info_add(&info, cmd_name ? cmd_name : "Unknown command");
-    qq_info_add(&info, " (0x");
-    qq_info_hex(&info, (uint16_t)cmd);
-    qq_info_add(&info, ") seq=0x");
-    qq_info_hex(&info, (uint16_t)seq);
-    if (has_uin) {
-        qq_info_add(&info, " QQ=");
-        qq_info_uint(&info, uin);
-    }
-    qq_info_add(&info, dir == QQ_DIR_C2S ? " C" UTF8_RIGHTWARDS_ARROW "S" : " S" UTF8_RIGHTWARDS_ARROW "C");
-    /* Server pushes are started by the server and acked by the client. */
-    if (push)
-        qq_info_add(&info, dir == QQ_DIR_C2S ? " ack" : " push");
-    if (variant != QQ_VAR_SOURCE_DOC) {
-        qq_info_add(&info, " [");
-        qq_info_add(&info, val_to_str_const(variant, qq_variant_short_vals, "?"));
-        qq_info_add(&info, "]");
-    }
-    if (retrans_of) {
-        qq_info_add(&info, " [resend of #");
-        qq_info_uint(&info, retrans_of);
-        qq_info_add(&info, "]");
-    }
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", info.buf);
-
-    qq_decrypt_body(tvb, pinfo, qq_tree, ti, qc, era, dir, (uint16_t)cmd, has_uin ? uin : 0, hdr_len,
-            (!is_request && txn) ? txn->req_frame : 0);
-
-    tap = wmem_new(pinfo->pool, qq_tap_info_t);
-    tap->version = (uint16_t)version;
-    tap->cmd = (uint16_t)cmd;
-    tap->dir = dir;
-    tap->variant = (uint8_t)variant;
-    tap->cmd_name = cmd_name;
-    tap_queue_packet(qq_tap, pinfo, tap);
+            val_to_str_const(h.variant, qq_variant_vals, "Unknown"),
+            cmd_name ? cmd_name : "Unknown", h.cmd, h.seq);
+    qq_set_info(pinfo, &h, cmd_name, push, retrans_of);
+    qq_decrypt_body(tvb, pinfo, qq_tree, ti, qc, &h, request_frame);
+    qq_tap_basic(pinfo, &h, cmd_name);
     return len;
 }
 
@@ -1284,9 +1655,13 @@ dissect_qq_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     /* On an arbitrary port, 0x02 ... 0x03 alone is one datagram in 65536 of
      * random data, and a claim binds the whole conversation: also ask for a
      * known client version or a command known in that version's era. */
-    if (!try_val_to_str(version, qq_version_vals) &&
-        !qq_cmd_name(qq_era(version), tvb_get_ntohs(tvb, 3)))
-        return false;
+    {
+        bool in_range;
+
+        if (!try_val_to_str(version, qq_version_vals) &&
+            !qq_cmd_name(qq_generation(version, &in_range), version, tvb_get_ntohs(tvb, 3)))
+            return false;
+    }
     qc = qq_get_conv(pinfo, &conv);
     if (!pinfo->flags.in_error_pkt)
         conversation_set_dissector(conv, qq_handle);
@@ -1344,6 +1719,12 @@ qq_stats_tree_init(stats_tree *st)
     st_node_families = stats_tree_create_node(st, st_str_families, st_node_packets, STAT_DT_INT, true);
 }
 
+static bool
+qq_variant_is_family(uint8_t variant)
+{
+    return (variant >= QQ_VAR_FAMILY_P2P && variant <= QQ_VAR_FAMILY_EMOTICON) || variant == QQ_VAR_FAMILY_0203;
+}
+
 static tap_packet_status
 qq_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
         const void *p, tap_flags_t flags _U_)
@@ -1351,9 +1732,11 @@ qq_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt
     const qq_tap_info_t *info = (const qq_tap_info_t *)p;
     char name[96];
     const char *ver_name = try_val_to_str(info->version, qq_version_vals);
+    bool in_range;
+    uint8_t generation = qq_generation(info->version, &in_range);
 
     tick_stat_node(st, st_str_packets, 0, false);
-    if (info->variant >= QQ_VAR_FAMILY_P2P) {
+    if (qq_variant_is_family(info->variant)) {
         /* No version, command or known direction outside the basic family. */
         tick_stat_node(st, st_str_families, st_node_packets, true);
         tick_stat_node(st, val_to_str_const(info->variant, qq_variant_vals, "Unknown"), st_node_families, false);
@@ -1364,7 +1747,15 @@ qq_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt
     tick_stat_node(st, name, st_node_commands, false);
     tick_stat_node(st, st_str_directions, st_node_packets, true);
     tick_stat_node(st, val_to_str_const(info->dir, qq_direction_vals, "Unknown"), st_node_directions, false);
-    snprintf(name, sizeof name, "0x%04x %s", info->version, ver_name ? ver_name : "(unknown)");
+    if (info->version_is_build)
+        snprintf(name, sizeof name, "client build 0x%04x (in a server packet)", info->version);
+    else if (ver_name)
+        snprintf(name, sizeof name, "0x%04x %s", info->version, ver_name);
+    else if (in_range)
+        snprintf(name, sizeof name, "0x%04x (%s)", info->version,
+                val_to_str_const(generation, qq_generation_vals, "?"));
+    else
+        snprintf(name, sizeof name, "0x%04x (unknown)", info->version);
     tick_stat_node(st, st_str_versions, st_node_packets, true);
     tick_stat_node(st, name, st_node_versions, false);
     return TAP_PACKET_REDRAW;
@@ -1385,49 +1776,81 @@ proto_register_qq(void)
             "First byte: the packet family; 0x02 is the basic (client/server) family, 0x00, 0x03, 0x04 and 0x05 are other families", HFILL }},
         { &hf_qq_version,
           { "Version", "qq.version", FT_UINT16, BASE_HEX, VALS(qq_version_vals), 0x0,
-            "Client version code (bytes 1-2); it selects the command table of the client era. 0x1c51 is the QQ2010 client of the source document", HFILL }},
+            "Client version code (bytes 1-2). Its range gives the client generation: up to 0x1bff Classic,"
+            " 0x1c00-0x2eff QQ2010 to QQ2012, 0x2f00-0x4fff PC QQ 2012 and later (TIM shares it)", HFILL }},
+        { &hf_qq_build,
+          { "Client build", "qq.build", FT_UINT16, BASE_HEX, NULL, 0x0,
+            "Bytes 1-2 of a server packet that carry the client's build instead of a version (replies to"
+            " 0x00b9 do); the build matches the end of the client's header extension", HFILL }},
         { &hf_qq_cmd,
           { "Command", "qq.cmd", FT_UINT16, BASE_HEX, NULL, 0x0,
-            "Command code (bytes 3-4); the same code means different things in different client eras", HFILL }},
+            "Command code (bytes 3-4); the same code means different things in different client generations", HFILL }},
         { &hf_qq_cmd_name,
           { "Command name", "qq.cmd_name", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Name of the command in the command table of the client era chosen from the version", HFILL }},
+            "Name of the command in the command table of the client's generation", HFILL }},
         { &hf_qq_seq,
           { "Sequence", "qq.seq", FT_UINT16, BASE_HEX_DEC, NULL, 0x0,
             "Sequence number (bytes 5-6); a reply or acknowledgement repeats the command and this number", HFILL }},
         { &hf_qq_uin,
           { "QQ number", "qq.uin", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "The user's QQ number (UIN, bytes 7-10); classic replies do not carry it", HFILL }},
+            "The user's QQ number (UIN, bytes 7-10, in server packets too); only classic 7-byte server headers"
+            " leave it out", HFILL }},
         { &hf_qq_header_ext,
           { "Header extension", "qq.header_ext", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Header bytes after the QQ number: 11 in QQ2010+ requests, 3 in QQ2010+ replies, 15 in TIM requests", HFILL }},
-        { &hf_qq_ext_fixed,
-          { "Fixed bytes", "qq.header_ext.fixed", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "The nine fixed bytes 02 00 00 00 01 01 01 00 00 that mark a QQ2010+ request", HFILL }},
-        { &hf_qq_ext_build,
-          { "Client build", "qq.header_ext.build", FT_UINT16, BASE_HEX, NULL, 0x0,
-            "Last two header bytes of QQ2010+ requests; their value varies with the client version", HFILL }},
-        { &hf_qq_ext_fill,
-          { "Fill", "qq.header_ext.fill", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Three fill bytes (00 00 00) after the QQ number that mark a QQ2010+ reply", HFILL }},
-        { &hf_qq_ext_tim_marker,
-          { "TIM marker", "qq.header_ext.tim_marker", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Bytes 03 00 00 after the QQ number that start the TIM request header extension", HFILL }},
-        { &hf_qq_ext_client_type,
-          { "Client type", "qq.header_ext.client_type", FT_UINT32, BASE_HEX, NULL, 0x0,
-            "Client type of the TIM/PC-QQ client that sent the request (4 bytes)", HFILL }},
-        { &hf_qq_ext_pub_no,
-          { "Publication number", "qq.header_ext.pub_no", FT_UINT32, BASE_HEX, NULL, 0x0,
-            "Publication (release) number of the TIM/PC-QQ client that sent the request (4 bytes)", HFILL }},
+            "Request header bytes after the QQ number: 11 in the 22-byte header, 15 in the 26-byte login header",
+            HFILL }},
+        { &hf_qq_ext_flag,
+          { "Extension flag", "qq.header_ext.flag", FT_UINT8, BASE_HEX, VALS(qq_ext_flag_vals), 0x0,
+            "First extension byte: 0x02 in most requests, 0x04 in requests whose header goes on with 8 zero"
+            " bytes, 0x03 in the 26-byte login header", HFILL }},
         { &hf_qq_ext_reserved,
           { "Reserved", "qq.header_ext.reserved", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Four bytes ending the TIM request header extension, zero in known clients", HFILL }},
+            "Two bytes after the extension flag, zero in known clients", HFILL }},
+        { &hf_qq_ext_client_type,
+          { "Client type", "qq.header_ext.client_type", FT_UINT32, BASE_HEX, NULL, 0x0,
+            "Client type of the program that sent the request (4 bytes, e.g. 0x00010101)", HFILL }},
+        { &hf_qq_ext_build,
+          { "Client build", "qq.header_ext.build", FT_UINT32, BASE_HEX, NULL, 0x0,
+            "Build (publication) number of the client that sent the request (4 bytes); servers echo its low"
+            " half in some replies", HFILL }},
+        { &hf_qq_ext_login_reserved,
+          { "Reserved", "qq.header_ext.login_reserved", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Four bytes that end the 26-byte login header, zero in known clients", HFILL }},
+        { &hf_qq_zero_run,
+          { "Zero bytes", "qq.zero_bytes", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Eight zero bytes between the header and the ciphertext: after the 22-byte header of requests with"
+            " extension flag 0x04, and after the 11-byte header of the one-way 0x0001 packets", HFILL }},
+        { &hf_qq_reply_flags,
+          { "Reply flags", "qq.reply_flags", FT_UINT24, BASE_HEX, NULL, 0x0,
+            "The 3 bytes after the QQ number in a 14-byte server header; real servers send 00 00 00,"
+            " 00 04 00, 00 04 xx, 00 00 xx, 00 20 00 and more", HFILL }},
+        { &hf_qq_reply_flag1,
+          { "First reply-flag byte", "qq.reply_flags.first", FT_UINT24, BASE_HEX, NULL, 0xff0000,
+            "Byte 11 of a 14-byte server header, zero in known captures", HFILL }},
+        { &hf_qq_reply_flag2,
+          { "Second reply-flag byte", "qq.reply_flags.second", FT_UINT24, BASE_HEX, NULL, 0x00ff00,
+            "Byte 12 of a 14-byte server header (0x00, 0x04, 0x08, 0x20 seen; JavaPcQQ925 reads 00 08 00 on a"
+            " 0x0836 reply as its second-key encryption mode)", HFILL }},
+        { &hf_qq_reply_flag3,
+          { "Third reply-flag byte", "qq.reply_flags.third", FT_UINT24, BASE_HEX, NULL, 0x0000ff,
+            "Byte 13 of a 14-byte server header; takes dozens of values in one capture", HFILL }},
+        { &hf_qq_family_marker,
+          { "Family marker", "qq.family_marker", FT_UINT8, BASE_HEX, NULL, 0x0,
+            "Second byte 0x03 of the 02 03 family, where the basic family has the version", HFILL }},
+        { &hf_qq_family_length,
+          { "Family length", "qq.family_length", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Bytes 2-5 of the 02 03 family: the number of bytes between its QQ number and the tail", HFILL }},
+        { &hf_qq_family_data,
+          { "Family data", "qq.family_data", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "The bytes of a 02 03 family packet after its QQ number", HFILL }},
         { &hf_qq_login_key,
           { "Login key", "qq.login_key", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Random 16-byte key the client sends in clear at the start of a login-family request; the rest of the body is encrypted with it", HFILL }},
+            "Random 16-byte key the client sends in clear at the start of a login-family request; the rest of"
+            " the body is encrypted with it (0x0825 and 0x0818 of PC QQ: at offset 26)", HFILL }},
         { &hf_qq_body,
           { "Encrypted body", "qq.body", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Body after the header (and login key), encrypted with QQ's 16-round TEA variant", HFILL }},
+            "Body after the header (and login key), encrypted with QQ's 16-round TEA variant: a multiple of 8"
+            " bytes, at least 16", HFILL }},
         { &hf_qq_skipped,
           { "Skipped bytes", "qq.skipped", FT_BYTES, BASE_NONE, NULL, 0x0,
             "Bytes after a bad TCP length that start no QQ packet; the reader skips them up to the byte after a 0x03 that a plausible packet follows", HFILL }},
@@ -1436,13 +1859,19 @@ proto_register_qq(void)
             "Last byte of every QQ packet; it must be 0x03", HFILL }},
         { &hf_qq_variant,
           { "Header variant", "qq.variant", FT_UINT8, BASE_DEC, VALS(qq_variant_vals), 0x0,
-            "Header layout this packet was decoded with, chosen from the direction and the header bytes", HFILL }},
-        { &hf_qq_era,
-          { "Client era", "qq.era", FT_UINT8, BASE_DEC, VALS(qq_era_vals), 0x0,
-            "Client era whose command table names the command: from the version table, or assumed from the range of an unknown version (below 0x1c00 classic, up to 0x35ff QQ2010+, above TIM/PC-QQ)", HFILL }},
+            "Header layout this packet was decoded with: from the direction, the generation and the structure"
+            " (the layout that leaves a body of whole 8-byte cipher blocks), never from fill bytes", HFILL }},
+        { &hf_qq_variant_reason,
+          { "Why this variant", "qq.variant_reason", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What in the packet's structure chose its header layout among the ones its generation uses", HFILL }},
+        { &hf_qq_generation,
+          { "Client generation", "qq.generation", FT_UINT8, BASE_DEC, VALS(qq_generation_vals), 0x0,
+            "Client generation whose header layouts and command table apply: from the range of the version"
+            " (assumed from the nearest range for a version outside every range)", HFILL }},
         { &hf_qq_direction,
           { "Direction", "qq.direction", FT_UINT8, BASE_DEC, VALS(qq_direction_vals), 0x0,
-            "Direction of the packet: the server side is the QQ port (8000, 443) or else the side the first packet went to", HFILL }},
+            "0 unknown, 1 client to server, 2 server to client (as msnp.direction): the server side is the QQ"
+            " port (8000, 443) or else the side the first packet went to", HFILL }},
         { &hf_qq_response_in,
           { "Response in", "qq.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
             "The reply (or acknowledgement of a server push) to this packet is in this frame", HFILL }},
@@ -1463,6 +1892,7 @@ proto_register_qq(void)
     static int *ett[] = {
         &ett_qq,
         &ett_qq_header_ext,
+        &ett_qq_reply_flags,
     };
 
     static ei_register_info ei[] = {
@@ -1475,7 +1905,7 @@ proto_register_qq(void)
         { &ei_qq_unknown_command,
           { "qq.unknown_command", PI_UNDECODED, PI_NOTE, "Unknown command", EXPFILL }},
         { &ei_qq_unknown_version,
-          { "qq.unknown_version", PI_UNDECODED, PI_NOTE, "Unknown client version", EXPFILL }},
+          { "qq.unknown_version", PI_UNDECODED, PI_NOTE, "Client version outside every known generation's range", EXPFILL }},
         { &ei_qq_no_response,
           { "qq.no_response", PI_SEQUENCE, PI_NOTE, "No reply seen to this request", EXPFILL }},
         { &ei_qq_retransmission,

@@ -213,8 +213,9 @@ def keylog_session():
             + text_header(10, TIME_2010 + 60, 0x0402) + segmented_text(TEXT_2010_IN_CE, TIME_2010 + 60))
     s2c(0x00CE, 0x5002, enc("2010/im-in-ce", push, key))                              # 5
     c2s(0x00CE, 0x5002, enc("2010/im-in-ce-ack", push[:16], key))                     # 6
-    # Bodies no key can open: not a multiple of 8 (21 bytes) and too short (8).
-    c2s(0x0058, 0x0302, noise("2010/misaligned", 21))                                 # 7
+    # Bodies no key can open: not a multiple of 8 under any header layout
+    # (25 bytes after the 22-byte header), and too short (8 bytes).
+    c2s(0x0058, 0x0302, noise("2010/misaligned", 25))                                 # 7
     c2s(0x0058, 0x0303, noise("2010/short", 8))                                       # 8
     # A second client: the key log's key for it is wrong.
     c, uin = "10.0.0.21", WRONG_UIN

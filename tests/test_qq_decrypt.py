@@ -194,7 +194,7 @@ def test_keylog_im_times_and_fonts(ws):
 
 def test_bad_lengths_and_wrong_key(ws):
     assert expert_messages(ws, KEYLOG, keylog(ws)) == [
-        (7, BODY + " of 21 bytes not decrypted: the length is not a multiple of the 8-byte cipher block"),
+        (7, BODY + " of 25 bytes not decrypted: the length is not a multiple of the 8-byte cipher block"),
         (8, BODY + " of 8 bytes not decrypted: shorter than the 16 bytes of the smallest ciphertext"),
         (9, FAILED + ": the key did not pass the cipher's check (7 zero bytes at the end): key log"),
         (10, FAILED + ": the key did not pass the cipher's check (7 zero bytes at the end): key log"),
