@@ -24,6 +24,13 @@
  * frame to an unassigned port so that the protocol's heuristics (all
  * enabled here) are tried.
  *
+ * Keyed mode (QQ): with FUZZ_QQ_KEYS=1 in the environment, QQ decryption
+ * gets keys: the password of sample-pcaps/qq-decrypt-classic.pcap and a key
+ * log with the session key of qq-decrypt-keylog.pcap's client, so that key
+ * lookups, the cipher, failed checks and (from seeds of those captures) the
+ * plaintext decoders run under the fuzzer. Without it no key is known and
+ * the decryption does no work, as in a default tshark run.
+ *
  * Each input is dissected twice, like tshark -2: a first pass and a second
  * pass over visited frames with a visible tree, columns and every item's
  * label formatted (what -V prints).  Each input gets its own client address
@@ -43,6 +50,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <epan/epan.h>
 #include <epan/epan_dissect.h>
@@ -185,6 +195,38 @@ add_heuristic_pseudo_handle(const char *table, gboolean tcp)
     }
 }
 
+/* Keyed mode: the key log is written to a temporary file (removed at exit). */
+static char *qq_keylog_path;
+
+static void
+remove_qq_keylog(void)
+{
+    if (qq_keylog_path)
+        g_unlink(qq_keylog_path);
+}
+
+static void
+set_qq_keys(void)
+{
+    static const char keys[] =
+        "# fuzz-target keyed mode\n"
+        "QQ_SESSION_KEY 87654321 4edf9e71bf246e6bb387b1113d47d73b\n"
+        "QQ_PASSWORD_MD5 476705269 23eeeb4347bdd26bfc6b7ee9a3b755dd\n"
+        "QQ_SESSION_KEY 11112222 00112233445566778899aabbccddeeff\n";
+    GError *err = NULL;
+    int fd = g_file_open_tmp("fuzz-qq-keys-XXXXXX", &qq_keylog_path, &err);
+
+    if (fd < 0 || !g_file_set_contents(qq_keylog_path, keys, -1, &err)) {
+        fprintf(stderr, "fuzz-target: cannot write the QQ key log: %s\n", err ? err->message : "?");
+        exit(2);
+    }
+    close(fd);
+    atexit(remove_qq_keylog);
+    set_pref("qq.password", "python");
+    set_pref("qq.keylog_file", qq_keylog_path);
+    fprintf(stderr, "fuzz-target: QQ decryption keyed (password and key log %s)\n", qq_keylog_path);
+}
+
 int
 LLVMFuzzerInitialize(int *argc _U_, char ***argv)
 {
@@ -227,6 +269,8 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
     set_pref("tcp.desegment_tcp_streams", "TRUE");
     set_pref("tcp.check_checksum", "FALSE");
     set_pref("udp.check_checksum", "FALSE");
+    if (strcmp(FUZZ_TARGET, "qq") == 0 && g_getenv("FUZZ_QQ_KEYS") && strcmp(g_getenv("FUZZ_QQ_KEYS"), "1") == 0)
+        set_qq_keys();
     prefs_apply_all();
 
     add_table_handles("tcp.port", TRUE);
