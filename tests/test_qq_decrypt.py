@@ -280,3 +280,70 @@ def test_fields_registered(ws):
                         "qq.im.time": "FT_ABSOLUTE_TIME", "qq.im.text": "FT_STRING"}.items():
         assert types.get(name) == ftype, name
     assert {"qq.not_decrypted", "qq.decrypt_failed"} <= set(types)
+
+
+# -- hostile plaintexts: valid ciphertext of cut and damaged messages ---------------
+
+def hostile_plaintext_capture(path):
+    """Every decoded plaintext of the samples, cut at every length and with
+    bytes flipped, re-encrypted with the key log's session key, as QQ2010
+    and classic packets in both directions."""
+    import random
+    from pcapgen import Capture
+    from qq_scenarios import qq
+
+    key, uin, buddy = sc.KEYLOG_SESSION_KEY, sc.KEYLOG_UIN, sc.KEYLOG_BUDDY
+    fill17 = bytes(17)
+    send_2010 = (sc.struct.pack("!II", uin, buddy) + fill17 + sc.im_header(sc.V2010, uin, buddy, key)
+                 + sc.text_header(1, sc.TIME_2010, 1) + sc.segmented_text("segment text", sc.TIME_2010))
+    recv_2010 = (sc.recv_header(buddy, uin, 1, 0xA6) + sc.im_header(sc.V2010, buddy, uin, key)
+                 + sc.text_header(1, sc.TIME_2010, 1) + sc.segmented_text("收到", sc.TIME_2010))
+    send_classic = (sc.struct.pack("!II", uin, buddy) + sc.im_header(0x0d55, uin, buddy, key)
+                    + sc.text_header(1, sc.TIME_2010, 1) + sc.classic_text("你好"))
+    login_ok = bytes.fromhex("00") + key + sc.struct.pack("!I", uin) + bytes(30)
+    touch = sc.touch_2010_reply(sc.TIME_2010) + b"\x01" + bytes(20)
+    # (command, from server, plaintext)
+    messages = [(0x00CD, False, send_2010), (0x0017, True, recv_2010), (0x00CE, True, recv_2010),
+                (0x0017, False, recv_2010[:16]), (0x0030, True, login_ok), (0x0091, True, touch),
+                (0x00CD, True, b"\x00")]
+    rng = random.Random(13)
+    cap = Capture()
+    n = 0
+    for cmd, from_server, plain in messages:
+        variants = [plain[:i] for i in range(len(plain) + 1)]
+        for _ in range(20):
+            b = bytearray(plain)
+            for _ in range(3):
+                b[rng.randrange(len(b))] = rng.randrange(256)
+            variants.append(bytes(b))
+        for v in variants:
+            body = sc.enc("hostile/%d" % n, v, key)
+            n += 1
+            if from_server:
+                cap.udp("58.60.10.45", 8000, "10.9.0.1", 4100, qq(sc.V2010, cmd, n & 0xffff, body, uin=uin,
+                                                                  ext=sc.EXT_2010_REPLY))
+            else:
+                cap.udp("10.9.0.1", 4100, "58.60.10.45", 8000, qq(sc.V2010, cmd, n & 0xffff, body, uin=uin,
+                                                                  ext=sc.EXT_2010))
+    # Classic send IMs, cut: the classic 11-byte header, same key.
+    for i in range(len(send_classic) + 1):
+        body = sc.enc("hostile-classic/%d" % i, send_classic[:i], key)
+        cap.udp("10.9.0.2", 4101, "58.60.10.45", 8000, qq(0x0d55, 0x0016, i, body, uin=uin))
+        n += 1
+    cap.write(path)
+    return n
+
+
+def test_hostile_plaintexts_decode_without_errors(ws, tmp_path):
+    path = str(tmp_path / "hostile-plaintexts.pcap")
+    n = hostile_plaintext_capture(path)
+    keys = write_keylog(tmp_path, "QQ_SESSION_KEY %d %s\n" % (sc.KEYLOG_UIN, sc.KEYLOG_SESSION_KEY.hex()))
+    extra = keylog(ws, keys)
+    p = ws.run(["-n", "-2", "-V", "-r", ws.path(path)] + extra, check=False)
+    assert p.returncode == 0 and b"Dissector bug" not in p.stderr, p.stderr.decode()[-2000:]
+    assert count(ws, path, "qq.decrypted", extra) == n
+    # A cut that leaves the fixed parts short says so (a warning); nothing
+    # else is malformed, and no exception (an error) escapes a decoder.
+    assert count(ws, path, "_ws.malformed && !qq.plaintext_short", extra) == 0
+    assert 0 < count(ws, path, "qq.plaintext_short", extra) < n
+    assert count(ws, path, "_ws.expert.severity >= error", extra) == 0
