@@ -156,7 +156,7 @@ typedef struct {
     uint32_t frame;
     uint32_t from;
     uint32_t to;
-    nstime_t time;
+    nstime_t sent;
     bool has_time;
     const char *text;
 } qq_im_tap_info_t;
@@ -738,7 +738,7 @@ qq_decode_tlv_reply(tvbuff_t *tvb, proto_tree *tree)
 typedef struct {
     uint32_t from;
     uint32_t to;
-    nstime_t time;
+    nstime_t sent;
     bool has_time;
     bool has_font;
     wmem_strbuf_t *text;
@@ -839,8 +839,8 @@ qq_decode_im_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int of
         return false;
     proto_tree_add_item(tree, hf_qq_im_seq, tvb, off, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(tree, hf_qq_im_time, tvb, off + 2, 4, ENC_TIME_SECS | ENC_BIG_ENDIAN);
-    im->time.secs = (time_t)tvb_get_ntohl(tvb, off + 2);
-    im->time.nsecs = 0;
+    im->sent.secs = (time_t)tvb_get_ntohl(tvb, off + 2);
+    im->sent.nsecs = 0;
     im->has_time = true;
     proto_tree_add_item_ret_uint(tree, hf_qq_im_has_font, tvb, off + 11, 1, ENC_NA, &has_font);
     im->has_font = has_font != 0;
@@ -869,7 +869,7 @@ qq_im_publish(packet_info *pinfo, const qq_im_t *im)
     tap->frame = pinfo->num;
     tap->from = im->from;
     tap->to = im->to;
-    tap->time = im->time;
+    tap->sent = im->sent;
     tap->has_time = im->has_time;
     tap->text = text;
     tap_queue_packet(qq_im_tap, pinfo, tap);
@@ -1122,7 +1122,7 @@ qq_chat_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, c
     char when[32] = "-";
 
     if (im->has_time) {
-        struct tm *tm = gmtime(&im->time.secs);
+        struct tm *tm = gmtime(&im->sent.secs);
 
         if (tm)
             strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", tm);
