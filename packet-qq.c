@@ -3,7 +3,7 @@
  * over UDP and TCP, including QQ over TCP port 443).
  *
  * Facts used here: docs/PROTOCOLS.md of this project (header variants,
- * command codes per client era, version codes, TCP framing, login keys).
+ * command codes per client generation, version codes, TCP framing, login keys).
  *
  * Finding the traffic:
  * - udp.port 8000 ("qq") and tcp.port 8000 ("qq_tcp", 2-byte length prefix)
@@ -967,12 +967,13 @@ qq_dissect_header_ext(tvbuff_t *tvb, proto_tree *tree, const qq_header_t *h)
     case QQ_VAR_BASIC_ZERO_RUN:
         proto_tree_add_item(tree, hf_qq_zero_run, tvb, off, QQ_ZERO_RUN, ENC_NA);
         break;
-    case QQ_VAR_REPLY: {
-        static int * const flag_bytes[] = { &hf_qq_reply_flag1, &hf_qq_reply_flag2, &hf_qq_reply_flag3, NULL };
-
-        proto_tree_add_bitmask(tree, tvb, off, hf_qq_reply_flags, ett_qq_reply_flags, flag_bytes, ENC_BIG_ENDIAN);
+    case QQ_VAR_REPLY:
+        ti = proto_tree_add_item(tree, hf_qq_reply_flags, tvb, off, 3, ENC_BIG_ENDIAN);
+        ext = proto_item_add_subtree(ti, ett_qq_reply_flags);
+        proto_tree_add_item(ext, hf_qq_reply_flag1, tvb, off, 1, ENC_NA);
+        proto_tree_add_item(ext, hf_qq_reply_flag2, tvb, off + 1, 1, ENC_NA);
+        proto_tree_add_item(ext, hf_qq_reply_flag3, tvb, off + 2, 1, ENC_NA);
         break;
-    }
     default:
         break;
     }
@@ -1101,8 +1102,9 @@ qq_info_uint(qq_info_t *info, uint32_t value)
 
 /* Read the fixed fields, the direction and the generation, then choose the
  * header layout and locate the body. A server packet whose version field
- * lies outside every range while the client's version is known carries the
- * client's build there (0x00b9 replies): the client's generation holds. */
+ * lies outside every range and differs from the client's known version
+ * carries the client's build there (0x00b9 replies): the client's
+ * generation holds. */
 static void
 qq_parse_header(tvbuff_t *tvb, packet_info *pinfo, const qq_conv_t *qc, qq_header_t *h)
 {
@@ -1115,7 +1117,7 @@ qq_parse_header(tvbuff_t *tvb, packet_info *pinfo, const qq_conv_t *qc, qq_heade
     h->seq = caplen >= 7 ? tvb_get_ntohs(tvb, 5) : 0;
     h->generation = qq_generation(h->version, &h->version_in_range);
     if (!h->version_in_range && h->dir == QQ_DIR_S2C && qc->client_version_frame
-            && qc->client_version_frame < pinfo->num) {
+            && qc->client_version_frame < pinfo->num && qc->client_version != h->version) {
         bool client_in_range;
 
         h->version_is_build = true;
@@ -1626,7 +1628,7 @@ dissect_qq_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
         return false;
     /* On an arbitrary port, 0x02 ... 0x03 alone is one datagram in 65536 of
      * random data, and a claim binds the whole conversation: also ask for a
-     * known client version or a command known in that version's era. */
+     * known client version or a command known in that version's generation. */
     {
         bool in_range;
 
@@ -1724,8 +1726,8 @@ qq_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt
     else if (ver_name)
         snprintf(name, sizeof name, "0x%04x %s", info->version, ver_name);
     else if (in_range)
-        snprintf(name, sizeof name, "0x%04x (%s)", info->version,
-                val_to_str_const(generation, qq_generation_vals, "?"));
+        snprintf(name, sizeof name, "0x%04x (in the %s range)", info->version,
+                val_to_str_const(generation, qq_generation_short_vals, "?"));
     else
         snprintf(name, sizeof name, "0x%04x (unknown)", info->version);
     tick_stat_node(st, st_str_versions, st_node_packets, true);
@@ -1797,14 +1799,14 @@ proto_register_qq(void)
             "The 3 bytes after the QQ number in a 14-byte server header; real servers send 00 00 00,"
             " 00 04 00, 00 04 xx, 00 00 xx, 00 20 00 and more", HFILL }},
         { &hf_qq_reply_flag1,
-          { "First reply-flag byte", "qq.reply_flags.first", FT_UINT24, BASE_HEX, NULL, 0xff0000,
+          { "First reply-flag byte", "qq.reply_flags.first", FT_UINT8, BASE_HEX, NULL, 0x0,
             "Byte 11 of a 14-byte server header, zero in known captures", HFILL }},
         { &hf_qq_reply_flag2,
-          { "Second reply-flag byte", "qq.reply_flags.second", FT_UINT24, BASE_HEX, NULL, 0x00ff00,
+          { "Second reply-flag byte", "qq.reply_flags.second", FT_UINT8, BASE_HEX, NULL, 0x0,
             "Byte 12 of a 14-byte server header (0x00, 0x04, 0x08, 0x20 seen; JavaPcQQ925 reads 00 08 00 on a"
             " 0x0836 reply as its second-key encryption mode)", HFILL }},
         { &hf_qq_reply_flag3,
-          { "Third reply-flag byte", "qq.reply_flags.third", FT_UINT24, BASE_HEX, NULL, 0x0000ff,
+          { "Third reply-flag byte", "qq.reply_flags.third", FT_UINT8, BASE_HEX, NULL, 0x0,
             "Byte 13 of a 14-byte server header; takes dozens of values in one capture", HFILL }},
         { &hf_qq_family_marker,
           { "Family marker", "qq.family_marker", FT_UINT8, BASE_HEX, NULL, 0x0,
