@@ -139,6 +139,7 @@ static int hf_qq_family_marker = -1;
 static int hf_qq_family_length = -1;
 static int hf_qq_family_data = -1;
 static int hf_qq_login_key = -1;
+static int hf_qq_login_fields = -1;
 static int hf_qq_body = -1;
 static int hf_qq_skipped = -1;
 static int hf_qq_tail = -1;
@@ -519,6 +520,8 @@ typedef struct {
     uint32_t uin;            /* bytes 7-10 when has_uin */
     int hdr_len;             /* flag to the end of the header */
     int key_off;             /* clear-text 16-byte login key, -1 if none */
+    int clear_off;           /* clear-text TLVs of a login request before the */
+    int clear_len;           /*   ciphertext (0x0836, 0x0828), clear_len 0 if none */
     int body_off;            /* QQ-TEA ciphertext: offset and length (may be 0) */
     int body_len;
     const char *reason;      /* why this variant (static text), NULL if unambiguous */
@@ -798,6 +801,37 @@ qq_header_len(int variant)
     }
 }
 
+/* Login requests that carry no key start their body with clear-text TLVs
+ * (type, length, value; 0x0836 after a 2-byte count: mirai's
+ * SubmitPasswordPacket, JavaPcQQ925's pack_0836 and pack_0828): the
+ * ciphertext starts after the first whole TLV that leaves whole cipher
+ * blocks behind it. At most 4 TLVs, each inside the packet. */
+#define QQ_LOGIN_TLV_MAX 4
+
+static void
+qq_skip_login_tlvs(tvbuff_t *tvb, qq_header_t *h)
+{
+    int end = (int)tvb_reported_length(tvb) - 1;
+    int avail = (int)tvb_captured_length(tvb);
+    int prefix, off, i;
+
+    for (prefix = 0; prefix <= 2; prefix += 2) {
+        off = h->body_off + prefix;
+        for (i = 0; i < QQ_LOGIN_TLV_MAX && off + 4 <= avail && off + 4 <= end; i++) {
+            off += 4 + tvb_get_ntohs(tvb, off + 2);
+            if (off > end)
+                break;
+            if (qq_body_aligned(end + 1, off)) {
+                h->clear_off = h->body_off;
+                h->clear_len = off - h->body_off;
+                h->body_off = off;
+                h->body_len = end - off;
+                return;
+            }
+        }
+    }
+}
+
 /* Where the login key and the ciphertext lie once the header is known. A
  * key is taken only when a ciphertext of at least 16 bytes follows it. */
 static void
@@ -817,6 +851,8 @@ qq_locate_body(tvbuff_t *tvb, qq_header_t *h)
         h->key_off = h->body_off;
         h->body_off += QQ_LOGIN_KEY_LEN;
         h->body_len -= QQ_LOGIN_KEY_LEN;
+    } else if (h->variant == QQ_VAR_LOGIN_REQ && !qq_body_aligned(len, h->hdr_len)) {
+        qq_skip_login_tlvs(tvb, h);
     }
 }
 
@@ -1200,13 +1236,16 @@ qq_add_decoding_notes(tvbuff_t *tvb, proto_tree *tree, const qq_header_t *h)
     proto_item_set_generated(it);
 }
 
-/* The body after the header: the clear-text login key, then the QQ-TEA
- * ciphertext (offset and length in h). A decryption step goes here. */
+/* The body after the header: the clear-text login key or login TLVs, then
+ * the QQ-TEA ciphertext (offset and length in h). A decryption step goes
+ * here. */
 static void
 qq_dissect_body(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, const qq_header_t *h)
 {
     if (h->key_off >= 0)
         proto_tree_add_item(tree, hf_qq_login_key, tvb, h->key_off, QQ_LOGIN_KEY_LEN, ENC_NA);
+    if (h->clear_len > 0)
+        proto_tree_add_item(tree, hf_qq_login_fields, tvb, h->clear_off, h->clear_len, ENC_NA);
     if (h->body_len > 0)
         proto_tree_add_item(tree, hf_qq_body, tvb, h->body_off, h->body_len, ENC_NA);
 }
@@ -1821,6 +1860,11 @@ proto_register_qq(void)
           { "Login key", "qq.login_key", FT_BYTES, BASE_NONE, NULL, 0x0,
             "Random 16-byte key the client sends in clear at the start of a login-family request; the rest of"
             " the body is encrypted with it (0x0825 and 0x0818 of PC QQ: at offset 26)", HFILL }},
+        { &hf_qq_login_fields,
+          { "Clear-text login fields", "qq.login_fields", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "TLVs (type, length, value) in clear text before the ciphertext of a PC QQ login request that"
+            " carries no login key (0x0836: a count, the client's public key and a key; 0x0828: a token)",
+            HFILL }},
         { &hf_qq_body,
           { "Encrypted body", "qq.body", FT_BYTES, BASE_NONE, NULL, 0x0,
             "Body after the header (and login key), encrypted with QQ's 16-round TEA variant: a multiple of 8"

@@ -367,6 +367,16 @@ def pcqq_reply_flags(b1, b2, b3):
     return bytes([b1, b2, b3])
 
 
+def tlv(tag, value):
+    return struct.pack("!HH", tag, len(value)) + value
+
+
+# mirai's SubmitPasswordPacket: a count, TLV 0x0103 (the 25-byte public
+# key), TLV 0x0000 (a 16-byte key); JavaPcQQ925's pack_0828: TLV 0x0030.
+LOGIN_0836_CLEAR = b"\x00\x01" + tlv(0x0103, noise("pc/pubkey", 25)) + tlv(0x0000, noise("pc/key0836", 16))
+LOGIN_0828_CLEAR = tlv(0x0030, noise("pc/token0109", 56))
+
+
 def pcqq():
     cap = Capture()
     cl, srv = "10.4.0.5", "183.3.235.37"
@@ -405,16 +415,16 @@ def pcqq():
     c2s(qq(v, 0x0001, 0x0017, b"\0" * 8 + noise("pc/oneway1", 24), uin=uin), cport=4001, server=one_way)
     c2s(qq(v, 0x0001, 0x0018, b"\0" * 8 + noise("pc/oneway2", 32), uin=uin), cport=4001, server=one_way)
     # 15-20: a login at the login server: touch (0x0825, key at offset 26)
-    # and its reply, password check (0x0836: 26-byte header, a body of
-    # TLVs before the ciphertext, so not whole cipher blocks, though a
-    # 22-byte header would leave whole blocks), its reply (flags 00 08 00),
-    # a QR-code login (0x0818, key at offset 26) and its reply.
+    # and its reply, password check (0x0836: 26-byte header, then a count
+    # and two clear-text TLVs, the client's public key and a key, before
+    # the ciphertext), its reply (flags 00 08 00), a QR-code login (0x0818,
+    # key at offset 26) and its reply.
     login = "183.60.56.100"
     c2s(qq(v, 0x0825, 0x3001, login_body("pc/touch", 112), uin=uin, ext=pcqq_login_ext()),
         cport=4002, server=login)
     s2c(qq(v, 0x0825, 0x3001, noise("pc/touch-reply", 120), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
         cport=4002, server=login)
-    c2s(qq(v, 0x0836, 0x3002, b"\x00\x01" + noise("pc/login-tlv", 42) + noise("pc/login-enc", 96), uin=uin,
+    c2s(qq(v, 0x0836, 0x3002, LOGIN_0836_CLEAR + noise("pc/login-enc", 96), uin=uin,
            ext=pcqq_login_ext()), cport=4002, server=login)
     s2c(qq(v, 0x0836, 0x3002, noise("pc/login-reply", 96), uin=uin, ext=pcqq_reply_flags(0, 0x08, 0)),
         cport=4002, server=login)
@@ -439,7 +449,13 @@ def pcqq():
     # flag (client) and the generation's server header decide.
     c2s(qq(v, 0x0058, 0x1B6B, noise("pc/odd", 10), uin=uin, ext=pcqq_ext(0x02)))
     s2c(qq(v, 0x0058, 0x1B6B, noise("pc/odd-reply", 10), uin=uin, ext=pcqq_reply_flags(0, 0x04, 0)))
-    # 29-31: PC QQ over TCP 443 caught mid-stream (no handshake in the
+    # 29-30: a session-key request (0x0828: a clear-text token TLV before
+    # the ciphertext) and its reply.
+    c2s(qq(v, 0x0828, 0x3004, LOGIN_0828_CLEAR + noise("pc/session-enc", 64), uin=uin, ext=pcqq_login_ext()),
+        cport=4002, server=login)
+    s2c(qq(v, 0x0828, 0x3004, noise("pc/session-reply", 112), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4002, server=login)
+    # 31-33: PC QQ over TCP 443 caught mid-stream (no handshake in the
     # capture): a push, a request with flag 0x04 and its reply.
     c = cap.tcp(cl, 54500, "14.215.138.21", 443, handshake=False)
     c.server(framed(qq(0x3841, 0x0081, 0xDADD, noise("pc443/status", 64), uin=uin,

@@ -802,22 +802,32 @@ def test_pcqq_header_variants(ws):
         15: [C2S, LOGIN_REQ, str(PCQQ_UIN), "0x03", "", ""],
         17: [C2S, LOGIN_REQ, str(PCQQ_UIN), "0x03", "", ""],
         18: [S2C, REPLY, str(PCQQ_UIN), "", "0x000800", ""],
-        30: [C2S, EXT_ZERO_RUN, str(PCQQ_UIN), "0x04", "", "0000000000000000"],
+        29: [C2S, LOGIN_REQ, str(PCQQ_UIN), "0x03", "", ""],
+        32: [C2S, EXT_ZERO_RUN, str(PCQQ_UIN), "0x04", "", "0000000000000000"],
     }
     for frame, want in expected.items():
         assert rows[frame][:6] == want, frame
     assert all(rows[n][6] == GEN_PCQQ for n in rows if n != 21)
     # Every server packet of the capture shows its QQ number.
     assert ws.count(PCQQ, "qq.direction == 2 && !qq.uin") == 0
-    assert ws.count(PCQQ, "qq.direction == 2") == 14
+    assert ws.count(PCQQ, "qq.direction == 2") == 15
 
 
 def test_pcqq_every_encrypted_body_is_whole_cipher_blocks(ws):
-    # All but the 0x0836 login body (TLVs first) and the two deliberately odd
-    # bodies of frames 27-28 are ciphertext: a multiple of 8, at least 16.
+    # All but the two deliberately odd bodies of frames 27-28 are
+    # ciphertext: a multiple of 8, at least 16.
     rows = ws.fields(PCQQ, ["frame.number", "qq.body"], dfilter="qq.body")
     odd = [int(r[0]) for r in rows if any(len(b) // 2 % 8 or len(b) // 2 < 16 for b in r[1].split(","))]
-    assert odd == [17, 27, 28]
+    assert odd == [27, 28]
+
+
+def test_pcqq_login_tlvs_before_the_ciphertext(ws):
+    from qq_scenarios import LOGIN_0836_CLEAR, LOGIN_0828_CLEAR
+    rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.login_fields", "qq.body", "qq.login_key"],
+                              dfilter="qq.cmd == 0x0836 || qq.cmd == 0x0828"))
+    assert rows[17] == [LOGIN_0836_CLEAR.hex(), noise("pc/login-enc", 96).hex(), ""]
+    assert rows[29] == [LOGIN_0828_CLEAR.hex(), noise("pc/session-enc", 64).hex(), ""]
+    assert rows[18][:2] == ["", noise("pc/login-reply", 96).hex()]
 
 
 def test_pcqq_why_the_variant(ws):
@@ -826,7 +836,6 @@ def test_pcqq_why_the_variant(ws):
     assert rows[4] == ["Only a 22-byte header leaves a body of whole 8-byte cipher blocks (at least 16 bytes)"]
     assert rows[6][0].startswith("Extension flag 0x04 and 8 zero bytes after the 22-byte header")
     assert rows[13][0].startswith("8 zero bytes after the QQ number")
-    # 0x0836: a 22-byte header would leave whole blocks, the flag says login.
     assert rows[17][0].startswith("Extension flag 0x03 marks the 26-byte login header")
     assert rows[27][0].startswith("No layout leaves whole 8-byte cipher blocks; the extension flag")
     assert rows[28][0] == ("No layout leaves whole 8-byte cipher blocks; servers of this generation send "
@@ -905,10 +914,10 @@ def test_pcqq_over_tcp_443_mid_stream(ws):
     for two_pass in (False, True):
         rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.length", "qq.variant", "qq.uin", "qq.response_to"],
                                   dfilter="tcp.port == 443 && qq", two_pass=two_pass))
-        assert sorted(rows) == [29, 30, 31]
-        assert rows[29][:3] == ["81", REPLY, str(PCQQ_UIN)]
-        assert rows[30][:3] == ["169", EXT_ZERO_RUN, str(PCQQ_UIN)]
-        assert rows[31][:4] == ["153", REPLY, str(PCQQ_UIN), "30"]
+        assert sorted(rows) == [31, 32, 33]
+        assert rows[31][:3] == ["81", REPLY, str(PCQQ_UIN)]
+        assert rows[32][:3] == ["169", EXT_ZERO_RUN, str(PCQQ_UIN)]
+        assert rows[33][:4] == ["153", REPLY, str(PCQQ_UIN), "32"]
 
 
 # -- real PC QQ captures ------------------------------------------------------------
