@@ -491,6 +491,8 @@ typedef struct {
     uint32_t unknown_version_frame; /* the one packet noted for a version outside */
     unsigned unknown_version_pdu;   /*   every range: frame and packet in the frame */
     int tls_state;
+    uint32_t tls_qq_from;    /* TCP 443: first frame handed to QQ */
+    uint8_t tls_looks;       /* TCP 443: payloads looked at, none TLS nor QQ */
     uint32_t tcp_qq_from;    /* first frame of a TCP conversation seen as QQ */
     wmem_map_t *txns;       /* (cmd << 16 | seq) -> newest qq_txn_t (first pass) */
 } qq_conv_t;
@@ -1605,6 +1607,33 @@ qq_tcp_framing_ok(tvbuff_t *tvb, bool whole)
     return n > 0 && off == avail;
 }
 
+/* A capture can start in the middle of a QQ packet on TCP 443 (lab
+ * captures have no handshake): a first payload that is neither TLS nor QQ
+ * framing leaves the conversation undecided for a few more payloads, and
+ * the first that starts with QQ framing makes it QQ from that frame on. */
+#define QQ_TLS_MAX_LOOKS 4
+
+/* First pass: decide what a TCP 443 conversation is, from this payload. */
+static int
+qq_tls_port_decide(tvbuff_t *tvb, packet_info *pinfo, qq_conv_t *qc)
+{
+    uint8_t b0;
+    bool tls_like;
+
+    if (!qq_over_tls_port || !proto_is_protocol_enabled(find_protocol_by_id(proto_qq)))
+        return QQ_TLS_NOT_QQ;
+    b0 = tvb_captured_length(tvb) > 0 ? tvb_get_uint8(tvb, 0) : 0;
+    /* A TLS record header (type 0x14..0x18, major version 3) is never QQ. */
+    tls_like = b0 >= 0x14 && b0 <= 0x18 && tvb_captured_length(tvb) > 1 && tvb_get_uint8(tvb, 1) == 0x03;
+    if (tls_like)
+        return QQ_TLS_NOT_QQ;
+    if (qq_tcp_framing_ok(tvb, false)) {
+        qc->tls_qq_from = pinfo->num;
+        return QQ_TLS_IS_QQ;
+    }
+    return ++qc->tls_looks >= QQ_TLS_MAX_LOOKS ? QQ_TLS_NOT_QQ : QQ_TLS_UNDECIDED;
+}
+
 /* The tcp.port 443 handle: QQ framing per conversation, else TLS. */
 static int
 dissect_qq_tls_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -1613,20 +1642,12 @@ dissect_qq_tls_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     qq_conv_t *qc = conv ? (qq_conv_t *)conversation_get_proto_data(conv, proto_qq) : NULL;
     int state = qc ? qc->tls_state : QQ_TLS_UNDECIDED;
 
-    if (state == QQ_TLS_UNDECIDED && !PINFO_FD_VISITED(pinfo)) {
-        state = QQ_TLS_NOT_QQ;
-        if (qq_over_tls_port && proto_is_protocol_enabled(find_protocol_by_id(proto_qq))) {
-            uint8_t b0 = tvb_captured_length(tvb) > 0 ? tvb_get_uint8(tvb, 0) : 0;
-            /* A TLS record header (type 0x14..0x18, major version 3) is never QQ. */
-            bool tls_like = b0 >= 0x14 && b0 <= 0x18 && tvb_captured_length(tvb) > 1
-                && tvb_get_uint8(tvb, 1) == 0x03;
-            if (!tls_like && qq_tcp_framing_ok(tvb, false))
-                state = QQ_TLS_IS_QQ;
-        }
+    if (state == QQ_TLS_UNDECIDED && !PINFO_FD_VISITED(pinfo) && !pinfo->flags.in_error_pkt
+            && tvb_captured_length(tvb) > 0) {
         qc = qq_get_conv(pinfo, NULL);
-        qc->tls_state = state;
+        state = qc->tls_state = qq_tls_port_decide(tvb, pinfo, qc);
     }
-    if (state == QQ_TLS_IS_QQ) {
+    if (state == QQ_TLS_IS_QQ && pinfo->num >= qc->tls_qq_from) {
         qq_learn_server(qc, pinfo, QQ_TLS_PORT);
         return call_dissector_only(qq_tcp_inner_handle, tvb, pinfo, tree, qc);
     }

@@ -464,6 +464,13 @@ def pcqq():
                        ext=pcqq_ext(0x04, 0x6942))))
     c.server(framed(qq(0x3841, 0x0425, 0x225B, noise("pc443/reply", 136), uin=uin,
                        ext=pcqq_reply_flags(0, 0x04, 0))))
+    # 34-36: TCP 443 caught in the middle of a packet: the first payload is
+    # the end of one (left to TLS), the next ones start with QQ framing.
+    c = cap.tcp(cl, 54501, "14.215.138.21", 443, handshake=False, isn=(21000, 23000))
+    c.server(noise("pc443/tail", 40) + b"\x03")
+    c.client(framed(qq(0x3841, 0x0058, 0x3560, noise("pc443/hb", 16), uin=uin, ext=pcqq_ext(0x02, 0x6942))))
+    c.server(framed(qq(0x3841, 0x0058, 0x3560, noise("pc443/hb-reply", 24), uin=uin,
+                       ext=pcqq_reply_flags(0, 0, 0))))
     return cap
 
 

@@ -913,11 +913,23 @@ def test_no_reply_verdict_only_after_the_whole_capture(ws):
 def test_pcqq_over_tcp_443_mid_stream(ws):
     for two_pass in (False, True):
         rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.length", "qq.variant", "qq.uin", "qq.response_to"],
-                                  dfilter="tcp.port == 443 && qq", two_pass=two_pass))
+                                  dfilter="tcp.port == 54500 && qq", two_pass=two_pass))
         assert sorted(rows) == [31, 32, 33]
         assert rows[31][:3] == ["81", REPLY, str(PCQQ_UIN)]
         assert rows[32][:3] == ["169", EXT_ZERO_RUN, str(PCQQ_UIN)]
         assert rows[33][:4] == ["153", REPLY, str(PCQQ_UIN), "32"]
+
+
+def test_tcp_443_caught_in_the_middle_of_a_packet(ws):
+    # The first payload of the connection is the end of a packet: TLS gets
+    # it (as without the plugin), QQ takes over at the first QQ framing.
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(PCQQ, ["frame.number", "_ws.col.Protocol", "qq.cmd", "qq.response_to"],
+                                  dfilter="tcp.port == 54501 && tcp.len > 0", two_pass=two_pass))
+        assert sorted(rows) == [34, 35, 36]
+        assert rows[34][0] != "QQ" and rows[34][1] == ""
+        assert rows[35][:2] == ["QQ", "0x0058"]
+        assert rows[36] == ["QQ", "0x0058", "35"]
 
 
 # -- real PC QQ captures ------------------------------------------------------------
