@@ -3,7 +3,7 @@
  * over UDP and TCP, including QQ over TCP port 443).
  *
  * Facts used here: docs/PROTOCOLS.md of this project (header variants,
- * command codes per client era, version codes, TCP framing, login keys).
+ * command codes per client generation, version codes, TCP framing, login keys).
  *
  * Finding the traffic:
  * - udp.port 8000 ("qq") and tcp.port 8000 ("qq_tcp", 2-byte length prefix)
@@ -140,6 +140,7 @@ static int hf_qq_family_marker = -1;
 static int hf_qq_family_length = -1;
 static int hf_qq_family_data = -1;
 static int hf_qq_login_key = -1;
+static int hf_qq_login_fields = -1;
 static int hf_qq_body = -1;
 static int hf_qq_skipped = -1;
 static int hf_qq_tail = -1;
@@ -491,6 +492,8 @@ typedef struct {
     uint32_t unknown_version_frame; /* the one packet noted for a version outside */
     unsigned unknown_version_pdu;   /*   every range: frame and packet in the frame */
     int tls_state;
+    uint32_t tls_qq_from;    /* TCP 443: first frame handed to QQ */
+    uint8_t tls_looks;       /* TCP 443: payloads looked at, none TLS nor QQ */
     uint32_t tcp_qq_from;    /* first frame of a TCP conversation seen as QQ */
     wmem_map_t *txns;       /* (cmd << 16 | seq) -> newest qq_txn_t (first pass) */
 } qq_conv_t;
@@ -520,6 +523,8 @@ typedef struct {
     uint32_t uin;            /* bytes 7-10 when has_uin */
     int hdr_len;             /* flag to the end of the header */
     int key_off;             /* clear-text 16-byte login key, -1 if none */
+    int clear_off;           /* clear-text TLVs of a login request before the */
+    int clear_len;           /*   ciphertext (0x0836, 0x0828), clear_len 0 if none */
     int body_off;            /* QQ-TEA ciphertext: offset and length (may be 0) */
     int body_len;
     const char *reason;      /* why this variant (static text), NULL if unambiguous */
@@ -799,6 +804,37 @@ qq_header_len(int variant)
     }
 }
 
+/* Login requests that carry no key start their body with clear-text TLVs
+ * (type, length, value; 0x0836 after a 2-byte count: mirai's
+ * SubmitPasswordPacket, JavaPcQQ925's pack_0836 and pack_0828): the
+ * ciphertext starts after the first whole TLV that leaves whole cipher
+ * blocks behind it. At most 4 TLVs, each inside the packet. */
+#define QQ_LOGIN_TLV_MAX 4
+
+static void
+qq_skip_login_tlvs(tvbuff_t *tvb, qq_header_t *h)
+{
+    int end = (int)tvb_reported_length(tvb) - 1;
+    int avail = (int)tvb_captured_length(tvb);
+    int prefix, off, i;
+
+    for (prefix = 0; prefix <= 2; prefix += 2) {
+        off = h->body_off + prefix;
+        for (i = 0; i < QQ_LOGIN_TLV_MAX && off + 4 <= avail && off + 4 <= end; i++) {
+            off += 4 + tvb_get_ntohs(tvb, off + 2);
+            if (off > end)
+                break;
+            if (qq_body_aligned(end + 1, off)) {
+                h->clear_off = h->body_off;
+                h->clear_len = off - h->body_off;
+                h->body_off = off;
+                h->body_len = end - off;
+                return;
+            }
+        }
+    }
+}
+
 /* Where the login key and the ciphertext lie once the header is known. A
  * key is taken only when a ciphertext of at least 16 bytes follows it. */
 static void
@@ -818,6 +854,8 @@ qq_locate_body(tvbuff_t *tvb, qq_header_t *h)
         h->key_off = h->body_off;
         h->body_off += QQ_LOGIN_KEY_LEN;
         h->body_len -= QQ_LOGIN_KEY_LEN;
+    } else if (h->variant == QQ_VAR_LOGIN_REQ && !qq_body_aligned(len, h->hdr_len)) {
+        qq_skip_login_tlvs(tvb, h);
     }
 }
 
@@ -968,12 +1006,13 @@ qq_dissect_header_ext(tvbuff_t *tvb, proto_tree *tree, const qq_header_t *h)
     case QQ_VAR_BASIC_ZERO_RUN:
         proto_tree_add_item(tree, hf_qq_zero_run, tvb, off, QQ_ZERO_RUN, ENC_NA);
         break;
-    case QQ_VAR_REPLY: {
-        static int * const flag_bytes[] = { &hf_qq_reply_flag1, &hf_qq_reply_flag2, &hf_qq_reply_flag3, NULL };
-
-        proto_tree_add_bitmask(tree, tvb, off, hf_qq_reply_flags, ett_qq_reply_flags, flag_bytes, ENC_BIG_ENDIAN);
+    case QQ_VAR_REPLY:
+        ti = proto_tree_add_item(tree, hf_qq_reply_flags, tvb, off, 3, ENC_BIG_ENDIAN);
+        ext = proto_item_add_subtree(ti, ett_qq_reply_flags);
+        proto_tree_add_item(ext, hf_qq_reply_flag1, tvb, off, 1, ENC_NA);
+        proto_tree_add_item(ext, hf_qq_reply_flag2, tvb, off + 1, 1, ENC_NA);
+        proto_tree_add_item(ext, hf_qq_reply_flag3, tvb, off + 2, 1, ENC_NA);
         break;
-    }
     default:
         break;
     }
@@ -1102,8 +1141,9 @@ qq_info_uint(qq_info_t *info, uint32_t value)
 
 /* Read the fixed fields, the direction and the generation, then choose the
  * header layout and locate the body. A server packet whose version field
- * lies outside every range while the client's version is known carries the
- * client's build there (0x00b9 replies): the client's generation holds. */
+ * lies outside every range and differs from the client's known version
+ * carries the client's build there (0x00b9 replies): the client's
+ * generation holds. */
 static void
 qq_parse_header(tvbuff_t *tvb, packet_info *pinfo, const qq_conv_t *qc, qq_header_t *h)
 {
@@ -1116,7 +1156,7 @@ qq_parse_header(tvbuff_t *tvb, packet_info *pinfo, const qq_conv_t *qc, qq_heade
     h->seq = caplen >= 7 ? tvb_get_ntohs(tvb, 5) : 0;
     h->generation = qq_generation(h->version, &h->version_in_range);
     if (!h->version_in_range && h->dir == QQ_DIR_S2C && qc->client_version_frame
-            && qc->client_version_frame < pinfo->num) {
+            && qc->client_version_frame < pinfo->num && qc->client_version != h->version) {
         bool client_in_range;
 
         h->version_is_build = true;
@@ -1199,13 +1239,16 @@ qq_add_decoding_notes(tvbuff_t *tvb, proto_tree *tree, const qq_header_t *h)
     proto_item_set_generated(it);
 }
 
-/* The body after the header: the clear-text login key, then the QQ-TEA
- * ciphertext (offset and length in h). A decryption step goes here. */
+/* The body after the header: the clear-text login key or login TLVs, then
+ * the QQ-TEA ciphertext (offset and length in h). A decryption step goes
+ * here. */
 static void
 qq_dissect_body(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, const qq_header_t *h)
 {
     if (h->key_off >= 0)
         proto_tree_add_item(tree, hf_qq_login_key, tvb, h->key_off, QQ_LOGIN_KEY_LEN, ENC_NA);
+    if (h->clear_len > 0)
+        proto_tree_add_item(tree, hf_qq_login_fields, tvb, h->clear_off, h->clear_len, ENC_NA);
     if (h->body_len > 0)
         proto_tree_add_item(tree, hf_qq_body, tvb, h->body_off, h->body_len, ENC_NA);
 }
@@ -1592,6 +1635,33 @@ qq_tcp_framing_ok(tvbuff_t *tvb, bool whole)
     return n > 0 && off == avail;
 }
 
+/* A capture can start in the middle of a QQ packet on TCP 443 (lab
+ * captures have no handshake): a first payload that is neither TLS nor QQ
+ * framing leaves the conversation undecided for a few more payloads, and
+ * the first that starts with QQ framing makes it QQ from that frame on. */
+#define QQ_TLS_MAX_LOOKS 4
+
+/* First pass: decide what a TCP 443 conversation is, from this payload. */
+static int
+qq_tls_port_decide(tvbuff_t *tvb, packet_info *pinfo, qq_conv_t *qc)
+{
+    uint8_t b0;
+    bool tls_like;
+
+    if (!qq_over_tls_port || !proto_is_protocol_enabled(find_protocol_by_id(proto_qq)))
+        return QQ_TLS_NOT_QQ;
+    b0 = tvb_captured_length(tvb) > 0 ? tvb_get_uint8(tvb, 0) : 0;
+    /* A TLS record header (type 0x14..0x18, major version 3) is never QQ. */
+    tls_like = b0 >= 0x14 && b0 <= 0x18 && tvb_captured_length(tvb) > 1 && tvb_get_uint8(tvb, 1) == 0x03;
+    if (tls_like)
+        return QQ_TLS_NOT_QQ;
+    if (qq_tcp_framing_ok(tvb, false)) {
+        qc->tls_qq_from = pinfo->num;
+        return QQ_TLS_IS_QQ;
+    }
+    return ++qc->tls_looks >= QQ_TLS_MAX_LOOKS ? QQ_TLS_NOT_QQ : QQ_TLS_UNDECIDED;
+}
+
 /* The tcp.port 443 handle: QQ framing per conversation, else TLS. */
 static int
 dissect_qq_tls_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -1600,20 +1670,12 @@ dissect_qq_tls_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     qq_conv_t *qc = conv ? (qq_conv_t *)conversation_get_proto_data(conv, proto_qq) : NULL;
     int state = qc ? qc->tls_state : QQ_TLS_UNDECIDED;
 
-    if (state == QQ_TLS_UNDECIDED && !PINFO_FD_VISITED(pinfo)) {
-        state = QQ_TLS_NOT_QQ;
-        if (qq_over_tls_port && proto_is_protocol_enabled(find_protocol_by_id(proto_qq))) {
-            uint8_t b0 = tvb_captured_length(tvb) > 0 ? tvb_get_uint8(tvb, 0) : 0;
-            /* A TLS record header (type 0x14..0x18, major version 3) is never QQ. */
-            bool tls_like = b0 >= 0x14 && b0 <= 0x18 && tvb_captured_length(tvb) > 1
-                && tvb_get_uint8(tvb, 1) == 0x03;
-            if (!tls_like && qq_tcp_framing_ok(tvb, false))
-                state = QQ_TLS_IS_QQ;
-        }
+    if (state == QQ_TLS_UNDECIDED && !PINFO_FD_VISITED(pinfo) && !pinfo->flags.in_error_pkt
+            && tvb_captured_length(tvb) > 0) {
         qc = qq_get_conv(pinfo, NULL);
-        qc->tls_state = state;
+        state = qc->tls_state = qq_tls_port_decide(tvb, pinfo, qc);
     }
-    if (state == QQ_TLS_IS_QQ) {
+    if (state == QQ_TLS_IS_QQ && pinfo->num >= qc->tls_qq_from) {
         qq_learn_server(qc, pinfo, QQ_TLS_PORT);
         return call_dissector_only(qq_tcp_inner_handle, tvb, pinfo, tree, qc);
     }
@@ -1654,7 +1716,7 @@ dissect_qq_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
         return false;
     /* On an arbitrary port, 0x02 ... 0x03 alone is one datagram in 65536 of
      * random data, and a claim binds the whole conversation: also ask for a
-     * known client version or a command known in that version's era. */
+     * known client version or a command known in that version's generation. */
     {
         bool in_range;
 
@@ -1752,8 +1814,8 @@ qq_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt
     else if (ver_name)
         snprintf(name, sizeof name, "0x%04x %s", info->version, ver_name);
     else if (in_range)
-        snprintf(name, sizeof name, "0x%04x (%s)", info->version,
-                val_to_str_const(generation, qq_generation_vals, "?"));
+        snprintf(name, sizeof name, "0x%04x (in the %s range)", info->version,
+                val_to_str_const(generation, qq_generation_short_vals, "?"));
     else
         snprintf(name, sizeof name, "0x%04x (unknown)", info->version);
     tick_stat_node(st, st_str_versions, st_node_packets, true);
@@ -1825,14 +1887,14 @@ proto_register_qq(void)
             "The 3 bytes after the QQ number in a 14-byte server header; real servers send 00 00 00,"
             " 00 04 00, 00 04 xx, 00 00 xx, 00 20 00 and more", HFILL }},
         { &hf_qq_reply_flag1,
-          { "First reply-flag byte", "qq.reply_flags.first", FT_UINT24, BASE_HEX, NULL, 0xff0000,
+          { "First reply-flag byte", "qq.reply_flags.first", FT_UINT8, BASE_HEX, NULL, 0x0,
             "Byte 11 of a 14-byte server header, zero in known captures", HFILL }},
         { &hf_qq_reply_flag2,
-          { "Second reply-flag byte", "qq.reply_flags.second", FT_UINT24, BASE_HEX, NULL, 0x00ff00,
+          { "Second reply-flag byte", "qq.reply_flags.second", FT_UINT8, BASE_HEX, NULL, 0x0,
             "Byte 12 of a 14-byte server header (0x00, 0x04, 0x08, 0x20 seen; JavaPcQQ925 reads 00 08 00 on a"
             " 0x0836 reply as its second-key encryption mode)", HFILL }},
         { &hf_qq_reply_flag3,
-          { "Third reply-flag byte", "qq.reply_flags.third", FT_UINT24, BASE_HEX, NULL, 0x0000ff,
+          { "Third reply-flag byte", "qq.reply_flags.third", FT_UINT8, BASE_HEX, NULL, 0x0,
             "Byte 13 of a 14-byte server header; takes dozens of values in one capture", HFILL }},
         { &hf_qq_family_marker,
           { "Family marker", "qq.family_marker", FT_UINT8, BASE_HEX, NULL, 0x0,
@@ -1847,6 +1909,11 @@ proto_register_qq(void)
           { "Login key", "qq.login_key", FT_BYTES, BASE_NONE, NULL, 0x0,
             "Random 16-byte key the client sends in clear at the start of a login-family request; the rest of"
             " the body is encrypted with it (0x0825 and 0x0818 of PC QQ: at offset 26)", HFILL }},
+        { &hf_qq_login_fields,
+          { "Clear-text login fields", "qq.login_fields", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "TLVs (type, length, value) in clear text before the ciphertext of a PC QQ login request that"
+            " carries no login key (0x0836: a count, the client's public key and a key; 0x0828: a token)",
+            HFILL }},
         { &hf_qq_body,
           { "Encrypted body", "qq.body", FT_BYTES, BASE_NONE, NULL, 0x0,
             "Body after the header (and login key), encrypted with QQ's 16-round TEA variant: a multiple of 8"

@@ -323,7 +323,7 @@ def commands():
         for cmd in cmds:
             seq += 1
             cap.udp("10.3.0.%d" % (i + 1), 4000, srv, 8000,
-                    qq(version, cmd, seq, noise("cmd%04x/%04x" % (version, cmd), 16), uin=20000 + i, ext=ext))
+                    qq(version, cmd, seq, noise("cmd%04x/%04x" % (version, cmd), 32), uin=20000 + i, ext=ext))
     # 104-108: classic server pushes. A message (0x0017) and a system message
     # (0x0080) are acked by the client with the same command and sequence; a
     # buddy status change (0x0081) is never acked.
@@ -345,7 +345,137 @@ def commands():
     return cap
 
 
+# PC QQ 2012+ (PROTOCOLS.md 2.1-2.4): the header shapes of real 2016-2024
+# clients. A request extension is flag, 2 reserved bytes, client type and
+# build; the login header adds 4 reserved bytes; servers send 14-byte
+# headers whose 3 reply-flag bytes vary.
+PCQQ_VERSION = 0x3B0B
+PCQQ_UIN = 123456789
+PCQQ_BUILD = 0x6A64
+PCQQ_CLIENT_TYPE = 0x00010101
+
+
+def pcqq_ext(flag, build=PCQQ_BUILD):
+    return struct.pack("!BHII", flag, 0, PCQQ_CLIENT_TYPE, build)
+
+
+def pcqq_login_ext():
+    return pcqq_ext(0x03) + b"\0\0\0\0"
+
+
+def pcqq_reply_flags(b1, b2, b3):
+    return bytes([b1, b2, b3])
+
+
+def tlv(tag, value):
+    return struct.pack("!HH", tag, len(value)) + value
+
+
+# mirai's SubmitPasswordPacket: a count, TLV 0x0103 (the 25-byte public
+# key), TLV 0x0000 (a 16-byte key); JavaPcQQ925's pack_0828: TLV 0x0030.
+LOGIN_0836_CLEAR = b"\x00\x01" + tlv(0x0103, noise("pc/pubkey", 25)) + tlv(0x0000, noise("pc/key0836", 16))
+LOGIN_0828_CLEAR = tlv(0x0030, noise("pc/token0109", 56))
+
+
+def pcqq():
+    cap = Capture()
+    cl, srv = "10.4.0.5", "183.3.235.37"
+    v, uin = PCQQ_VERSION, PCQQ_UIN
+
+    def c2s(pkt, cport=4000, server=srv):
+        cap.udp(cl, cport, server, 8000, pkt)
+
+    def s2c(pkt, cport=4000, server=srv):
+        cap.udp(server, 8000, cl, cport, pkt)
+
+    # 1-2: the capture starts with server pushes, before any client packet;
+    # the second push's reply-flag bytes are 00 00 bc.
+    s2c(qq(v, 0x0081, 0xB4FC, noise("pc/status", 72), uin=uin, ext=pcqq_reply_flags(0, 0, 0)))
+    s2c(qq(v, 0x0017, 0x2CF2, noise("pc/group-msg", 64), uin=uin, ext=pcqq_reply_flags(0, 0, 0xBC)))
+    # 3: the client's ack of the push (22-byte header, flag 0x02).
+    c2s(qq(v, 0x0017, 0x2CF2, noise("pc/group-msg-ack", 32), uin=uin, ext=pcqq_ext(0x02)))
+    # 4-5: send a message; the server's ack has reply flags 00 20 00.
+    c2s(qq(v, 0x00CD, 0x31C9, noise("pc/send", 128), uin=uin, ext=pcqq_ext(0x02)))
+    s2c(qq(v, 0x00CD, 0x31C9, noise("pc/send-ack", 16), uin=uin, ext=pcqq_reply_flags(0, 0x20, 0)))
+    # 6-7: a request with extension flag 0x04 and 8 zero bytes (30-byte
+    # header); reply flags 00 04 00.
+    c2s(qq(v, 0x03E3, 0x1CD2, b"\0" * 8 + noise("pc/pb", 64), uin=uin, ext=pcqq_ext(0x04)))
+    s2c(qq(v, 0x03E3, 0x1CD2, noise("pc/pb-reply", 48), uin=uin, ext=pcqq_reply_flags(0, 0x04, 0)))
+    # 8-9: heartbeat; reply flags 00 04 7f.
+    c2s(qq(v, 0x0058, 0x1B6A, noise("pc/hb", 16), uin=uin, ext=pcqq_ext(0x02)))
+    s2c(qq(v, 0x0058, 0x1B6A, noise("pc/hb-reply", 24), uin=uin, ext=pcqq_reply_flags(0, 0x04, 0x7F)))
+    # 10-11: 0x00b9, whose reply carries the client's build in the version field.
+    c2s(qq(v, 0x00B9, 0x28FE, noise("pc/b9", 88), uin=uin, ext=pcqq_ext(0x02)))
+    s2c(qq(PCQQ_BUILD, 0x00B9, 0x28FE, noise("pc/b9-reply", 16), uin=uin, ext=pcqq_reply_flags(0, 0, 0)))
+    # 12: extension flag 0x04 without the zero run: the 22-byte header holds.
+    c2s(qq(v, 0x0319, 0x44D7, noise("pc/flag4-no-zeros", 56), uin=uin, ext=pcqq_ext(0x04)))
+    # 13-14: the one-way 0x0001 (11-byte header, 8 zero bytes, 24 or 32
+    # bytes of ciphertext) to another server, never answered.
+    one_way = "58.60.10.45"
+    c2s(qq(v, 0x0001, 0x0017, b"\0" * 8 + noise("pc/oneway1", 24), uin=uin), cport=4001, server=one_way)
+    c2s(qq(v, 0x0001, 0x0018, b"\0" * 8 + noise("pc/oneway2", 32), uin=uin), cport=4001, server=one_way)
+    # 15-20: a login at the login server: touch (0x0825, key at offset 26)
+    # and its reply, password check (0x0836: 26-byte header, then a count
+    # and two clear-text TLVs, the client's public key and a key, before
+    # the ciphertext), its reply (flags 00 08 00), a QR-code login (0x0818,
+    # key at offset 26) and its reply.
+    login = "183.60.56.100"
+    c2s(qq(v, 0x0825, 0x3001, login_body("pc/touch", 112), uin=uin, ext=pcqq_login_ext()),
+        cport=4002, server=login)
+    s2c(qq(v, 0x0825, 0x3001, noise("pc/touch-reply", 120), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4002, server=login)
+    c2s(qq(v, 0x0836, 0x3002, LOGIN_0836_CLEAR + noise("pc/login-enc", 96), uin=uin,
+           ext=pcqq_login_ext()), cport=4002, server=login)
+    s2c(qq(v, 0x0836, 0x3002, noise("pc/login-reply", 96), uin=uin, ext=pcqq_reply_flags(0, 0x08, 0)),
+        cport=4002, server=login)
+    c2s(qq(v, 0x0818, 0x3003, login_body("pc/qr", 64), uin=0, ext=pcqq_login_ext()), cport=4002, server=login)
+    s2c(qq(v, 0x0818, 0x3003, noise("pc/qr-reply", 80), uin=0, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4002, server=login)
+    # 21: the other Tencent family: 02 03, a 4-byte length of the bytes
+    # between the QQ number and the tail, the QQ number.
+    data = noise("pc/0203", 20)
+    c2s(b"\x02\x03" + struct.pack("!II", len(data), uin) + data + b"\x03", cport=5000)
+    # 22-23: a version inside the PC QQ range that no table lists.
+    c2s(qq(0x3D11, 0x0058, 0x5001, noise("pc/3d11", 16), uin=uin, ext=pcqq_ext(0x02)), cport=4003)
+    s2c(qq(0x3D11, 0x0058, 0x5001, noise("pc/3d11-reply", 16), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4003)
+    # 24-26: a version outside every range, twice, and the server's reply:
+    # noted once for the conversation.
+    c2s(qq(0x5A5A, 0x0058, 0x6001, noise("pc/5a5a-1", 16), uin=uin, ext=pcqq_ext(0x02)), cport=4004)
+    c2s(qq(0x5A5A, 0x0058, 0x6002, noise("pc/5a5a-2", 16), uin=uin, ext=pcqq_ext(0x02)), cport=4004)
+    s2c(qq(0x5A5A, 0x0058, 0x6001, noise("pc/5a5a-reply", 16), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4004)
+    # 27-28: bodies that no layout leaves whole cipher blocks: the extension
+    # flag (client) and the generation's server header decide.
+    c2s(qq(v, 0x0058, 0x1B6B, noise("pc/odd", 10), uin=uin, ext=pcqq_ext(0x02)))
+    s2c(qq(v, 0x0058, 0x1B6B, noise("pc/odd-reply", 10), uin=uin, ext=pcqq_reply_flags(0, 0x04, 0)))
+    # 29-30: a session-key request (0x0828: a clear-text token TLV before
+    # the ciphertext) and its reply.
+    c2s(qq(v, 0x0828, 0x3004, LOGIN_0828_CLEAR + noise("pc/session-enc", 64), uin=uin, ext=pcqq_login_ext()),
+        cport=4002, server=login)
+    s2c(qq(v, 0x0828, 0x3004, noise("pc/session-reply", 112), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4002, server=login)
+    # 31-33: PC QQ over TCP 443 caught mid-stream (no handshake in the
+    # capture): a push, a request with flag 0x04 and its reply.
+    c = cap.tcp(cl, 54500, "14.215.138.21", 443, handshake=False)
+    c.server(framed(qq(0x3841, 0x0081, 0xDADD, noise("pc443/status", 64), uin=uin,
+                       ext=pcqq_reply_flags(0, 0, 0))))
+    c.client(framed(qq(0x3841, 0x0425, 0x225B, b"\0" * 8 + noise("pc443/req", 136), uin=uin,
+                       ext=pcqq_ext(0x04, 0x6942))))
+    c.server(framed(qq(0x3841, 0x0425, 0x225B, noise("pc443/reply", 136), uin=uin,
+                       ext=pcqq_reply_flags(0, 0x04, 0))))
+    # 34-36: TCP 443 caught in the middle of a packet: the first payload is
+    # the end of one (left to TLS), the next ones start with QQ framing.
+    c = cap.tcp(cl, 54501, "14.215.138.21", 443, handshake=False, isn=(21000, 23000))
+    c.server(noise("pc443/tail", 40) + b"\x03")
+    c.client(framed(qq(0x3841, 0x0058, 0x3560, noise("pc443/hb", 16), uin=uin, ext=pcqq_ext(0x02, 0x6942))))
+    c.server(framed(qq(0x3841, 0x0058, 0x3560, noise("pc443/hb-reply", 24), uin=uin,
+                       ext=pcqq_reply_flags(0, 0, 0))))
+    return cap
+
+
 CAPTURES = {
+    "qq-pcqq.pcap": pcqq,
     "qq-malformed.pcap": malformed,
     "qq-udp-session.pcap": udp_session,
     "qq-tcp-443.pcap": tcp_443,

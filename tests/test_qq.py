@@ -10,7 +10,7 @@ from conftest import SAMPLES
 
 sys.path.insert(0, SAMPLES)
 from qq_scenarios import (noise, CMDS_CLASSIC, CMDS_2010, CMDS_SOURCE_DOC,  # noqa: E402
-                          CMDS_TIM, UNKNOWN_VERSIONS)  # (what the captures were built from)
+                          CMDS_TIM, UNKNOWN_VERSIONS, PCQQ_UIN)  # (what the captures were built from)
 
 SESSION = "qq-udp-session.pcap"
 TCP443 = "qq-tcp-443.pcap"
@@ -18,13 +18,19 @@ VARIANTS = "qq-variants.pcap"
 NEGATIVES = "qq-negatives.pcap"
 MALFORMED = "qq-malformed.pcap"
 COMMANDS = "qq-commands.pcap"
+PCQQ = "qq-pcqq.pcap"
 
 ARROW_CS = "C\u2192S"
 ARROW_SC = "S\u2192C"
 
 # Variant numbers of qq.variant.
-CLASSIC_REQ, CLASSIC_REP, REQ_2010, REP_2010, SOURCE_DOC, TIM_REQ = "1", "2", "3", "4", "5", "6"
+CLASSIC_REQ, CLASSIC_REP, EXT_REQ, REPLY, BASIC, LOGIN_REQ = "1", "2", "3", "4", "5", "6"
 FAM_P2P, FAM_CUSTOM, FAM_FILE, FAM_EMOTICON = "7", "8", "9", "10"
+BASIC_ZERO_RUN, EXT_ZERO_RUN, FAM_0203 = "11", "12", "13"
+# qq.direction, as msnp.direction.
+DIR_UNKNOWN, C2S, S2C = "0", "1", "2"
+# qq.generation.
+GEN_CLASSIC, GEN_2010, GEN_PCQQ = "1", "2", "3"
 
 
 def by_frame(rows):
@@ -78,12 +84,14 @@ def test_expert_infos_group_and_severity(ws):
                                           "Packet of 10 bytes is shorter than a QQ header")]
     assert experts(ws, MALFORMED, 7) == [(MALFORMED_GROUP, ERROR, "Length 4 is out of bounds "
                                           "(10..16384) or does not match the 23 bytes present")]
+    # 0x2a2a lies inside the QQ2010-2012 range: no version note.
     assert experts(ws, VARIANTS, 19) == [
         (UNDECODED_GROUP, NOTE, "Command 0x7777 is not known for Classic clients"),
         (SEQUENCE_GROUP, NOTE, "No reply seen to this request"),
-        (UNDECODED_GROUP, NOTE, "Unknown client version 0x2a2a: command names of the QQ2010+ era "
-                                "assumed from its range"),
         (SEQUENCE_GROUP, NOTE, "No reply seen to this request")]
+    assert experts(ws, PCQQ, 24) == [
+        (UNDECODED_GROUP, NOTE, "Client version 0x5a5a lies outside every known generation's range: header "
+                                "and command names of the PC QQ generation assumed (noted once per conversation)")]
     assert experts(ws, SESSION, 2) == [(SEQUENCE_GROUP, NOTE, "Identical resend of the packet in frame 1")]
     assert experts(ws, SESSION, 21) == [(SEQUENCE_GROUP, NOTE, "No reply seen to this request")]
     # The expert names others filter on.
@@ -93,7 +101,8 @@ def test_expert_infos_group_and_severity(ws):
     assert experts(ws, MALFORMED, 8)[0] == (MALFORMED_GROUP, ERROR,
                                             "Length 258 is followed by 0x03 instead of the 0x02 flag of a QQ packet")
     assert ws.count(VARIANTS, "qq.unknown_command") == 1
-    assert ws.count(VARIANTS, "qq.unknown_version") == 1
+    assert ws.count(VARIANTS, "qq.unknown_version") == 0
+    assert ws.count(PCQQ, "qq.unknown_version") == 1
     assert ws.count(SESSION, "qq.no_response", two_pass=True) == 1
 
 
@@ -114,22 +123,21 @@ def test_session_contract_fields_exact(ws):
                                         "qq.uin", "qq.tail", "qq.variant", "qq.direction",
                                         "qq.cmd_name"]))
     assert len(rows) == 24
-    assert rows[1] == ["0x02", "0x1c51", "0x0091", "0x0314", "550313996", "0x03", SOURCE_DOC, "0",
+    assert rows[1] == ["0x02", "0x1c51", "0x0091", "0x0314", "550313996", "0x03", BASIC, C2S,
                        "Login"]
-    assert rows[4] == ["0x02", "0x1c51", "0x0091", "0x0314", "550313996", "0x03", SOURCE_DOC, "1",
+    assert rows[4] == ["0x02", "0x1c51", "0x0091", "0x0314", "550313996", "0x03", BASIC, S2C,
                        "Login"]
     assert rows[7][2:4] == ["0x0058", "0x0316"] and rows[7][8] == "Keep alive"
     assert rows[11][2] == "0x00cd" and rows[11][8] == "Send text message"
-    assert rows[13][2:4] == ["0x00ce", "0x5a21"] and rows[13][7] == "1"
+    assert rows[13][2:4] == ["0x00ce", "0x5a21"] and rows[13][7] == S2C
     assert rows[13][8] == "Receive text message"
-    assert rows[14][7] == "0"
+    assert rows[14][7] == C2S
     assert rows[15][2] == "0x00b9" and rows[15][8] == "Logout"
     assert rows[21][2] == "0x0062" and rows[21][8] == "Logout confirmation"
-    # Every packet: source document variant, version 0x1c51, the one QQ number.
-    assert all(r[1] == "0x1c51" and r[4] == "550313996" and r[6] == SOURCE_DOC for r in rows.values())
-    directions = [rows[n][7] for n in sorted(rows)]
-    assert directions == ["0", "0", "0", "1", "0", "1", "0", "1", "0", "1", "0", "1", "1", "0",
-                          "0", "0", "0", "1", "1", "1", "0", "0", "0", "0"]
+    # Every packet: the 11-byte basic header, version 0x1c51, the one QQ number.
+    assert all(r[1] == "0x1c51" and r[4] == "550313996" and r[6] == BASIC for r in rows.values())
+    directions = "".join({C2S: "c", S2C: "s"}[rows[n][7]] for n in sorted(rows))
+    assert directions == "cccscscscscssccccssscccc"
 
 
 def test_session_version_and_cmd_names_in_tree(ws):
@@ -138,10 +146,14 @@ def test_session_version_and_cmd_names_in_tree(ws):
     assert qq["qq.version"] == "0x1c51"
     assert qq["qq.cmd"] == "0x0091"
     text = ws.out(["-n", "-r", ws.path(SESSION), "-V", "-O", "qq", "-Y", "frame.number == 1"])
-    assert "Version: QQ2010 (source document) (0x1c51)" in text
+    assert "Version: QQ2010 (0x1c51)" in text
     assert "Command: 0x0091 (Login)" in text
-    assert "Header variant: QQ2010 source document (11-byte header)" in text
-    assert "Direction: Client to server" in text
+    assert "[Header variant: QQ2010 basic header (11 bytes, no extension) (5)]" in text
+    assert ("[Why this variant: Only an 11-byte header leaves a body of whole 8-byte cipher blocks "
+            "(at least 16 bytes)]") in text
+    assert "[Client generation: QQ2010 to QQ2012 (2)]" in text
+    assert "Direction: Client to server (1)" in text
+    assert "source document" not in text
 
 
 def test_login_key_and_body(ws):
@@ -158,14 +170,18 @@ def test_login_key_and_body(ws):
 
 
 def test_info_column(ws):
+    # Every packet names its header (the 11-byte one included).
     info = ws.column(SESSION, "_ws.col.Info", two_pass=True)
-    assert info[0] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 " + ARROW_CS
-    assert info[1] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 %s [resend of #1]" % ARROW_CS
-    assert info[3] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 " + ARROW_SC
-    assert info[8] == "QQ2010 Keep alive (0x0058) seq=0x0317 QQ=550313996 " + ARROW_CS
-    assert info[12] == "QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 %s push" % ARROW_SC
-    assert info[13] == "QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 %s ack" % ARROW_CS
-    assert info[23] == "QQ2010 Logout confirmation (0x0062) seq=0x031a QQ=550313996 %s [resend of #21]" % ARROW_CS
+    assert info[0] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 %s [11-byte header]" % ARROW_CS
+    assert info[1] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 %s [11-byte header] [resend of #1]" % ARROW_CS
+    assert info[3] == "QQ2010 Login (0x0091) seq=0x0314 QQ=550313996 %s [11-byte header]" % ARROW_SC
+    assert info[8] == "QQ2010 Keep alive (0x0058) seq=0x0317 QQ=550313996 %s [11-byte header]" % ARROW_CS
+    assert info[12] == ("QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 %s push [11-byte header]"
+                        % ARROW_SC)
+    assert info[13] == ("QQ2010 Receive text message (0x00ce) seq=0x5a21 QQ=550313996 %s ack [11-byte header]"
+                        % ARROW_CS)
+    assert info[23] == ("QQ2010 Logout confirmation (0x0062) seq=0x031a QQ=550313996 %s [11-byte header] "
+                        "[resend of #21]" % ARROW_CS)
     assert ws.column(SESSION, "_ws.col.Protocol") == ["QQ"] * 24
 
 
@@ -211,7 +227,8 @@ def test_retransmissions_marked(ws):
     assert ws.count(SESSION, "qq.resend", two_pass=True) == 7
     assert ws.count(SESSION, "_ws.expert.message contains \"Identical resend\"", two_pass=True) == 7
     # Replies that answer resends are not resends themselves.
-    assert ws.count(SESSION, "qq.retransmission && qq.direction == 1", two_pass=True) == 0
+    assert ws.count(SESSION, "qq.retransmission && qq.direction == 2", two_pass=True) == 0
+    assert ws.count(SESSION, "qq.retransmission && qq.direction == 1", two_pass=True) == 7
 
 
 def test_no_response_expert(ws):
@@ -240,7 +257,7 @@ def test_session_stats_tree(ws):
                 "Login (0x0091)": 6, "Keep alive (0x0058)": 4, "Logout (0x00b9)": 6,
                 "Logout confirmation (0x0062)": 4, "Send text message (0x00cd)": 2,
                 "Receive text message (0x00ce)": 2, "Client to server": 15, "Server to client": 9,
-                "0x1c51 QQ2010 (source document)": 24}
+                "0x1c51 QQ2010": 24}
     for label, n in expected.items():
         assert counts.get(label) == n, (label, out)
 
@@ -248,7 +265,7 @@ def test_session_stats_tree(ws):
 def test_variants_stats_tree(ws):
     counts = stats_counts(ws.out(["-n", "-q", "-r", ws.path(VARIANTS), "-z", "qq,tree"]))
     assert counts["0x0e1b QQ2005/2006"] == 9
-    assert counts["0x2a2a (unknown)"] == 1
+    assert counts["0x2a2a (in the QQ2010 range)"] == 1
     assert counts["Unknown (0x7777)"] == 1
     # 17 basic-family packets and the 4 packets of other families.
     assert counts["QQ packets"] == 21
@@ -270,23 +287,25 @@ def test_variants(ws):
     assert rows[1][:6] == [CLASSIC_REQ, "0x0e1b", "0x0022", "0x0001", "12345678", ""]
     assert rows[2][:6] == [CLASSIC_REP, "0x0e1b", "0x0022", "0x0001", "", ""]
     assert rows[3][0] == CLASSIC_REQ and rows[4][0] == CLASSIC_REP
-    assert rows[5][:6] == [REQ_2010, "0x1e0d", "0x0091", "0x1001", "87654321", "0200000001010100002a05"]
-    assert rows[6][:6] == [REP_2010, "0x1e0d", "0x0091", "0x1001", "87654321", "000000"]
-    assert rows[7][0] == REQ_2010 and rows[8][0] == REP_2010
-    assert rows[9][:6] == [TIM_REQ, "0x3713", "0x0825", "0x2001", "1000001",
+    assert rows[5][:6] == [EXT_REQ, "0x1e0d", "0x0091", "0x1001", "87654321", "0200000001010100002a05"]
+    # The 14-byte server header's 3 bytes are reply flags, not an extension.
+    assert rows[6][:6] == [REPLY, "0x1e0d", "0x0091", "0x1001", "87654321", ""]
+    assert rows[7][0] == EXT_REQ and rows[8][0] == REPLY
+    assert rows[9][:6] == [LOGIN_REQ, "0x3713", "0x0825", "0x2001", "1000001",
                            "03000000012e010000685200000000"]
     assert [rows[n][0] for n in (10, 11, 12, 13)] == [FAM_P2P, FAM_CUSTOM, FAM_FILE, FAM_EMOTICON]
     assert [rows[n][7] for n in (10, 11, 12, 13)] == ["0x00", "0x03", "0x04", "0x05"]
-    assert [rows[n][6] for n in range(1, 10)] == ["0", "1", "0", "1", "0", "1", "0", "1", "0"]
+    assert [rows[n][6] for n in range(1, 10)] == [C2S, S2C, C2S, S2C, C2S, S2C, C2S, S2C, C2S]
 
 
 def test_variant_subfields_and_keys(ws):
-    rows = by_frame(ws.fields(VARIANTS, ["frame.number", "qq.header_ext.fixed", "qq.header_ext.build",
-                                         "qq.header_ext.fill", "qq.header_ext.client_type",
-                                         "qq.header_ext.pub_no", "qq.login_key"]))
-    assert rows[5][:2] == ["020000000101010000", "0x2a05"]
-    assert rows[6][2] == "000000"
-    assert rows[9][3:5] == ["0x00012e01", "0x00006852"]
+    rows = by_frame(ws.fields(VARIANTS, ["frame.number", "qq.header_ext.flag", "qq.header_ext.build",
+                                         "qq.reply_flags", "qq.header_ext.client_type",
+                                         "qq.header_ext.login_reserved", "qq.login_key"]))
+    # Extension: flag, 2 reserved bytes, client type, build (4 bytes each).
+    assert rows[5][:2] == ["0x02", "0x00002a05"] and rows[5][3] == "0x00010101"
+    assert rows[6][2] == "0x000000"
+    assert rows[9][:5] == ["0x03", "0x00006852", "", "0x00012e01", "00000000"]
     # Login keys: classic 0x0022, QQ2010+ 0x0091, TIM 0x0825, classic token 0x0062 on TCP.
     assert rows[1][5] == "1c048bf612006a5664a91d7c32822914"
     assert rows[5][5] == "e87afbd88f836dfce06ec76586250770"
@@ -295,15 +314,17 @@ def test_variant_subfields_and_keys(ws):
     assert rows[3][5] == "" and rows[2][5] == "" and rows[7][5] == ""
 
 
-def test_variant_info_and_era_names(ws):
+def test_variant_info_and_generation_names(ws):
     info = ws.column(VARIANTS, "_ws.col.Info")
-    assert info[0] == "Classic Login (0x0022) seq=0x0001 QQ=12345678 %s [classic 11-byte request]" % ARROW_CS
-    assert info[1] == "Classic Login (0x0022) seq=0x0001 %s [classic 7-byte reply]" % ARROW_SC
+    assert info[0] == "Classic Login (0x0022) seq=0x0001 QQ=12345678 %s [11-byte header]" % ARROW_CS
+    assert info[1] == "Classic Login (0x0022) seq=0x0001 %s [7-byte header]" % ARROW_SC
     assert info[2].startswith("Classic Keep alive (0x0002) ")
-    assert info[4] == "QQ2010+ Touch server (0x0091) seq=0x1001 QQ=87654321 %s [22-byte request]" % ARROW_CS
-    assert info[5] == "QQ2010+ Touch server (0x0091) seq=0x1001 QQ=87654321 %s [14-byte reply]" % ARROW_SC
-    assert info[6].startswith("QQ2010+ Keep alive (0x0058) ")
-    assert info[8].startswith("TIM/PC-QQ Login (touch) (0x0825) seq=0x2001 QQ=1000001 ")
+    assert info[4] == "QQ2010 Touch server (0x0091) seq=0x1001 QQ=87654321 %s [22-byte header]" % ARROW_CS
+    assert info[5] == "QQ2010 Touch server (0x0091) seq=0x1001 QQ=87654321 %s [14-byte header]" % ARROW_SC
+    assert info[6].startswith("QQ2010 Keep alive (0x0058) ")
+    # TIM (0x3713) is a PC QQ 2012+ client.
+    assert info[8] == ("PC QQ Touch (pre-login ping) (0x0825) seq=0x2001 QQ=1000001 %s [26-byte login header]"
+                       % ARROW_CS)
     assert info[9] == "P2P family packet (0x00), 22 bytes"
     assert info[12] == "Group custom emoticon family packet (0x05), 26 bytes"
     # Same code, different era, different name.
@@ -315,7 +336,7 @@ def test_tcp_8000_and_unknowns_not_rejected(ws):
     assert rows == [["17", "78", "0x0062", "0x0e1b"], ["18", "34", "0x0062", "0x0e1b"],
                     ["19", "30,30", "0x7777,0x0002", "0x0e1b,0x2a2a"]]
     assert ws.count(VARIANTS, "_ws.expert.message == \"Command 0x7777 is not known for Classic clients\"") == 1
-    assert ws.count(VARIANTS, "qq.unknown_version") == 1
+    assert ws.count(VARIANTS, "qq.unknown_version") == 0
     assert ws.count(VARIANTS, "qq.unknown_command") == 1
     assert ws.count(VARIANTS, "_ws.malformed") == 0
 
@@ -337,8 +358,9 @@ def test_tcp_443_is_qq(ws):
     assert rows[10] == ["QQ", "30", "0x00cd", "0x0403", "", "9"]
     assert ws.column(TCP443, "tcp.reassembled_in", dfilter="frame.number == 8", two_pass=True) == ["9"]
     info = ws.column(TCP443, "_ws.col.Info", dfilter="frame.number == 6")
-    assert info == ["QQ2010 Keep alive (0x0058) seq=0x0401 QQ=550313996 %s | "
-                    "QQ2010 Send text message (0x00cd) seq=0x0402 QQ=550313996 %s" % (ARROW_CS, ARROW_CS)]
+    assert info == ["QQ2010 Keep alive (0x0058) seq=0x0401 QQ=550313996 %s [11-byte header] | "
+                    "QQ2010 Send text message (0x00cd) seq=0x0402 QQ=550313996 %s [11-byte header]"
+                    % (ARROW_CS, ARROW_CS)]
     assert ws.count(TCP443, "qq.login_key && tcp.port == 3456") == 1
     assert ws.count(TCP443, "_ws.malformed || _ws.expert.severity >= warning", two_pass=True) == 0
 
@@ -421,10 +443,10 @@ def test_heuristics_find_qq_on_other_ports(ws):
     rows = by_frame(ws.fields(VARIANTS, ["frame.number", "qq.variant", "qq.direction", "qq.cmd",
                                          "qq.length", "qq.response_to"], two_pass=True,
                               dfilter="udp.port == 9000 || tcp.port == 9001"))
-    assert rows[23] == [REQ_2010, "0", "0x0058", "", ""]
-    assert rows[24] == [REP_2010, "1", "0x0058", "", "23"]
-    assert rows[28] == [CLASSIC_REQ, "0", "0x0002", "30", ""]
-    assert rows[29] == [CLASSIC_REP, "1", "0x0002", "26", "28"]
+    assert rows[23] == [EXT_REQ, C2S, "0x0058", "", ""]
+    assert rows[24] == [REPLY, S2C, "0x0058", "", "23"]
+    assert rows[28] == [CLASSIC_REQ, C2S, "0x0002", "30", ""]
+    assert rows[29] == [CLASSIC_REP, S2C, "0x0002", "26", "28"]
     off = ["--disable-heuristic", "qq_udp", "--disable-heuristic", "qq_tcp"]
     assert ws.count(VARIANTS, "qq && (udp.port == 9000 || tcp.port == 9001)", extra=off) == 0
     assert ws.count(VARIANTS, "qq", extra=off) == 16
@@ -435,8 +457,8 @@ def test_decode_as(ws):
     extra = off + ["-d", "udp.port==9000,qq", "-d", "tcp.port==9001,qq"]
     rows = ws.fields(VARIANTS, ["frame.number", "qq.cmd", "qq.direction"], extra=extra,
                      dfilter="udp.port == 9000 || (tcp.port == 9001 && qq)")
-    assert rows == [["23", "0x0058", "0"], ["24", "0x0058", "1"], ["28", "0x0002", "0"],
-                    ["29", "0x0002", "1"]]
+    assert rows == [["23", "0x0058", C2S], ["24", "0x0058", S2C], ["28", "0x0002", C2S],
+                    ["29", "0x0002", S2C]]
 
 
 # -- real captures -------------------------------------------------------------------
@@ -450,7 +472,10 @@ def test_real_oicq_every_frame_is_qq(ws, real_pcap):
     assert ws.count(path, "oicq") == 0
     # These 0x0001 packets of 2018+ clients are one-way: no "no reply" notes.
     assert ws.count(path, "qq.no_response", two_pass=True) == 0
-    assert ws.count(path, "qq.direction == 0 && qq.uin == 1444875387 && qq.variant == 1") == total
+    # 11-byte header, 8 zero bytes, a 24- or 32-byte ciphertext.
+    assert ws.count(path, "qq.direction == 1 && qq.uin == 1444875387 && qq.variant == 11") == total
+    assert ws.count(path, "qq.zero_bytes == 00:00:00:00:00:00:00:00 && (len(qq.body) == 24 || len(qq.body) == 32)") \
+        == total
 
 
 @pytest.mark.parametrize("name", ["ndpi_wechat.pcap", "ndpi_tencent_games.pcap"])
@@ -485,9 +510,9 @@ def test_tcp_resync(ws):
     # byte after the 0x03 and finds the two packets that follow.
     assert rows[8][:3] == ["258,30,22", "0x0002,0x0027", "0x0008,0x0009"]
     assert rows[8][3] == ("No QQ packet start, 3 bytes skipped | "
-                          "Classic Keep alive (0x0002) seq=0x0008 QQ=12345678 %s [classic 11-byte request] | "
+                          "Classic Keep alive (0x0002) seq=0x0008 QQ=12345678 %s [11-byte header] | "
                           "Classic Get buddies online (0x0027) seq=0x0009 QQ=12345678 %s "
-                          "[classic 11-byte request]" % (ARROW_CS, ARROW_CS))
+                          "[11-byte header]" % (ARROW_CS, ARROW_CS))
     # The next segment is not swallowed as the rest of a 258-byte packet.
     assert rows[9][:3] == ["30", "0x0002", "0x000a"]
     text = ws.out(["-n", "-r", ws.path(MALFORMED), "-O", "qq", "-Y", "frame.number == 8"])
@@ -511,11 +536,14 @@ VERSIONS = {
     0x0e35: "EN QQ2005", 0x0f15: "QQ2006", 0x0f4b: "QQ2006", 0x0f5f: "QQ2006", 0x1105: "QQ2007",
     0x111d: "QQ2007", 0x115b: "QQ2008", 0x1203: "QQ2008", 0x1205: "QQ2008", 0x120b: "QQ2008",
     0x1412: "QQMac 1.0", 0x1441: "QQ2009 preview2", 0x1663: "QQ2009", 0x1801: "QQ2009 Intl beta1",
-    0x1c27: "Unlabelled in nDPI's old table", 0x1c51: "QQ2010 (source document)",
+    0x1c27: "QQ2010 (unlabelled in nDPI's old table)", 0x1c51: "QQ2010",
     0x1e0d: "QQ2010 Intl", 0x2227: "QQ2011 Intl", 0x2012: "QQ2012 Intl",
-    0x3619: "QQ (2018-19)", 0x371b: "QQ (2018-19)", 0x3823: "QQ (2018-19)", 0x3713: "TIM",
-    0x3b0b: "QQ (2023)", 0x3b29: "QQ (2023)",
+    0x2f35: "PC QQ (2013)", 0x3619: "PC QQ (2018-19)", 0x371b: "PC QQ (2018-19)", 0x3823: "PC QQ (2018-19)",
+    0x3713: "TIM", 0x3639: "PC QQ (2016)", 0x3661: "PC QQ (2016)", 0x3841: "PC QQ (2019)",
+    0x3a2d: "PC QQ (2022)", 0x3b0b: "PC QQ (2022-23)", 0x3b29: "PC QQ (2023)", 0x3c3d: "PC QQ (2024)",
 }
+# Every version of PROTOCOLS.md 2.3 and the generation whose range holds it.
+GENERATION_RANGES = [(0x0100, 0x1bff, GEN_CLASSIC), (0x1c00, 0x2eff, GEN_2010), (0x2f00, 0x4fff, GEN_PCQQ)]
 
 
 def test_version_table_complete(ws):
@@ -546,17 +574,18 @@ NAMES_2010 = [
     "Verify E3", "Verify E5", "Login E9", "Login EA", "Get list", "Login EC", "Login ED", "Get buddies list"]
 NAMES_SOURCE_DOC = ["Keep alive", "Logout confirmation", "Login", "Logout", "Send text message",
                     "Receive text message"]
-NAMES_TIM = ["Login EC", "Ping", "Login (touch)", "Login (session)", "Login (password)"]
+NAMES_TIM = ["Change online status", "Message read confirmation", "Touch (pre-login ping)", "Login (session key)",
+             "Login (password check)"]
 
 
-def test_command_names_per_era(ws):
-    rows = ws.fields(COMMANDS, ["qq.version", "qq.cmd", "qq.cmd_name", "qq.era", "qq.variant"])
+def test_command_names_per_generation(ws):
+    rows = ws.fields(COMMANDS, ["qq.version", "qq.cmd", "qq.cmd_name", "qq.generation", "qq.variant"])
     expected = []
     for version, era, variant, cmds, names in (
-            ("0x0e1b", "0", CLASSIC_REQ, CMDS_CLASSIC, NAMES_CLASSIC),
-            ("0x1e0d", "2", REQ_2010, CMDS_2010, NAMES_2010),
-            ("0x1c51", "1", SOURCE_DOC, CMDS_SOURCE_DOC, NAMES_SOURCE_DOC),
-            ("0x3713", "3", TIM_REQ, CMDS_TIM, NAMES_TIM)):
+            ("0x0e1b", GEN_CLASSIC, CLASSIC_REQ, CMDS_CLASSIC, NAMES_CLASSIC),
+            ("0x1e0d", GEN_2010, EXT_REQ, CMDS_2010, NAMES_2010),
+            ("0x1c51", GEN_2010, BASIC, CMDS_SOURCE_DOC, NAMES_SOURCE_DOC),
+            ("0x3713", GEN_PCQQ, LOGIN_REQ, CMDS_TIM, NAMES_TIM)):
         assert len(cmds) == len(names)
         expected += [[version, "0x%04x" % c, n, era, variant] for c, n in zip(cmds, names)]
     assert rows[:len(expected)] == expected
@@ -565,30 +594,55 @@ def test_command_names_per_era(ws):
     assert ws.count(COMMANDS, "qq.unknown_command") == 0
 
 
-def test_login_keys_per_era(ws):
+def test_login_keys_per_generation(ws):
+    # PC QQ: 0x0825 and 0x0818 carry the key at offset 26; 0x0836 does not
+    # (its body starts with TLVs, PROTOCOLS.md 2.5).
     rows = ws.fields(COMMANDS, ["qq.version", "qq.cmd"], dfilter="qq.login_key")
     assert rows == [["0x0e1b", c] for c in ("0x0022", "0x0062", "0x0091", "0x00ba", "0x00dd")] + \
         [["0x1e0d", c] for c in ("0x0091", "0x00ba", "0x00dd")] + [["0x1c51", "0x0091"]] + \
-        [["0x3713", c] for c in ("0x0825", "0x0836")] + [["0x0a00", "0x0062"]]
-    assert ws.count(COMMANDS, "qq.login_key && qq.direction == 1") == 0
+        [["0x3713", "0x0825"]] + [["0x0a00", "0x0062"]]
+    assert ws.count(COMMANDS, "qq.login_key && qq.direction == 2") == 0
+    rows = ws.fields(PCQQ, ["frame.number", "qq.cmd", "qq.login_key", "qq.body"], dfilter="qq.login_key")
+    assert rows == [["15", "0x0825", noise("pc/touch/key", 16).hex(), noise("pc/touch/enc", 112).hex()],
+                    ["19", "0x0818", noise("pc/qr/key", 16).hex(), noise("pc/qr/enc", 64).hex()]]
+    # The key starts at offset 26 of the QQ packet (the UDP payload).
+    for frame, tag in ((15, "pc/touch"), (19, "pc/qr")):
+        payload = bytes.fromhex(ws.column(PCQQ, "udp.payload", dfilter="frame.number == %d" % frame)[0])
+        assert payload[26:42] == noise(tag + "/key", 16)
 
 
-def test_unknown_versions_say_the_era_is_assumed(ws):
+def test_versions_in_no_table_are_named_by_their_generation(ws):
+    # Versions that no table lists but that lie inside a generation's range
+    # are that generation's, with no note (PROTOCOLS.md 2.3).
     first = len(CMDS_CLASSIC) + len(CMDS_2010) + len(CMDS_SOURCE_DOC) + len(CMDS_TIM) + 1
     dfilter = "frame.number >= %d && frame.number < %d" % (first, first + len(UNKNOWN_VERSIONS))
-    rows = ws.fields(COMMANDS, ["qq.version", "qq.era", "qq.cmd_name", "_ws.col.Info"], dfilter=dfilter)
+    rows = ws.fields(COMMANDS, ["qq.version", "qq.generation", "qq.cmd_name", "_ws.col.Info"], dfilter=dfilter)
     assert [r[0] for r in rows] == ["0x%04x" % v for v in UNKNOWN_VERSIONS]
-    assert [r[1:3] for r in rows] == [["0", "Request login token"], ["2", "Logout"], ["3", "Logout"]]
-    assert rows[0][3] == ("Classic? Request login token (0x0062) seq=0x%04x QQ=20004 %s "
-                          "[classic 11-byte request]" % (0x6000 + first, ARROW_CS))
-    assert rows[1][3].startswith("QQ2010+? Logout (0x0062) ")
-    assert rows[2][3].startswith("TIM/PC-QQ? Logout (0x0062) ")
-    text = ws.out(["-n", "-r", ws.path(COMMANDS), "-O", "qq", "-Y", "frame.number == %d" % (first + 1)])
-    assert "[Client era: QQ2010+ (2) (assumed: version 0x2a2a is not in the table)]" in text
-    assert ws.count(COMMANDS, "qq.unknown_version") == 3
-    # Known versions never say "assumed".
-    known = ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number < %d" % first)
-    assert len(known) == first - 1 and not [i for i in known if "?" in i]
+    assert [r[1:3] for r in rows] == [[GEN_CLASSIC, "Request login token"], [GEN_2010, "Logout"],
+                                      [GEN_PCQQ, "Logout"]]
+    assert rows[0][3] == ("Classic Request login token (0x0062) seq=0x%04x QQ=20004 %s "
+                          "[11-byte header]" % (0x6000 + first, ARROW_CS))
+    assert rows[1][3].startswith("QQ2010 Logout (0x0062) ")
+    assert rows[2][3].startswith("PC QQ Logout (0x0062) ")
+    assert ws.count(COMMANDS, "qq.unknown_version") == 0
+    assert ws.count(COMMANDS, "qq.unknown_version", two_pass=True) == 0
+    info = ws.column(COMMANDS, "_ws.col.Info")
+    assert not [i for i in info if "?" in i]
+
+
+def test_version_outside_every_range_noted_once_per_conversation(ws):
+    # 24-26: version 0x5a5a twice from the client and once from the server.
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.version", "qq.generation", "_ws.col.Info"],
+                                  dfilter="udp.port == 4004", two_pass=two_pass))
+        assert sorted(rows) == [24, 25, 26]
+        assert all(r[0] == "0x5a5a" and r[1] == GEN_PCQQ for r in rows.values())
+        assert all(r[2].startswith("PC QQ? Heartbeat (0x0058) ") for r in rows.values())
+        assert [r[0] for r in ws.fields(PCQQ, ["frame.number"], dfilter="qq.unknown_version",
+                                        two_pass=two_pass)] == ["24"]
+    text = ws.out(["-n", "-r", ws.path(PCQQ), "-O", "qq", "-V", "-Y", "frame.number == 25"])
+    assert ("[Client generation: PC QQ 2012 and later (TIM shares it) (3) (assumed: version 0x5a5a lies outside "
+            "every generation's range)]") in text
 
 
 def test_every_field_has_a_blurb(ws):
@@ -625,18 +679,18 @@ def test_classic_server_pushes_and_acks(ws):
                                          "qq.response_to", "qq.time", "qq.uin"],
                               dfilter="ip.addr == 10.3.0.20", two_pass=True))
     assert sorted(rows) == [104, 105, 106, 107, 108, 109]
-    assert rows[105] == ["0x0017", "1", "106", "", "", ""]
-    assert rows[106] == ["0x0017", "0", "", "105", "0.010000000", "30000"]
-    assert rows[108] == ["0x0080", "1", "109", "", "", ""]
-    assert rows[109][:5] == ["0x0080", "0", "", "108", "0.260000000"]
+    assert rows[105] == ["0x0017", S2C, "106", "", "", ""]
+    assert rows[106] == ["0x0017", C2S, "", "105", "0.010000000", "30000"]
+    assert rows[108] == ["0x0080", S2C, "109", "", "", ""]
+    assert rows[109][:5] == ["0x0080", C2S, "", "108", "0.260000000"]
     # The status push expects no answer; the keep-alive request went unanswered.
-    assert rows[107] == ["0x0081", "1", "", "", "", ""]
+    assert rows[107] == ["0x0081", S2C, "", "", "", ""]
     assert [r[0] for r in ws.fields(COMMANDS, ["frame.number"], two_pass=True,
                                     dfilter="ip.addr == 10.3.0.20 && qq.no_response")] == ["104"]
     info = ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number == 105")
-    assert info == ["Classic Receive IM (0x0017) seq=0x9001 %s push [classic 7-byte reply]" % ARROW_SC]
+    assert info == ["Classic Receive IM (0x0017) seq=0x9001 %s push [7-byte header]" % ARROW_SC]
     assert ws.column(COMMANDS, "_ws.col.Info", dfilter="frame.number == 106") == [
-        "Classic Receive IM (0x0017) seq=0x9001 QQ=30000 %s ack [classic 11-byte request]" % ARROW_CS]
+        "Classic Receive IM (0x0017) seq=0x9001 QQ=30000 %s ack [11-byte header]" % ARROW_CS]
 
 
 def test_tcp_443_first_packet_over_two_segments(ws):
@@ -656,8 +710,8 @@ def test_duplicate_reply(ws):
     rows = by_frame(ws.fields(COMMANDS, ["frame.number", "qq.response_in", "qq.response_to", "qq.variant",
                                          "qq.retransmission"],
                               dfilter="ip.addr == 10.3.0.21", two_pass=True))
-    assert rows == {110: ["111", "", REQ_2010, ""], 111: ["", "110", REP_2010, ""],
-                    112: ["", "110", REP_2010, ""]}
+    assert rows == {110: ["111", "", EXT_REQ, ""], 111: ["", "110", REPLY, ""],
+                    112: ["", "110", REPLY, ""]}
     assert experts(ws, COMMANDS, 112) == [(SEQUENCE_GROUP, NOTE, "Reply to a request that was already answered")]
     assert ws.count(COMMANDS, "qq.duplicate_response", two_pass=True) == 1
 
@@ -669,10 +723,11 @@ def test_icmp_quote_does_not_decide_directions(ws):
         rows = by_frame(ws.fields(MALFORMED, ["frame.number", "_ws.col.Protocol", "qq.cmd", "qq.seq",
                                               "qq.direction", "qq.response_in", "qq.response_to"],
                                   dfilter="frame.number >= 22", two_pass=two_pass))
-        assert rows[22][:4] == ["ICMP", "0x0058", "0x0c01", "1" if two_pass else "0"]
+        # Unknown in the first pass, which has not seen the conversation yet.
+        assert rows[22][:4] == ["ICMP", "0x0058", "0x0c01", S2C if two_pass else DIR_UNKNOWN]
         assert rows[22][4:] == ["", ""]
-        assert rows[23][:4] == ["QQ", "0x0058", "0x0c02", "0"]
-        assert rows[24][:4] == ["QQ", "0x0058", "0x0c02", "1"]
+        assert rows[23][:4] == ["QQ", "0x0058", "0x0c02", C2S]
+        assert rows[24][:4] == ["QQ", "0x0058", "0x0c02", S2C]
     assert ws.column(MALFORMED, "qq.response_to", dfilter="frame.number == 24", two_pass=True) == ["23"]
     assert ws.column(MALFORMED, "qq.response_in", dfilter="frame.number == 23", two_pass=True) == ["24"]
 
@@ -725,3 +780,227 @@ def test_resends_sharing_a_tcp_segment(ws, tmp_path):
     assert no_reply == [["4"]]
     info = ws.column(path, "_ws.col.Info", dfilter="frame.number == 4", two_pass=True)[0]
     assert info.count("[resend of #4]") == 2
+
+
+# -- PC QQ 2012+ header shapes (qq-pcqq.pcap) ------------------------------------------
+
+def test_pcqq_header_variants(ws):
+    rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.direction", "qq.variant", "qq.uin",
+                                     "qq.header_ext.flag", "qq.reply_flags", "qq.zero_bytes", "qq.generation"],
+                              dfilter="qq"))
+    expected = {
+        # Server pushes before any client packet: 14-byte headers, QQ number
+        # shown, whatever the reply-flag bytes hold (00 00 bc).
+        1: [S2C, REPLY, str(PCQQ_UIN), "", "0x000000", ""],
+        2: [S2C, REPLY, str(PCQQ_UIN), "", "0x0000bc", ""],
+        3: [C2S, EXT_REQ, str(PCQQ_UIN), "0x02", "", ""],
+        4: [C2S, EXT_REQ, str(PCQQ_UIN), "0x02", "", ""],
+        5: [S2C, REPLY, str(PCQQ_UIN), "", "0x002000", ""],
+        # Extension flag 0x04 and 8 zero bytes: a 30-byte header.
+        6: [C2S, EXT_ZERO_RUN, str(PCQQ_UIN), "0x04", "", "0000000000000000"],
+        7: [S2C, REPLY, str(PCQQ_UIN), "", "0x000400", ""],
+        9: [S2C, REPLY, str(PCQQ_UIN), "", "0x00047f", ""],
+        # Flag 0x04 without the zeros: the 22-byte header holds.
+        12: [C2S, EXT_REQ, str(PCQQ_UIN), "0x04", "", ""],
+        # The one-way 0x0001: 11-byte header and 8 zero bytes.
+        13: [C2S, BASIC_ZERO_RUN, str(PCQQ_UIN), "", "", "0000000000000000"],
+        14: [C2S, BASIC_ZERO_RUN, str(PCQQ_UIN), "", "", "0000000000000000"],
+        15: [C2S, LOGIN_REQ, str(PCQQ_UIN), "0x03", "", ""],
+        17: [C2S, LOGIN_REQ, str(PCQQ_UIN), "0x03", "", ""],
+        18: [S2C, REPLY, str(PCQQ_UIN), "", "0x000800", ""],
+        29: [C2S, LOGIN_REQ, str(PCQQ_UIN), "0x03", "", ""],
+        32: [C2S, EXT_ZERO_RUN, str(PCQQ_UIN), "0x04", "", "0000000000000000"],
+    }
+    for frame, want in expected.items():
+        assert rows[frame][:6] == want, frame
+    assert all(rows[n][6] == GEN_PCQQ for n in rows if n != 21)
+    # Every server packet of the capture shows its QQ number.
+    assert ws.count(PCQQ, "qq.direction == 2 && !qq.uin") == 0
+    assert ws.count(PCQQ, "qq.direction == 2") == 15
+
+
+def test_pcqq_every_encrypted_body_is_whole_cipher_blocks(ws):
+    # All but the two deliberately odd bodies of frames 27-28 are
+    # ciphertext: a multiple of 8, at least 16.
+    rows = ws.fields(PCQQ, ["frame.number", "qq.body"], dfilter="qq.body")
+    odd = [int(r[0]) for r in rows if any(len(b) // 2 % 8 or len(b) // 2 < 16 for b in r[1].split(","))]
+    assert odd == [27, 28]
+
+
+def test_pcqq_login_tlvs_before_the_ciphertext(ws):
+    from qq_scenarios import LOGIN_0836_CLEAR, LOGIN_0828_CLEAR
+    rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.login_fields", "qq.body", "qq.login_key"],
+                              dfilter="qq.cmd == 0x0836 || qq.cmd == 0x0828"))
+    assert rows[17] == [LOGIN_0836_CLEAR.hex(), noise("pc/login-enc", 96).hex(), ""]
+    assert rows[29] == [LOGIN_0828_CLEAR.hex(), noise("pc/session-enc", 64).hex(), ""]
+    assert rows[18][:2] == ["", noise("pc/login-reply", 96).hex()]
+
+
+def test_pcqq_why_the_variant(ws):
+    rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.variant_reason"], dfilter="qq"))
+    assert rows[2] == ["Only a 14-byte header leaves a body of whole 8-byte cipher blocks (at least 16 bytes)"]
+    assert rows[4] == ["Only a 22-byte header leaves a body of whole 8-byte cipher blocks (at least 16 bytes)"]
+    assert rows[6][0].startswith("Extension flag 0x04 and 8 zero bytes after the 22-byte header")
+    assert rows[13][0].startswith("8 zero bytes after the QQ number")
+    assert rows[17][0].startswith("Extension flag 0x03 marks the 26-byte login header")
+    assert rows[27][0].startswith("No layout leaves whole 8-byte cipher blocks; the extension flag")
+    assert rows[28][0] == ("No layout leaves whole 8-byte cipher blocks; servers of this generation send "
+                           "14-byte headers")
+    # Classic headers are the only layouts of their generation: no reason.
+    assert ws.count(COMMANDS, "qq.version == 0x0e1b") == len(CMDS_CLASSIC) + 6
+    assert ws.count(COMMANDS, "qq.version == 0x0e1b && qq.variant_reason") == 0
+    text = ws.out(["-n", "-r", ws.path(PCQQ), "-O", "qq", "-V", "-Y", "frame.number == 6"])
+    for line in ("Extension flag: Request with 8 more header bytes (0x04)", "Reserved: 0000",
+                 "Client type: 0x00010101", "Client build: 0x00006a64", "Zero bytes: 0000000000000000",
+                 "[Header variant: Client header with extension flag 0x04 and 8 zero bytes (30 bytes) (12)]"):
+        assert line in text
+
+
+def test_pcqq_reply_flag_bytes(ws):
+    rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.reply_flags.first", "qq.reply_flags.second",
+                                     "qq.reply_flags.third"], dfilter="qq.reply_flags"))
+    assert rows[2] == ["0x00", "0x00", "0xbc"]
+    assert rows[5] == ["0x00", "0x20", "0x00"]
+    assert rows[9] == ["0x00", "0x04", "0x7f"]
+    assert rows[18] == ["0x00", "0x08", "0x00"]
+
+
+def test_pcqq_build_in_the_0x00b9_reply(ws):
+    for two_pass in (False, True):
+        rows = ws.fields(PCQQ, ["qq.version", "qq.build", "qq.generation", "qq.response_to"],
+                         dfilter="frame.number == 11", two_pass=two_pass)
+        assert rows[0][:3] == ["", "0x6a64", GEN_PCQQ]
+    assert ws.column(PCQQ, "qq.response_to", dfilter="frame.number == 11", two_pass=True) == ["10"]
+    assert ws.column(PCQQ, "qq.header_ext.build", dfilter="frame.number == 10") == ["0x00006a64"]
+    assert ws.count(PCQQ, "qq.unknown_version && frame.number == 11", two_pass=True) == 0
+    counts = stats_counts(ws.out(["-n", "-q", "-r", ws.path(PCQQ), "-z", "qq,tree"]))
+    assert counts["client build 0x6a64 (in a server packet)"] == 1
+    assert counts["0x3d11 (in the PC QQ range)"] == 2
+
+
+def test_pcqq_0203_family(ws):
+    rows = ws.fields(PCQQ, ["qq.variant", "qq.flag", "qq.family_marker", "qq.family_length", "qq.uin",
+                            "qq.family_data", "qq.tail", "qq.version", "qq.cmd", "_ws.col.Info"],
+                     dfilter="frame.number == 21")
+    assert rows == [[FAM_0203, "0x02", "0x03", "20", str(PCQQ_UIN), noise("pc/0203", 20).hex(), "0x03", "", "",
+                     "02 03 family packet, QQ=%d, 31 bytes" % PCQQ_UIN]]
+
+
+def test_pcqq_pushes_acks_and_replies_in_info(ws):
+    info = by_frame(ws.fields(PCQQ, ["frame.number", "_ws.col.Info"], dfilter="qq", two_pass=True))
+    assert info[2] == ["PC QQ Receive group message or event (0x0017) seq=0x2cf2 QQ=%d %s push [14-byte header]"
+                       % (PCQQ_UIN, ARROW_SC)]
+    assert info[3] == ["PC QQ Receive group message or event (0x0017) seq=0x2cf2 QQ=%d %s ack [22-byte header]"
+                       % (PCQQ_UIN, ARROW_CS)]
+    assert info[5] == ["PC QQ Send friend message (0x00cd) seq=0x31c9 QQ=%d %s [14-byte header]"
+                       % (PCQQ_UIN, ARROW_SC)]
+    # No push is called a reply, no reply a request.
+    assert not [i for i in info.values() if "push" in i[0] and "reply" in i[0]]
+    for two_pass in (False, True):
+        assert not [i for i in ws.column(PCQQ, "_ws.col.Info", two_pass=two_pass) if "reply]" in i]
+    links = by_frame(ws.fields(PCQQ, ["frame.number", "qq.response_in", "qq.response_to"], dfilter="qq",
+                               two_pass=True))
+    assert links[2] == ["3", ""] and links[3] == ["", "2"]
+    assert links[4] == ["5", ""] and links[5] == ["", "4"]
+    assert links[1] == ["", ""]                                # status pushes are not acked
+    assert links[13] == ["", ""] and links[14] == ["", ""]     # one-way 0x0001
+
+
+def test_no_reply_verdict_only_after_the_whole_capture(ws):
+    # One pass (tshark -r, live capture): the replies after a request have
+    # not been read yet, so no request is called unanswered.
+    for pcap in (SESSION, TCP443, VARIANTS, MALFORMED, COMMANDS, PCQQ):
+        assert ws.count(pcap, "qq.no_response") == 0, pcap
+    # Two passes: the truly unanswered ones (0x0319 and the second 0x5a5a).
+    assert [r[0] for r in ws.fields(PCQQ, ["frame.number"], "qq.no_response", two_pass=True)] == ["12", "25"]
+    assert ws.count(SESSION, "qq.no_response", two_pass=True) == 1
+
+
+def test_pcqq_over_tcp_443_mid_stream(ws):
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.length", "qq.variant", "qq.uin", "qq.response_to"],
+                                  dfilter="tcp.port == 54500 && qq", two_pass=two_pass))
+        assert sorted(rows) == [31, 32, 33]
+        assert rows[31][:3] == ["81", REPLY, str(PCQQ_UIN)]
+        assert rows[32][:3] == ["169", EXT_ZERO_RUN, str(PCQQ_UIN)]
+        assert rows[33][:4] == ["153", REPLY, str(PCQQ_UIN), "32"]
+
+
+def test_tcp_443_caught_in_the_middle_of_a_packet(ws):
+    # The first payload of the connection is the end of a packet: TLS gets
+    # it (as without the plugin), QQ takes over at the first QQ framing.
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(PCQQ, ["frame.number", "_ws.col.Protocol", "qq.cmd", "qq.response_to"],
+                                  dfilter="tcp.port == 54501 && tcp.len > 0", two_pass=two_pass))
+        assert sorted(rows) == [34, 35, 36]
+        assert rows[34][0] != "QQ" and rows[34][1] == ""
+        assert rows[35][:2] == ["QQ", "0x0058"]
+        assert rows[36] == ["QQ", "0x0058", "35"]
+
+
+# -- real PC QQ captures ------------------------------------------------------------
+
+def real_qq_rows(ws, path, two_pass):
+    return ws.fields(path, ["frame.number", "qq.direction", "qq.variant", "qq.body", "qq.uin", "qq.version",
+                            "qq.generation", "qq.cmd_name"], dfilter="qq", two_pass=two_pass)
+
+
+REAL_QQ = [("xepwang_qq_2022.pcapng", 101, "0x3b0b"), ("chichi_qq_tcp443_2019.pcapng", 8, "0x3841"),
+           ("ndpi_oicq.pcap", 29, "0x3b0b")]
+
+
+@pytest.mark.parametrize("name,frames,version", REAL_QQ)
+def test_real_pcqq_bodies_numbers_and_notes(ws, real_pcap, name, frames, version):
+    path = real_pcap(name)
+    for two_pass in (False, True):
+        rows = real_qq_rows(ws, path, two_pass)
+        assert len(rows) == frames
+        for r in rows:
+            # Every body is QQ-TEA ciphertext: whole 8-byte blocks, at least 16.
+            bodies = r[3].split(",")
+            assert all(len(b) // 2 >= 16 and len(b) // 2 % 8 == 0 for b in bodies), r
+            # Every packet, the server's included, shows the QQ number.
+            assert r[4] and "" not in r[4].split(","), r
+            assert set(r[5].split(",")) <= {version, ""} and set(r[6].split(",")) == {GEN_PCQQ}, r
+        assert ws.count(path, "qq.unknown_version", two_pass=two_pass) == 0
+        assert ws.count(path, "qq && (_ws.malformed || _ws.expert.severity >= warning)", two_pass=two_pass) == 0
+    # One pass: no "no reply" verdicts.
+    assert ws.count(path, "qq.no_response") == 0
+
+
+def test_real_xepwang_layouts_and_names(ws, real_pcap):
+    path = real_pcap("xepwang_qq_2022.pcapng")
+    rows = ws.fields(path, ["qq.direction", "qq.variant", "qq.header_ext.flag", "qq.reply_flags"], dfilter="qq")
+    server = [r for r in rows if r[0] == S2C]
+    client = [r for r in rows if r[0] == C2S]
+    assert len(server) == 54 and len(client) == 47
+    assert {r[1] for r in server} == {REPLY}
+    # Reply-flag bytes vary on the real server: never used to tell layouts apart.
+    flags = {r[3] for r in server}
+    assert {"0x000000", "0x002000"} <= flags and any(f.startswith("0x0004") for f in flags)
+    assert len(flags) == 10
+    assert {(r[1], r[2]) for r in client} == {(EXT_REQ, "0x02"), (EXT_ZERO_RUN, "0x04")}
+    assert sum(1 for r in client if r[2] == "0x04") == 12
+    names = by_frame(ws.fields(path, ["frame.number", "qq.cmd_name"], dfilter="qq"))
+    assert names[94] == ["Friend status change"]
+    assert names[154] == ["Receive group message or event"]
+    assert names[737] == ["Send friend message"]
+    assert names[775] == ["Heartbeat"]
+    assert names[852] == ["Receive friend message"]
+    assert names[1346] == ["Get buddies online"]
+    # The 0x00b9 reply carries the client's build, 0x6a64, also in the request's extension.
+    assert ws.column(path, "qq.build", dfilter="frame.number == 1311") == ["0x6a64"]
+    assert ws.column(path, "qq.header_ext.build", dfilter="frame.number == 1307") == ["0x00006a64"]
+
+
+def test_real_chichi_tcp_443_layouts(ws, real_pcap):
+    path = real_pcap("chichi_qq_tcp443_2019.pcapng")
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(path, ["frame.number", "qq.direction", "qq.variant", "qq.uin", "qq.response_to"],
+                                  dfilter="qq", two_pass=two_pass))
+        assert sorted(rows) == [11, 16, 21, 29, 133, 139, 140, 144]
+        assert rows[16][:3] == [C2S, EXT_ZERO_RUN, "2584363094"]
+        assert rows[21][:3] == [S2C, REPLY, "2584363094"]
+        assert rows[140][:2] == [C2S, EXT_REQ]
+        assert rows[144][:2] == [S2C, REPLY]
+    assert ws.column(path, "qq.response_to", dfilter="frame.number == 21", two_pass=True) == ["16"]
