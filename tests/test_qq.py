@@ -816,7 +816,7 @@ def test_pcqq_header_variants(ws):
     assert all(rows[n][6] == GEN_PCQQ for n in rows if n != 21)
     # Every server packet of the capture shows its QQ number.
     assert ws.count(PCQQ, "qq.direction == 2 && !qq.uin") == 0
-    assert ws.count(PCQQ, "qq.direction == 2") == 15
+    assert ws.count(PCQQ, "qq.direction == 2") == 16
 
 
 def test_pcqq_every_encrypted_body_is_whole_cipher_blocks(ws):
