@@ -30,6 +30,9 @@
 #define DC_MAX_ADDRS       8               /* addresses taken from one offer */
 
 static int proto_msnp = -1;
+/* Only so that the port has a preference of its own: msnp's tcp.port
+ * preference belongs to the command dissector. */
+static int proto_msnp_dc = -1;
 
 static int hf_dc_length = -1;
 static int hf_dc_foo = -1;
@@ -199,7 +202,9 @@ msnp_dc_register(int proto, module_t *prefs)
     prefs_register_bool_preference(prefs, "dc_reassemble", "Reassemble direct-connection messages",
         "Whether a direct-connection message split over several TCP segments is reassembled.",
         &dc_reassemble);
-    dc_handle = register_dissector_with_description("msnp_dc", "MSNP direct connection", dissect_msnp_dc, proto);
+    proto_msnp_dc = proto_register_protocol_in_name_only("MSNP direct connection (TCP port 6891)", "MSNP-DC",
+                                                         "msnp_dc", proto, FT_PROTOCOL);
+    dc_handle = register_dissector("msnp_dc", dissect_msnp_dc, proto_msnp_dc);
     dc_expected = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 

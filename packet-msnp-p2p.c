@@ -119,9 +119,12 @@ typedef struct {
 } p2p_header_t;
 
 /* First pass decision about one chunk, kept for the later passes. */
+enum { CHUNK_TAKEN = 0, CHUNK_TOO_BIG, CHUNK_NO_ROOM };
+
 typedef struct {
-    bool reassembled;     /* handed to the reassembly table */
-    bool completes;       /* the message was complete with this chunk */
+    uint8_t  verdict;     /* CHUNK_*: handed to the reassembly table, or why not */
+    bool     completes;   /* the message was complete with this chunk */
+    uint64_t pending;     /* CHUNK_NO_ROOM: bytes unfinished messages held */
 } p2p_chunk_t;
 
 /* What Export Objects gets for one complete file or picture. */
@@ -258,23 +261,32 @@ p2p_complete_data(tvbuff_t *data, packet_info *pinfo, proto_tree *tree, proto_it
 /* Reassembly                                                               */
 
 /* Should this chunk go to the reassembly table?  First pass only. */
-static bool
-p2p_accept_chunk(packet_info *pinfo, proto_item *ti, const p2p_header_t *h)
+static void
+p2p_judge_chunk(p2p_chunk_t *chunk, const p2p_header_t *h)
 {
     if (h->total > p2p_max_size) {
+        chunk->verdict = CHUNK_TOO_BIG;
+    } else if (p2p_pending_bytes + h->size > p2p_max_size) {
+        chunk->verdict = CHUNK_NO_ROOM;
+        chunk->pending = p2p_pending_bytes;
+    } else {
+        chunk->verdict = CHUNK_TAKEN;
+        p2p_pending_bytes += h->size;
+    }
+}
+
+/* Why a chunk was not reassembled (every pass). */
+static void
+p2p_refused(packet_info *pinfo, proto_item *ti, const p2p_chunk_t *chunk, const p2p_header_t *h)
+{
+    if (chunk->verdict == CHUNK_TOO_BIG)
         expert_add_info_format(pinfo, ti, &ei_p2p_too_big,
                                "Total size %" PRIu64 " exceeds the limit of %u bytes (preference msnp.p2p_max_size): not reassembled",
                                h->total, p2p_max_size);
-        return false;
-    }
-    if (p2p_pending_bytes + h->size > p2p_max_size) {
+    else if (chunk->verdict == CHUNK_NO_ROOM)
         expert_add_info_format(pinfo, ti, &ei_p2p_budget,
                                "Unfinished P2P messages already hold %" PRIu64 " bytes (limit msnp.p2p_max_size = %u): not reassembled",
-                               p2p_pending_bytes, p2p_max_size);
-        return false;
-    }
-    p2p_pending_bytes += h->size;
-    return true;
+                               chunk->pending, p2p_max_size);
 }
 
 /* The whole message if this chunk completes it (or is all of it), else NULL. */
@@ -293,13 +305,17 @@ p2p_reassemble(tvbuff_t *tvb, int off, packet_info *pinfo, proto_tree *tree, pro
         return NULL;
     if (!PINFO_FD_VISITED(pinfo)) {
         chunk = wmem_new0(wmem_file_scope(), p2p_chunk_t);
-        chunk->reassembled = p2p_accept_chunk(pinfo, ti, h);
+        p2p_judge_chunk(chunk, h);
         p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, P2P_PD_CHUNK + index, chunk);
     } else {
         chunk = (p2p_chunk_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, P2P_PD_CHUNK + index);
     }
-    if (!chunk || !chunk->reassembled)
+    if (!chunk)
         return NULL;
+    if (chunk->verdict != CHUNK_TAKEN) {
+        p2p_refused(pinfo, ti, chunk, h);
+        return NULL;
+    }
 
     fh = fragment_add_check(&p2p_reassembly_table, tvb, off, pinfo,
                             h->identifier ^ (h->session_id * 0x9e3779b1u), NULL,
@@ -343,9 +359,9 @@ p2p_data(tvbuff_t *tvb, int off, packet_info *pinfo, proto_tree *tree, proto_ite
 /* Headers                                                                  */
 
 /* The 48-byte v1 header at off; avail: bytes from off to the end of the
- * message (footer excluded). */
+ * message (footer excluded); footer: whether a footer follows. */
 static void
-p2p_v1(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int avail)
+p2p_v1(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int avail, bool footer)
 {
     p2p_header_t h;
     proto_item *ti, *si;
@@ -377,8 +393,8 @@ p2p_v1(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int avail)
     avail -= P2P_V1_HEADER_LEN;
     h.sizes_ok = h.offset <= h.total && h.size <= h.total - h.offset;
     if (h.size > (uint32_t)avail) {
-        expert_add_info_format(pinfo, si, &ei_p2p_bad_size, "Message size %u exceeds the %d bytes present",
-                               h.size, avail);
+        expert_add_info_format(pinfo, si, &ei_p2p_bad_size, "Message size %u exceeds the %d bytes present%s",
+                               h.size, avail, footer ? " before the footer" : "");
         h.size = avail;
         h.sizes_ok = false;
     } else if (!h.sizes_ok) {
@@ -479,13 +495,14 @@ msnp_p2p_dissect_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int of
 
     if (len >= P2P_V1_HEADER_LEN + P2P_FOOTER_LEN &&
         tvb_get_letohl(tvb, off + 24) == (uint32_t)(msg_len - P2P_V1_HEADER_LEN)) {
-        p2p_v1(tvb, pinfo, tree, off, msg_len);
+        p2p_v1(tvb, pinfo, tree, off, msg_len, true);
     } else if (p2p_is_v2(tvb, off, msg_len)) {
         p2p_v2(tvb, pinfo, tree, off, msg_len);
     } else {
         /* sizes that do not add up: v1 shows what is wrong with them */
-        p2p_v1(tvb, pinfo, tree, off, len >= P2P_V1_HEADER_LEN + P2P_FOOTER_LEN ? msg_len : len);
-        if (len < P2P_V1_HEADER_LEN + P2P_FOOTER_LEN)
+        bool footer = len >= P2P_V1_HEADER_LEN + P2P_FOOTER_LEN;
+        p2p_v1(tvb, pinfo, tree, off, footer ? msg_len : len, footer);
+        if (!footer)
             return;
     }
     proto_tree_add_item(tree, hf_p2p_footer, tvb, off + msg_len, P2P_FOOTER_LEN, ENC_BIG_ENDIAN);
@@ -497,11 +514,11 @@ msnp_p2p_dissect_bare(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     int len = tvb_reported_length(tvb);
 
     if (len >= P2P_V1_HEADER_LEN && tvb_get_letohl(tvb, 24) == (uint32_t)(len - P2P_V1_HEADER_LEN))
-        p2p_v1(tvb, pinfo, tree, 0, len);
+        p2p_v1(tvb, pinfo, tree, 0, len, false);
     else if (p2p_is_v2(tvb, 0, len))
         p2p_v2(tvb, pinfo, tree, 0, len);
     else
-        p2p_v1(tvb, pinfo, tree, 0, len);
+        p2p_v1(tvb, pinfo, tree, 0, len, false);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -14,8 +14,9 @@ Captures:
                            messages), and a second switchboard joined by RNG/ANS.
   msnp-p2p-switchboard.pcap  a file sent through the switchboard (MSNSLP INVITE
                            with the file context, 200 OK, the file in 1202-byte
-                           P2P chunks, ACKs, BYE) and a display picture fetched
-                           with its <msnobj/> (correct SHA1D).
+                           P2P chunks, ACKs, BYE), a display picture fetched
+                           with its <msnobj/> (correct SHA1D), and an MSNP18
+                           client's invitation in a v2 P2P header.
   msnp-p2p-direct.pcap     a file offer whose transport answer announces a direct
                            connection (Listening: true, addresses, port 40123,
                            nonce); the file then travels over that connection
@@ -331,6 +332,35 @@ def fetch_picture_over_switchboard(me, buddy):
     me.message(0, bye(call, branch, BUDDY, ME), 0, 0)
 
 
+def p2p_v2_header(opcode, base_id, header_tlvs, tf, package, session_id, data):
+    """The MSNP18+ v2 header (big-endian): length, opcode, payload length,
+    sequence number, TLVs padded to 4 bytes; then the data header (length,
+    type/first flag, package number, session id)."""
+    tlvs = b"".join(struct.pack(">BB", t, len(v)) + v for t, v in header_tlvs)
+    tlvs += b"\0" * (-len(tlvs) % 4)
+    data_header = struct.pack(">BBHI", 8, tf, package, session_id)
+    return (struct.pack(">BBHI", 8 + len(tlvs), opcode, len(data_header) + len(data), base_id) + tlvs +
+            data_header)
+
+
+def v2_invitation(sb):
+    """An MSNP18 client's MSNSLP INVITE in a v2 P2P message (a picture request)."""
+    me18 = ME + b";{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}"
+    buddy18 = BUDDY + b";{3C6A8F0E-1B2D-4E5F-8A9B-0C1D2E3F4A5B}"
+    obj = msnobj(BUDDY, ORIGINALS["cecile.png"], "cecile.png")
+    body = keys((b"EUF-GUID", EUF_MSNOBJ), (b"SessionID", b"7654321"), (b"AppID", b"12"),
+                (b"Context", base64.b64encode(obj + b"\0")))
+    invite = slp(b"INVITE MSNMSGR:" + buddy18 + b" MSNSLP/1.0", buddy18, me18,
+                 b"{6E3D1A2B-4C5D-4E6F-8A7B-9C0D1E2F3A4B}", 0, b"{7F4E2B3C-5D6E-4F70-8B9C-0D1E2F3A4B5C}",
+                 b"application/x-msnmsgr-sessionreqbody", body)
+    peer_info = struct.pack("<HHHHI", 0x0200, 0, 0x0e00, 0, 0x0000010f)
+    hdr = p2p_v2_header(0x03, 39640000, [(0x01, peer_info)], 0x01, 1, 0, invite)
+    payload = mime([b"MIME-Version: 1.0", b"Content-Type: application/x-msnmsgrp2p",
+                    b"P2P-Dest: " + buddy18, b"P2P-Src: " + me18], hdr + invite + struct.pack(">I", 0))
+    sb.client(cmd(b"MSG 40 D", payload))
+    sb.server(cmd(b"ACK 40"))
+
+
 def p2p_switchboard():
     cap = Capture(start=1_131_000_600.0)
     sb = switchboard_open(cap, 2101)
@@ -338,6 +368,7 @@ def p2p_switchboard():
     buddy = P2PSender(sb, "s", BUDDY, ME, BUDDY_NAME, 51930000)
     send_file_over_switchboard(me, buddy)
     fetch_picture_over_switchboard(me, buddy)
+    v2_invitation(sb)
     sb.client(cmd(b"OUT"))
     sb.close()
     return cap

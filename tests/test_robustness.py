@@ -285,7 +285,7 @@ def test_msnp_empty_lines(ws, hostile_captures):
 
 @pytest.mark.parametrize("name,expert,message", [
     ("hostile-msnp-p2p-short.pcap", "msnp.p2p_short", "P2P header needs 48 bytes, only 24 present"),
-    ("hostile-msnp-p2p-bad-size.pcap", "msnp.p2p_bad_size", "Message size 500 exceeds the 8 bytes present"),
+    ("hostile-msnp-p2p-bad-size.pcap", "msnp.p2p_bad_size", "Message size 500 exceeds the 4 bytes present before the footer"),
 ])
 def test_msnp_bad_p2p_header(ws, hostile_captures, name, expert, message):
     path = hostile_captures[name]
