@@ -115,11 +115,15 @@ def test_valgrind_on_every_sample_capture(ws, tmp_path):
     assert samples
     allp = str(tmp_path / "all-samples.pcap")
     frames = joined(samples, allp)
-    ours = sum(ws.count(s, "msnp || qq", two_pass=True) for s in samples)
+    # The direct connection of msnp-p2p-direct.pcap (TCP 40123) is found
+    # through the addresses that an MSNSLP message names in its text, which
+    # joining (it moves each file's IP addresses) does not rewrite.
+    ours_filter = "(msnp || qq) && !(tcp.port == 40123)"
+    ours = sum(ws.count(s, ours_filter, two_pass=True) for s in samples)
     assert ours > 0
     # The joined file dissects exactly like the files one by one.
     assert ws.count(allp, "frame", two_pass=True) == frames
-    assert ws.count(allp, "msnp || qq", two_pass=True) == ours
+    assert ws.count(allp, ours_filter, two_pass=True) == ours
     out = valgrind_clean(ws, allp)
     assert out.count("\nFrame ") + out.startswith("Frame ") == frames
 
