@@ -307,7 +307,7 @@ chat_finish(void *tapdata)
     g_free(chat);
 }
 
-static void
+static ws_stat_tap_init_result
 chat_cli_init(const char *opt_arg, void *userdata _U_)
 {
     const char *filter = NULL;
@@ -323,7 +323,9 @@ chat_cli_init(const char *opt_arg, void *userdata _U_)
         fprintf(stderr, "tshark: Couldn't register msnp,chat tap: %s\n", err->str);
         g_string_free(err, true);
         chat_finish(chat);
+        WS_STAT_TAP_INIT_RETURN(false);
     }
+    WS_STAT_TAP_INIT_RETURN(true);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -66,4 +66,17 @@ typedef http_message_info_t ws_media_content_info;
     stats_tree_register_plugin((tap), (abbr), (name), (flags), (packet), (init), (cleanup))
 #endif
 
+/*
+ * The init callback of a tshark -z statistic (stat_tap_ui.tap_init_cb)
+ * returns whether it could start from 4.6 on, nothing before.  Declare it
+ * as ws_stat_tap_init_result and leave it with WS_STAT_TAP_INIT_RETURN(ok).
+ */
+#if WS_COMPAT_AT_LEAST(4, 5)
+typedef bool ws_stat_tap_init_result;
+#define WS_STAT_TAP_INIT_RETURN(ok) return (ok)
+#else
+typedef void ws_stat_tap_init_result;
+#define WS_STAT_TAP_INIT_RETURN(ok) do { (void)(ok); return; } while (0)
+#endif
+
 #endif /* MSNP_QQ_WS_COMPAT_H */
