@@ -226,12 +226,12 @@ chat_names(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti)
         chat_learn_name(chat, pinfo, a[0], a[1]);
 }
 
-/* The transcript line of one command (NULL if it adds none) and its session. */
+/* What one command adds to the transcript (NULL if nothing) and its session. */
 static char *
 chat_event(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti, chat_session_t **sp)
 {
     chat_session_t *s;
-    char *what = NULL, *when, *line;
+    char *what = NULL;
 
     chat_names(chat, pinfo, ti);
     if (ti->role != MSNP_ROLE_SB || ti->is_error)
@@ -247,13 +247,21 @@ chat_event(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti, chat_ses
     } else {
         what = chat_participant(chat, s, ti);
     }
-    if (!what)
-        return NULL;
-    when = chat_time(&pinfo->abs_ts, false);
-    line = g_strdup_printf("frame %u  %s  %s", pinfo->num, when, what);
+    if (what)
+        *sp = s;
+    return what;
+}
+
+/* "frame 5  06:40:00.040  what" (text), or "06:40:00.040  frame 5  what" (tree:
+ * the time first, so that sorting the tree by name keeps the order). */
+static char *
+chat_line(packet_info *pinfo, char *what, bool time_first)
+{
+    char *when = chat_time(&pinfo->abs_ts, false);
+    char *line = time_first ? g_strdup_printf("%s  frame %u  %s", when, pinfo->num, what)
+                            : g_strdup_printf("frame %u  %s  %s", pinfo->num, when, what);
     g_free(when);
     g_free(what);
-    *sp = s;
     return line;
 }
 
@@ -273,11 +281,11 @@ chat_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
 {
     chat_t *chat = (chat_t *)tapdata;
     chat_session_t *s = NULL;
-    char *line = chat_event(chat, pinfo, (const msnp_tap_info_t *)data, &s);
+    char *what = chat_event(chat, pinfo, (const msnp_tap_info_t *)data, &s);
 
-    if (!line)
+    if (!what)
         return TAP_PACKET_DONT_REDRAW;
-    g_ptr_array_add(s->lines, line);
+    g_ptr_array_add(s->lines, chat_line(pinfo, what, false));
     return TAP_PACKET_REDRAW;
 }
 
@@ -345,10 +353,12 @@ chat_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, co
                  tap_flags_t flags _U_)
 {
     chat_session_t *s = NULL;
-    char *line = chat_event(&tree_chat, pinfo, (const msnp_tap_info_t *)data, &s);
+    char *what = chat_event(&tree_chat, pinfo, (const msnp_tap_info_t *)data, &s);
+    char *line;
 
-    if (!line)
+    if (!what)
         return TAP_PACKET_DONT_REDRAW;
+    line = chat_line(pinfo, what, true);
     if (s->tree_node < 0)
         s->tree_node = stats_tree_create_node(st, s->header, 0, STAT_DT_INT, true);
     tick_stat_node(st, s->header, 0, true);

@@ -136,7 +136,7 @@ def test_text_decoded_as_its_charset_says(ws):
 def test_chat_tree_registered(ws):
     out = ws.out(["-n", "-q", "-r", ws.path(CHAT), "-z", "msnp_chat,tree"])
     assert "Session 1: switchboard 207.46.108.59:1863" in out
-    assert "frame 19  06:40:30.180  cndes2005@hotmail.com (小明): 好的 👍" in out
+    assert "06:40:30.180  frame 19  cndes2005@hotmail.com (小明): 好的 👍" in out
 
 
 # -- MSNSLP ------------------------------------------------------------------
