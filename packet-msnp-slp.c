@@ -206,6 +206,9 @@ slp_base64_tvb(tvbuff_t *tvb, packet_info *pinfo, int off, int len, const char *
     if (len <= 0 || len > SLP_MAX_CONTEXT)
         return NULL;
     text = (char *)tvb_get_string_enc(pinfo->pool, tvb, off, len, ENC_ASCII);
+    /* g_base64_decode() skips what is not base64; we would rather say so */
+    if (strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != (size_t)len)
+        return NULL;
     raw = g_base64_decode(text, &rawlen);
     if (!raw || rawlen == 0) {
         g_free(raw);
