@@ -330,3 +330,66 @@ def test_hostile_sample_exports_only_what_is_complete(ws):
 def test_no_p2p_cost_without_p2p(ws):
     # Captures without P2P traffic get none of the P2P fields.
     assert ws.count("msnp-segmentation.pcap", "msnp.p2p || msnp.slp || msnp.dc.length") == 0
+
+
+# -- memory bound of unfinished messages -------------------------------------
+
+def endless_p2p_capture(path, size, p2p=True):
+    """size bytes of P2P chunks whose messages never finish: each message
+    announces 12,000 bytes and gets 9 of its 10 chunks.  p2p=False: text
+    messages of the same sizes instead, the cost of ordinary traffic."""
+    from pcapgen import Capture
+    cap = Capture()
+    sb = cap.tcp("10.9.0.2", 3001, "207.46.108.59", 1863)
+    sent, trid, ident = 0, 10, 1
+    while sent < size:
+        for part in range(9):
+            if p2p:
+                hdr = scen.p2p_header(4711, ident, part * 1200, 12000, 1200, 0x01000030)
+                payload = scen.p2p_msg(b"x@hotmail.com", hdr, b"e" * 1200, 2)
+            else:
+                payload = scen.text(b"e" * 1252)
+            sb.client(scen.cmd(b"MSG %d D" % trid, payload))
+            trid += 1
+            sent += 1200
+        ident += 1
+    sb.close()
+    cap.write(path)
+
+
+def peak_rss_kib(ws, path, extra=()):
+    if not os.path.exists("/usr/bin/time"):
+        pytest.skip("/usr/bin/time is not installed (Debian package time)")
+    p = ws.run(["-f", "PEAK_RSS_KIB=%M", "tshark", "-n", "-2", "-r", ws.path(path)] + list(extra),
+               program="/usr/bin/time", check=False)
+    err = p.stderr.decode("utf-8", "replace")
+    assert p.returncode == 0, err[-3000:]
+    return int(err.rsplit("PEAK_RSS_KIB=", 1)[1].split()[0])
+
+
+def test_unfinished_messages_cost_bounded_memory(ws):
+    # With msnp.p2p_max_size at 1 MiB, 16 MiB of chunks that never make a
+    # whole message cost what 16 MiB of text messages cost (and grow like
+    # them from 4 to 16 MiB), and the refused chunks are flagged.
+    mib = 1 << 20
+    d = tempfile.mkdtemp(prefix="msnp-p2p-mem-", dir=ws.workdir)
+    os.chmod(d, 0o755)
+    limit = ("-o", "msnp.p2p_max_size:%d" % mib)
+    try:
+        rss = {}
+        for size in (4 * mib, 16 * mib):
+            for kind in ("p2p", "text"):
+                path = os.path.join(d, "%s-%d.pcap" % (kind, size))
+                endless_p2p_capture(path, size, kind == "p2p")
+                rss[kind, size] = peak_rss_kib(ws, path, limit)
+        slack = 4 * 1024   # KiB
+        for size in (4 * mib, 16 * mib):
+            assert rss["p2p", size] <= rss["text", size] + slack, rss
+        assert rss["p2p", 16 * mib] - rss["p2p", 4 * mib] <= \
+            rss["text", 16 * mib] - rss["text", 4 * mib] + slack, rss
+        refused = ws.count(os.path.join(d, "p2p-%d.pcap" % (16 * mib)), "msnp.p2p_budget", two_pass=True,
+                           extra=limit)
+        # every chunk after the first 1 MiB (874 of 13,981 chunks fit)
+        assert refused == 13113, refused
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
