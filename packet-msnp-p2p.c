@@ -349,7 +349,7 @@ p2p_data(tvbuff_t *tvb, int off, packet_info *pinfo, proto_tree *tree, proto_ite
     whole = p2p_reassemble(tvb, off, pinfo, tree, ti, h);
     if (!whole)
         return;
-    if (h->session_id == 0 || (!h->is_data && msnp_slp_looks_like(whole, 0)))
+    if (!h->is_data && msnp_slp_looks_like(whole, 0))
         msnp_slp_dissect(whole, pinfo, tree);
     else if (h->is_data)
         p2p_complete_data(whole, pinfo, tree, di, h);

@@ -407,7 +407,10 @@ slp_first_line(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int linelen,
     m->is_request = tvb_strneql(tvb, 0, "MSNSLP/", 7) != 0;
     ti = proto_tree_add_item(tree, m->is_request ? hf_slp_request_line : hf_slp_status_line, tvb, 0, linelen, ENC_UTF_8);
     lt = proto_item_add_subtree(ti, ett_slp_header);
+    next_tok = linelen;
     tlen = tvb_get_token_len(tvb, 0, linelen, &next_tok, false);
+    if (tlen <= 0)
+        return;
     if (m->is_request) {
         const uint8_t *method;
         proto_tree_add_item_ret_string(lt, hf_slp_method, tvb, 0, tlen, ENC_ASCII, pinfo->pool, &method);
@@ -415,12 +418,13 @@ slp_first_line(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int linelen,
         if (next_tok < linelen) {
             int start = next_tok;
             tlen = tvb_get_token_len(tvb, start, linelen - start, &next_tok, false);
-            proto_tree_add_item(lt, hf_slp_uri, tvb, start, tlen, ENC_UTF_8);
+            if (tlen > 0)
+                proto_tree_add_item(lt, hf_slp_uri, tvb, start, tlen, ENC_UTF_8);
         }
     } else if (next_tok < linelen) {
         int start = next_tok;
         tlen = tvb_get_token_len(tvb, start, linelen - start, &next_tok, false);
-        if (slp_value_u32(tvb, pinfo, start, tlen, &code))
+        if (tlen > 0 && slp_value_u32(tvb, pinfo, start, tlen, &code))
             proto_tree_add_uint(lt, hf_slp_status, tvb, start, tlen, code);
         if (next_tok < linelen)
             proto_tree_add_item(lt, hf_slp_reason, tvb, next_tok, linelen - next_tok, ENC_UTF_8);
