@@ -30,9 +30,6 @@
 #define DC_MAX_ADDRS       8               /* addresses taken from one offer */
 
 static int proto_msnp = -1;
-/* Only so that the port has a preference of its own: msnp's tcp.port
- * preference belongs to the command dissector. */
-static int proto_msnp_dc = -1;
 
 static int hf_dc_length = -1;
 static int hf_dc_foo = -1;
@@ -171,7 +168,7 @@ dissect_msnp_dc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 /* Registration                                                             */
 
 void
-msnp_dc_register(int proto, module_t *prefs)
+msnp_dc_register(int proto, int proto_dc, module_t *prefs)
 {
     static hf_register_info hf[] = {
         { &hf_dc_length, { "Message length", "msnp.dc.length", FT_UINT32, BASE_DEC, NULL, 0x0,
@@ -202,9 +199,7 @@ msnp_dc_register(int proto, module_t *prefs)
     prefs_register_bool_preference(prefs, "dc_reassemble", "Reassemble direct-connection messages",
         "Whether a direct-connection message split over several TCP segments is reassembled.",
         &dc_reassemble);
-    proto_msnp_dc = proto_register_protocol_in_name_only("MSNP direct connection (TCP port 6891)", "MSNP-DC",
-                                                         "msnp_dc", proto, FT_PROTOCOL);
-    dc_handle = register_dissector("msnp_dc", dissect_msnp_dc, proto_msnp_dc);
+    dc_handle = register_dissector("msnp_dc", dissect_msnp_dc, proto_dc);
     dc_expected = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 

@@ -294,7 +294,7 @@ static tvbuff_t *
 p2p_reassemble(tvbuff_t *tvb, int off, packet_info *pinfo, proto_tree *tree, proto_item *ti,
                const p2p_header_t *h)
 {
-    uint32_t index = p2p_next_index(pinfo);
+    uint32_t nth = p2p_next_index(pinfo);
     p2p_chunk_t *chunk;
     fragment_head *fh;
     tvbuff_t *whole;
@@ -306,9 +306,9 @@ p2p_reassemble(tvbuff_t *tvb, int off, packet_info *pinfo, proto_tree *tree, pro
     if (!PINFO_FD_VISITED(pinfo)) {
         chunk = wmem_new0(wmem_file_scope(), p2p_chunk_t);
         p2p_judge_chunk(chunk, h);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, P2P_PD_CHUNK + index, chunk);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, P2P_PD_CHUNK + nth, chunk);
     } else {
-        chunk = (p2p_chunk_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, P2P_PD_CHUNK + index);
+        chunk = (p2p_chunk_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, P2P_PD_CHUNK + nth);
     }
     if (!chunk)
         return NULL;

@@ -594,7 +594,7 @@ slp_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int end,
 /* Pairs a request with its first answer by Call-ID (the latest request
  * with that Call-ID before the answer). */
 static void
-slp_link(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const slp_msg_t *m, uint32_t index)
+slp_link(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const slp_msg_t *m, uint32_t nth)
 {
     slp_txn_t *t;
     proto_item *ti;
@@ -613,9 +613,9 @@ slp_link(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const slp_msg_t *m
             t = NULL;
         }
         if (t)
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, SLP_PD_TXN + index, t);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_msnp, SLP_PD_TXN + nth, t);
     } else {
-        t = (slp_txn_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, SLP_PD_TXN + index);
+        t = (slp_txn_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msnp, SLP_PD_TXN + nth);
     }
     if (m->is_request && t && t->rsp_frame) {
         ti = proto_tree_add_uint(tree, hf_slp_response_in, tvb, 0, 0, t->rsp_frame);

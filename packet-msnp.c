@@ -2217,7 +2217,8 @@ proto_register_msnp(void)
     msnp_tap = register_tap("msnp");
     msnp_p2p_register(proto_msnp, msnp_module);
     msnp_slp_register(proto_msnp);
-    msnp_dc_register(proto_msnp, msnp_module);
+    msnp_dc_register(proto_msnp, proto_register_protocol_in_name_only("MSNP direct connection (TCP port 6891)",
+                     "MSNP-DC", "msnp_dc", proto_msnp, FT_PROTOCOL), msnp_module);
     msnp_chat_register();
     msnp_referrals = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_int64_hash, g_int64_equal);
     msnp_requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), msnp_trans_hash, msnp_trans_equal);

@@ -74,7 +74,9 @@ typedef struct {
 msnp_offer_t *msnp_slp_find_offer(uint32_t session_id, uint32_t before_frame);
 
 /* packet-msnp-dc.c: direct connections announced by a transport offer. */
-void msnp_dc_register(int proto, module_t *prefs);
+/* proto_dc: a helper protocol, so that the direct-connection port has a
+ * preference of its own (msnp's tcp.port preference is the commands'). */
+void msnp_dc_register(int proto, int proto_dc, module_t *prefs);
 void msnp_dc_handoff(void);
 void msnp_dc_expect(packet_info *pinfo, const char *addrs, uint32_t port, const e_guid_t *nonce);
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Wireshark's own checkers on packet-msnp.c and packet-qq.c, and valgrind's
+"""Wireshark's own checkers on the dissector sources, and valgrind's
 memcheck on tshark dissecting every sample and hostile capture (issue 5,
 section 5).
 
@@ -23,7 +23,8 @@ import pytest
 
 from conftest import ROOT, SAMPLES
 
-SOURCES = [os.path.join(ROOT, "packet-msnp.c"), os.path.join(ROOT, "packet-qq.c")]
+SOURCES = [os.path.join(ROOT, f) for f in ("packet-msnp.c", "packet-msnp-p2p.c", "packet-msnp-slp.c",
+                                           "packet-msnp-dc.c", "msnp-chat.c", "packet-qq.c")]
 WS_SOURCE_TOOL = os.path.normpath(os.path.join(ROOT, "..", "shared", "tools", "wireshark-source"))
 PCAPTOOL = os.path.join(ROOT, "tests", "fuzz", "pcaptool.py")
 
