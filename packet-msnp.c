@@ -29,12 +29,12 @@
 
 #include "plugin.h"
 #include "ws-compat.h"
+#include "packet-msnp.h"
 
 #define MSNP_TCP_PORT       1863
 #define MSNP_MEDIA_TYPE     "application/x-msn-messenger"
 #define MSNP_MAX_TOKENS     64
 #define MSNP_HEUR_MAX_LINE  4096
-#define MSNP_P2P_HEADER_LEN 48
 
 static int proto_msnp = -1;
 static int msnp_tap = -1;
@@ -88,18 +88,6 @@ static int hf_msnp_msg_content_type = -1;
 static int hf_msnp_msg_text = -1;
 static int hf_msnp_msg_typing_user = -1;
 static int hf_msnp_msg_body = -1;
-static int hf_msnp_p2p_session_id = -1;
-static int hf_msnp_p2p_identifier = -1;
-static int hf_msnp_p2p_offset = -1;
-static int hf_msnp_p2p_total_size = -1;
-static int hf_msnp_p2p_message_size = -1;
-static int hf_msnp_p2p_flags = -1;
-static int hf_msnp_p2p_ack_identifier = -1;
-static int hf_msnp_p2p_ack_unique_id = -1;
-static int hf_msnp_p2p_ack_data_size = -1;
-static int hf_msnp_p2p_data = -1;
-static int hf_msnp_p2p_slp = -1;
-static int hf_msnp_p2p_footer = -1;
 static int hf_msnp_response_in = -1;
 static int hf_msnp_response_to = -1;
 static int hf_msnp_time = -1;
@@ -108,7 +96,6 @@ static int ett_msnp = -1;
 static int ett_msnp_challenge = -1;
 static int ett_msnp_challenge_item = -1;
 static int ett_msnp_payload = -1;
-static int ett_msnp_p2p = -1;
 
 static expert_field ei_msnp_error_reply = EI_INIT;
 static expert_field ei_msnp_unknown_command = EI_INIT;
@@ -119,8 +106,6 @@ static expert_field ei_msnp_partial_payload = EI_INIT;
 static expert_field ei_msnp_line_too_long = EI_INIT;
 static expert_field ei_msnp_bad_escape = EI_INIT;
 static expert_field ei_msnp_bad_address = EI_INIT;
-static expert_field ei_msnp_p2p_short = EI_INIT;
-static expert_field ei_msnp_p2p_bad_size = EI_INIT;
 static expert_field ei_msnp_unmatched_reply = EI_INIT;
 static expert_field ei_msnp_empty_line = EI_INIT;
 
@@ -429,7 +414,8 @@ typedef struct {
 enum {
     MSNP_PD_FRAME = 0,  /* pinfo->pool: msnp_frame_t */
     MSNP_PD_SKIP  = 1,  /* file scope: bytes of a payload continued from an earlier segment */
-    MSNP_PD_TRANS = 2   /* file scope, plus the number of the tracked command in the frame:
+    MSNP_PD_TEXT  = 2,  /* pinfo->pool: decoded text of the last text/plain MSG, for the tap */
+    MSNP_PD_TRANS = 3   /* file scope, plus the number of the tracked command in the frame:
                          * its msnp_trans_t (requests and matched replies only) */
 };
 
@@ -445,14 +431,6 @@ typedef struct {
     uint32_t frame;
 } msnp_referral_t;
 
-/* What the tap sees per command. */
-typedef struct {
-    const char *cmd;
-    int         direction;
-    bool    is_error;
-    uint16_t     error;
-    char        name[4];    /* cmd when it is not a known command */
-} msnp_tap_info_t;
 
 /* One token of a command line: offset in the tvb, length, and its text:
  * NUL-terminated in place in the copy of the line (see msnp_tokenize). */
@@ -567,7 +545,7 @@ hexval(int c)
 }
 
 /* URL-decode a friendly name into UTF-8; false on a bad escape (raw text returned). */
-static bool
+bool
 msnp_url_decode(wmem_allocator_t *pool, const uint8_t *raw, int len, const char **out)
 {
     uint8_t *buf = (uint8_t *)wmem_alloc(pool, len + 1);
@@ -1176,56 +1154,6 @@ msnp_call_xml(tvbuff_t *ptvb, packet_info *pinfo, proto_tree *tree)
     col_set_writable(pinfo->cinfo, -1, true);
 }
 
-static void
-msnp_dissect_p2p(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off)
-{
-    int avail = tvb_reported_length_remaining(tvb, off);
-    proto_item *ti;
-    proto_tree *pt;
-    uint32_t session_id, msg_size;
-    uint64_t data_off, total;
-
-    if (avail < MSNP_P2P_HEADER_LEN) {
-        ti = proto_tree_add_item(tree, hf_msnp_msg_body, tvb, off, avail, ENC_NA);
-        expert_add_info_format(pinfo, ti, &ei_msnp_p2p_short,
-                               "P2P header needs %d bytes, only %d present", MSNP_P2P_HEADER_LEN, avail);
-        return;
-    }
-    ti = proto_tree_add_item(tree, hf_msnp_msg_body, tvb, off, avail, ENC_NA);
-    proto_item_append_text(ti, " (P2P)");
-    pt = proto_item_add_subtree(ti, ett_msnp_p2p);
-    proto_tree_add_item_ret_uint(pt, hf_msnp_p2p_session_id, tvb, off, 4, ENC_LITTLE_ENDIAN, &session_id);
-    proto_tree_add_item(pt, hf_msnp_p2p_identifier, tvb, off + 4, 4, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item_ret_uint64(pt, hf_msnp_p2p_offset, tvb, off + 8, 8, ENC_LITTLE_ENDIAN, &data_off);
-    proto_tree_add_item_ret_uint64(pt, hf_msnp_p2p_total_size, tvb, off + 16, 8, ENC_LITTLE_ENDIAN, &total);
-    ti = proto_tree_add_item_ret_uint(pt, hf_msnp_p2p_message_size, tvb, off + 24, 4, ENC_LITTLE_ENDIAN, &msg_size);
-    proto_tree_add_item(pt, hf_msnp_p2p_flags, tvb, off + 28, 4, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(pt, hf_msnp_p2p_ack_identifier, tvb, off + 32, 4, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(pt, hf_msnp_p2p_ack_unique_id, tvb, off + 36, 4, ENC_LITTLE_ENDIAN);
-    proto_tree_add_item(pt, hf_msnp_p2p_ack_data_size, tvb, off + 40, 8, ENC_LITTLE_ENDIAN);
-
-    avail -= MSNP_P2P_HEADER_LEN;
-    off += MSNP_P2P_HEADER_LEN;
-    if (msg_size > (uint32_t)avail) {
-        expert_add_info_format(pinfo, ti, &ei_msnp_p2p_bad_size,
-                               "Message size %u exceeds the %d bytes present", msg_size, avail);
-        msg_size = avail;
-    } else if (data_off > total || msg_size > total - data_off) {
-        expert_add_info_format(pinfo, ti, &ei_msnp_p2p_bad_size,
-                               "Offset %" G_GUINT64_FORMAT " + size %u exceeds the total size %" G_GUINT64_FORMAT,
-                               data_off, msg_size, total);
-    }
-    if (msg_size > 0) {
-        if (session_id == 0)
-            proto_tree_add_item(pt, hf_msnp_p2p_slp, tvb, off, msg_size, ENC_UTF_8);
-        else
-            proto_tree_add_item(pt, hf_msnp_p2p_data, tvb, off, msg_size, ENC_NA);
-    }
-    off += msg_size;
-    if (tvb_reported_length_remaining(tvb, off) >= 4)
-        proto_tree_add_item(pt, hf_msnp_p2p_footer, tvb, off, 4, ENC_BIG_ENDIAN);
-}
-
 /* The first bytes of a header name or value as a C string in buf: enough to
  * compare it with the names we know (all shorter than size), as the whole
  * string would compare, without a copy of each header. */
@@ -1238,12 +1166,49 @@ msnp_tvb_head(tvbuff_t *tvb, int off, int len, char *buf, int size)
     return buf;
 }
 
+/* The string encoding that a Content-Type's charset parameter names
+ * (value: the parameters after the media type); UTF-8 when it names none
+ * or one we do not know. */
+static unsigned
+msnp_charset_encoding(tvbuff_t *tvb, int start, int end)
+{
+    static const struct { const char *name; unsigned enc; } charsets[] = {
+        { "utf-8", ENC_UTF_8 }, { "utf8", ENC_UTF_8 },
+        { "iso-8859-1", ENC_ISO_8859_1 }, { "latin1", ENC_ISO_8859_1 },
+        { "iso-8859-2", ENC_ISO_8859_2 },
+        { "windows-1252", ENC_WINDOWS_1252 }, { "windows-1251", ENC_WINDOWS_1251 },
+        { "gb2312", ENC_GB18030 }, { "gbk", ENC_GB18030 }, { "gb18030", ENC_GB18030 },
+        { "euc-kr", ENC_EUC_KR },
+        { "utf-16", ENC_UTF_16 | ENC_LITTLE_ENDIAN }, { "utf-16le", ENC_UTF_16 | ENC_LITTLE_ENDIAN },
+        { "utf-16be", ENC_UTF_16 | ENC_BIG_ENDIAN },
+    };
+    char buf[32];
+    const char *value, *cs;
+    size_t i, n;
+
+    if (end <= start)
+        return ENC_UTF_8;
+    value = msnp_tvb_head(tvb, start, end - start, buf, sizeof buf);
+    cs = strstr(value, "charset=");
+    if (!cs)
+        return ENC_UTF_8;
+    cs += 8;
+    if (*cs == '"')
+        cs++;
+    n = strcspn(cs, "\"; ");
+    for (i = 0; i < G_N_ELEMENTS(charsets); i++)
+        if (strlen(charsets[i].name) == n && g_ascii_strncasecmp(cs, charsets[i].name, n) == 0)
+            return charsets[i].enc;
+    return ENC_UTF_8;
+}
+
 static void
 msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     int off = 0, next, linelen;
     int len = tvb_reported_length(tvb);
     const char *ctype = NULL;
+    unsigned text_enc = ENC_UTF_8;
     char namebuf[16], ctypebuf[32];
     bool routing = false;
     int blocks = 1, headers = 0;
@@ -1282,6 +1247,8 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                 int tend = semi >= 0 ? semi : vend;
                 proto_tree_add_item(tree, hf_msnp_msg_content_type, tvb, vstart, tend - vstart, ENC_ASCII);
                 ctype = msnp_tvb_head(tvb, vstart, tend - vstart, ctypebuf, sizeof ctypebuf);
+                if (semi >= 0)
+                    text_enc = msnp_charset_encoding(tvb, semi + 1, vend);
             } else if (g_ascii_strcasecmp(name, "TypingUser") == 0) {
                 proto_tree_add_item(tree, hf_msnp_msg_typing_user, tvb, vstart, vend - vstart, ENC_UTF_8);
             }
@@ -1291,9 +1258,17 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (off >= len)
         return;
     if (ctype && g_ascii_strcasecmp(ctype, "text/plain") == 0) {
-        proto_tree_add_item(tree, hf_msnp_msg_text, tvb, off, len - off, ENC_UTF_8);
+        if (have_tap_listener(msnp_tap)) {
+            /* for the chat transcript (msnp-chat.c), taken in msnp_queue_tap */
+            const uint8_t *text;
+            proto_tree_add_item_ret_string(tree, hf_msnp_msg_text, tvb, off, len - off, text_enc,
+                                           pinfo->pool, &text);
+            p_add_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_TEXT, (void *)text);
+        } else {
+            proto_tree_add_item(tree, hf_msnp_msg_text, tvb, off, len - off, text_enc);
+        }
     } else if (ctype && g_ascii_strcasecmp(ctype, "application/x-msnmsgrp2p") == 0) {
-        msnp_dissect_p2p(tvb, pinfo, tree, off);
+        msnp_p2p_dissect_msg(tvb, pinfo, tree, off);
     } else if (tvb_get_uint8(tvb, off) == '<') {
         msnp_call_xml(tvb_new_subset_remaining(tvb, off), pinfo, tree);
     } else {
@@ -1510,6 +1485,40 @@ msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv
     proto_tree_add_item(proto_item_add_subtree(ti, ett_msnp), hf_msnp_payload, tvb, 0, skip, ENC_NA);
     msnp_info_add(info, "[payload continued]");
     return (int)skip;
+}
+
+/* Tells the "msnp" tap about one command (only while someone listens). */
+static void
+msnp_queue_tap(packet_info *pinfo, const msnp_conv_t *mc, const msnp_cmd_t *c, bool is_error,
+               uint16_t errcode, int dir, const msnp_tok_t *toks, int ntoks, int first_arg, int nargs)
+{
+    msnp_tap_info_t *tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
+    int i;
+
+    if (c) {
+        tap->cmd = c->name;
+    } else if (is_error || (strlen(toks[0].str) == 3 && g_ascii_isupper(toks[0].str[0]) &&
+                            g_ascii_isupper(toks[0].str[1]) && g_ascii_isupper(toks[0].str[2]))) {
+        memcpy(tap->name, toks[0].str, 3);
+        tap->cmd = tap->name;
+    } else {
+        tap->cmd = "[not a command]";
+    }
+    tap->direction = dir;
+    tap->is_error = is_error;
+    tap->error = errcode;
+    tap->conv_id = mc->id;
+    tap->role = mc->role;
+    tap->srv_addr = mc->srv_known ? &mc->srv_addr : NULL;
+    tap->srv_port = mc->srv_port;
+    tap->nargs = MIN(nargs, ntoks - first_arg);
+    tap->args = wmem_alloc_array(pinfo->pool, const char *, MAX(tap->nargs, 1));
+    for (i = 0; i < tap->nargs; i++)
+        tap->args[i] = wmem_strdup(pinfo->pool, toks[first_arg + i].str);
+    tap->text = (const char *)p_get_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_TEXT);
+    if (tap->text)
+        p_remove_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_TEXT);
+    tap_queue_packet(msnp_tap, pinfo, tap);
 }
 
 /* The command lines of tvb; false when it asks TCP for more data. */
@@ -1741,22 +1750,8 @@ msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http
         if (tridx)
             msnp_track(tvb, pinfo, mt, mc, fs, dir, trid, trid_item);
 
-        if (have_tap_listener(msnp_tap)) {
-            msnp_tap_info_t *tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
-            if (c) {
-                tap->cmd = c->name;
-            } else if (is_error || (strlen(toks[0].str) == 3 && g_ascii_isupper(toks[0].str[0]) &&
-                                    g_ascii_isupper(toks[0].str[1]) && g_ascii_isupper(toks[0].str[2]))) {
-                memcpy(tap->name, toks[0].str, 3);
-                tap->cmd = tap->name;
-            } else {
-                tap->cmd = "[not a command]";
-            }
-            tap->direction = dir;
-            tap->is_error = is_error;
-            tap->error = errcode;
-            tap_queue_packet(msnp_tap, pinfo, tap);
-        }
+        if (have_tap_listener(msnp_tap))
+            msnp_queue_tap(pinfo, mc, c, is_error, errcode, dir, toks, ntoks, first_arg, nargs);
 
         /* The tokens are done with: the line again for the Info column. */
         msnp_untokenize(line, linelen, offset, toks, ntoks);
@@ -2160,42 +2155,6 @@ proto_register_msnp(void)
         { &hf_msnp_msg_body,
           { "Body", "msnp.msg.body", FT_BYTES, BASE_NONE, NULL, 0x0,
             "Message body that is not text, P2P or XML, as bytes.", HFILL } },
-        { &hf_msnp_p2p_session_id,
-          { "P2P session id", "msnp.p2p.session_id", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "P2P session number; 0 for MSNSLP signalling (INVITE, 200 OK, BYE).", HFILL } },
-        { &hf_msnp_p2p_identifier,
-          { "P2P identifier", "msnp.p2p.identifier", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "Number of this P2P message; the receiver acknowledges it.", HFILL } },
-        { &hf_msnp_p2p_offset,
-          { "P2P data offset", "msnp.p2p.offset", FT_UINT64, BASE_DEC, NULL, 0x0,
-            "Offset of this chunk within the whole P2P message.", HFILL } },
-        { &hf_msnp_p2p_total_size,
-          { "P2P total size", "msnp.p2p.total_size", FT_UINT64, BASE_DEC, NULL, 0x0,
-            "Size of the whole P2P message that this chunk belongs to.", HFILL } },
-        { &hf_msnp_p2p_message_size,
-          { "P2P message size", "msnp.p2p.message_size", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "Number of data bytes in this chunk.", HFILL } },
-        { &hf_msnp_p2p_flags,
-          { "P2P flags", "msnp.p2p.flags", FT_UINT32, BASE_HEX, NULL, 0x0,
-            "P2P flags: 0 for MSNSLP text, 0x2 acknowledgement, 0x20 display picture or emoticon data, 0x1000030 file data.", HFILL } },
-        { &hf_msnp_p2p_ack_identifier,
-          { "P2P acknowledged identifier", "msnp.p2p.ack_identifier", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "For an acknowledgement, the identifier of the acknowledged message; otherwise a random id.", HFILL } },
-        { &hf_msnp_p2p_ack_unique_id,
-          { "P2P acknowledged unique id", "msnp.p2p.ack_unique_id", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "For an acknowledgement, the ack identifier of the acknowledged message.", HFILL } },
-        { &hf_msnp_p2p_ack_data_size,
-          { "P2P acknowledged data size", "msnp.p2p.ack_data_size", FT_UINT64, BASE_DEC, NULL, 0x0,
-            "For an acknowledgement, the total size of the acknowledged message.", HFILL } },
-        { &hf_msnp_p2p_data,
-          { "P2P data", "msnp.p2p.data", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Binary data of a P2P session (a file, a display picture ...).", HFILL } },
-        { &hf_msnp_p2p_slp,
-          { "MSNSLP message", "msnp.p2p.slp", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Text of the MSN session layer protocol message (session id 0): INVITE, 200 OK, BYE ...", HFILL } },
-        { &hf_msnp_p2p_footer,
-          { "P2P footer (application id)", "msnp.p2p.footer", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "Application id after the P2P data (big-endian): 0 for MSNSLP, 1 display picture or emoticon, 2 file transfer.", HFILL } },
         { &hf_msnp_response_in,
           { "Response in", "msnp.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
             "The reply to this request is in this frame.", HFILL } },
@@ -2212,7 +2171,6 @@ proto_register_msnp(void)
         &ett_msnp_challenge,
         &ett_msnp_challenge_item,
         &ett_msnp_payload,
-        &ett_msnp_p2p,
     };
 
     static ei_register_info ei[] = {
@@ -2225,8 +2183,6 @@ proto_register_msnp(void)
         { &ei_msnp_line_too_long, { "msnp.line_too_long", PI_MALFORMED, PI_ERROR, "Command line too long", EXPFILL } },
         { &ei_msnp_bad_escape, { "msnp.bad_escape", PI_MALFORMED, PI_WARN, "Invalid URL escape; shown raw", EXPFILL } },
         { &ei_msnp_bad_address, { "msnp.bad_address", PI_MALFORMED, PI_WARN, "Invalid server address", EXPFILL } },
-        { &ei_msnp_p2p_short, { "msnp.p2p_short", PI_MALFORMED, PI_ERROR, "P2P header too short", EXPFILL } },
-        { &ei_msnp_p2p_bad_size, { "msnp.p2p_bad_size", PI_MALFORMED, PI_WARN, "P2P sizes inconsistent", EXPFILL } },
         { &ei_msnp_unmatched_reply, { "msnp.unmatched_reply", PI_SEQUENCE, PI_NOTE, "Reply without a request", EXPFILL } },
         { &ei_msnp_empty_line, { "msnp.empty_line", PI_PROTOCOL, PI_NOTE, "Empty line", EXPFILL } },
     };
@@ -2259,6 +2215,11 @@ proto_register_msnp(void)
     msnp_handle = register_dissector("msnp", dissect_msnp, proto_msnp);
     msnp_http_handle = register_dissector("msnp_http", dissect_msnp_http, proto_msnp);
     msnp_tap = register_tap("msnp");
+    msnp_p2p_register(proto_msnp, msnp_module);
+    msnp_slp_register(proto_msnp);
+    msnp_dc_register(proto_msnp, proto_register_protocol_in_name_only("MSNP direct connection (TCP port 6891)",
+                     "MSNP-DC", "msnp_dc", proto_msnp, FT_PROTOCOL), msnp_module);
+    msnp_chat_register();
     msnp_referrals = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_int64_hash, g_int64_equal);
     msnp_requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), msnp_trans_hash, msnp_trans_equal);
 
@@ -2274,6 +2235,7 @@ proto_reg_handoff_msnp(void)
     heur_dissector_add("tcp", dissect_msnp_heur, "MSNP over TCP (any port)", "msnp_tcp",
                        proto_msnp, HEURISTIC_ENABLE);
     xml_handle = find_dissector_add_dependency("xml", proto_msnp);
+    msnp_dc_handoff();
 }
 
 /*

@@ -158,6 +158,48 @@ def msnp_p2p_bad_size():
     return msnp_capture(("c", p2p_msg(21, p2p_header(500, 4) + b"abcd")))
 
 
+def slp_msg(trid, text, session_id=0, identifier=1980600):
+    """One MSNSLP message in a single P2P chunk."""
+    hdr = struct.pack("<IIQQIIIIQ", session_id, identifier, 0, len(text), len(text), 0, 1234567, 0, 0)
+    return p2p_msg(trid, hdr + text)
+
+
+def slp_text(first, ctype, body, call_id=b"{11111111-2222-4333-8444-555555555555}", length=None):
+    body += b"\r\n\x00"
+    return (first + b"\r\nTo: <msnmsgr:" + BUDDY + b">\r\nFrom: <msnmsgr:me@hotmail.com>\r\n"
+            b"Via: MSNSLP/1.0/TLP ;branch={AAAAAAAA-2222-4333-8444-555555555555}\r\nCSeq: 0 \r\n"
+            b"Call-ID: " + call_id + b"\r\nMax-Forwards: 0\r\nContent-Type: " + ctype + b"\r\n"
+            b"Content-Length: %d\r\n\r\n" % (len(body) if length is None else length) + body)
+
+
+def msnp_slp_lies():
+    """MSNSLP that does not add up: an answer nobody asked for, a body
+    shorter than its Content-Length, a Context that is not base64, a file
+    context too short to hold a name, and a direct connection whose
+    handshake brings another nonce than the one announced."""
+    invite = b"INVITE MSNMSGR:" + BUDDY + b" MSNSLP/1.0"
+    req = b"application/x-msnmsgr-sessionreqbody"
+    file_guid = b"EUF-GUID: {5D3E02AB-6190-11D3-BBBB-00C04F795683}\r\nSessionID: 77\r\nAppID: 2\r\n"
+    answer = slp_text(b"MSNSLP/1.0 200 OK", b"application/x-msnmsgr-transrespbody",
+                      b"Bridge: TCPv1\r\nListening: true\r\nNonce: {01234567-89AB-4CDE-8F01-23456789ABCD}\r\n"
+                      b"IPv4Internal-Addrs: 10.9.0.9\r\nIPv4Internal-Port: 45000\r\n",
+                      call_id=b"{99999999-2222-4333-8444-555555555555}")
+    cap = Capture()
+    c = msnp_conn(cap)
+    c.server(slp_msg(0, answer))
+    c.client(slp_msg(22, slp_text(invite, req, b"SessionID: 1\r\n", length=4000)))
+    c.client(slp_msg(23, slp_text(invite, req, file_guid + b"Context: !!!notbase64***\r\n")))
+    c.client(slp_msg(24, slp_text(invite, req, file_guid + b"Context: AAAAAAAAAAA=\r\n")))
+    dc = cap.tcp(CLIENT, 3002, "10.9.0.9", 45000)
+    dc.client(struct.pack("<I", 4) + b"foo\0")
+    hs = struct.pack("<IIQQIIIIQ", 0, 5, 0, 0, 0, 0x100, 0, 0, 0)[:32] + b"\x42" * 16
+    dc.client(struct.pack("<I", len(hs)) + hs)
+    dc.close()
+    msnp_sentinels(c)
+    c.close()
+    return cap
+
+
 # ------------------------------------------------------------------ QQ ----
 
 def qq_packet(cmd, seq, body, uin=QQ_UIN, version=QQ_VERSION):
@@ -284,6 +326,7 @@ CAPTURES = {
     "hostile-msnp-empty-lines.pcap": msnp_empty_lines,
     "hostile-msnp-p2p-short.pcap": msnp_p2p_short,
     "hostile-msnp-p2p-bad-size.pcap": msnp_p2p_bad_size,
+    "hostile-msnp-slp-lies.pcap": msnp_slp_lies,
     "hostile-qq-tcp-bad-lengths.pcap": qq_tcp_bad_lengths,
     "hostile-qq-udp-short.pcap": qq_udp_short,
     "hostile-qq-udp-bad-tail.pcap": qq_udp_bad_tail,

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Wireshark's own checkers on packet-msnp.c, packet-qq.c and packet-qq-decrypt.c, and valgrind's
+"""Wireshark's own checkers on the dissector sources, and valgrind's
 memcheck on tshark dissecting every sample and hostile capture (issue 5,
 section 5).
 
@@ -23,8 +23,9 @@ import pytest
 
 from conftest import ROOT, SAMPLES
 
-SOURCES = [os.path.join(ROOT, "packet-msnp.c"), os.path.join(ROOT, "packet-qq.c"),
-           os.path.join(ROOT, "packet-qq-decrypt.c")]
+SOURCES = [os.path.join(ROOT, f) for f in ("packet-msnp.c", "packet-msnp-p2p.c", "packet-msnp-slp.c",
+                                           "packet-msnp-dc.c", "msnp-chat.c", "packet-qq.c",
+                                           "packet-qq-decrypt.c", "qq-tea.c")]
 WS_SOURCE_TOOL = os.path.normpath(os.path.join(ROOT, "..", "shared", "tools", "wireshark-source"))
 PCAPTOOL = os.path.join(ROOT, "tests", "fuzz", "pcaptool.py")
 
@@ -116,11 +117,15 @@ def test_valgrind_on_every_sample_capture(ws, tmp_path):
     assert samples
     allp = str(tmp_path / "all-samples.pcap")
     frames = joined(samples, allp)
-    ours = sum(ws.count(s, "msnp || qq", two_pass=True) for s in samples)
+    # The direct connection of msnp-p2p-direct.pcap (TCP 40123) is found
+    # through the addresses that an MSNSLP message names in its text, which
+    # joining (it moves each file's IP addresses) does not rewrite.
+    ours_filter = "(msnp || qq) && !(tcp.port == 40123)"
+    ours = sum(ws.count(s, ours_filter, two_pass=True) for s in samples)
     assert ours > 0
     # The joined file dissects exactly like the files one by one.
     assert ws.count(allp, "frame", two_pass=True) == frames
-    assert ws.count(allp, "msnp || qq", two_pass=True) == ours
+    assert ws.count(allp, ours_filter, two_pass=True) == ours
     out = valgrind_clean(ws, allp)
     assert out.count("\nFrame ") + out.startswith("Frame ") == frames
 

@@ -262,11 +262,12 @@ def test_msg_payloads(ws):
 def test_p2p_header_and_msnslp(ws):
     fields = ["msnp.msg.content_type", "msnp.p2p.session_id", "msnp.p2p.identifier", "msnp.p2p.offset",
               "msnp.p2p.total_size", "msnp.p2p.message_size", "msnp.p2p.flags", "msnp.p2p.ack_identifier",
-              "msnp.p2p.ack_unique_id", "msnp.p2p.ack_data_size", "msnp.p2p.footer", "msnp.p2p.slp"]
+              "msnp.p2p.ack_unique_id", "msnp.p2p.ack_data_size", "msnp.p2p.footer", "msnp.slp.method",
+              "msnp.slp.request_line", "msnp.slp.euf_guid"]
     got = row(ws, LOGIN, 56, fields)
-    assert got[:11] == ["application/x-msnmsgrp2p", "0", "1980590", "0", "504", "504", "0x00000000",
-                        "1234567", "0", "0", "0"]
-    assert got[11].startswith("INVITE MSNMSGR:cecile260992@hotmail.com MSNSLP/1.0\\r\\n")
+    assert got == ["application/x-msnmsgrp2p", "0", "1980590", "0", "504", "504", "0x00000000",
+                   "1234567", "0", "0", "0", "INVITE", "INVITE MSNMSGR:cecile260992@hotmail.com MSNSLP/1.0",
+                   "{A4268EEC-FEC5-49E5-95C3-F126696BDBF6}"]
 
 
 def test_xml_payload_handed_to_xml(ws):
@@ -404,7 +405,7 @@ def test_expert_infos_on_odd_commands(ws):
     assert got[14][2] == "Payload length is not a number"
     assert got[19][2] == "Empty line"
     assert got[24][2] == "P2P header needs 48 bytes, only 20 present"
-    assert got[25][2] == "Message size 500 exceeds the 4 bytes present"
+    assert got[25][2] == "Message size 500 exceeds the 0 bytes present before the footer"
     counts = {name: ws.count(ERRORS, name + " && tcp.port != 1092") for name in (
         "msnp.bad_trid", "msnp.unknown_command", "msnp.bad_escape", "msnp.bad_address",
         "msnp.bad_length", "msnp.empty_line", "msnp.p2p_short", "msnp.p2p_bad_size",
@@ -711,7 +712,7 @@ def test_every_field_has_a_blurb(ws):
         parts = line.split("\t")
         if parts[0] == "F" and parts[2].startswith("msnp.") and parts[3] != "FT_NONE":   # not expert infos
             blurbs[parts[2]] = parts[7] if len(parts) > 7 else ""
-    assert len(blurbs) == 64
+    assert len(blurbs) == 137
     missing = [name for name, blurb in blurbs.items() if not blurb.endswith(".")]
     assert missing == []
     assert "MD5 (password hash with a salt, MSNP2-7)" in blurbs["msnp.usr.auth"]

@@ -285,7 +285,7 @@ def test_msnp_empty_lines(ws, hostile_captures):
 
 @pytest.mark.parametrize("name,expert,message", [
     ("hostile-msnp-p2p-short.pcap", "msnp.p2p_short", "P2P header needs 48 bytes, only 24 present"),
-    ("hostile-msnp-p2p-bad-size.pcap", "msnp.p2p_bad_size", "Message size 500 exceeds the 8 bytes present"),
+    ("hostile-msnp-p2p-bad-size.pcap", "msnp.p2p_bad_size", "Message size 500 exceeds the 4 bytes present before the footer"),
 ])
 def test_msnp_bad_p2p_header(ws, hostile_captures, name, expert, message):
     path = hostile_captures[name]
@@ -396,12 +396,31 @@ def test_qq_headers_cut_at_every_byte(ws, hostile_captures, variant):
     assert_qq_sentinels(ws, path, after=max(int(r[0]) for r in tcp))
 
 
+def test_msnp_slp_lies(ws, hostile_captures):
+    path = hostile_captures["hostile-msnp-slp-lies.pcap"]
+    got = ws.fields(path, ["frame.number", "_ws.expert.message"], "msnp && _ws.expert", two_pass=True)
+    assert got == [
+        ["6", "MSNSLP answer without an earlier request of the same Call-ID"],
+        ["7", "Content-Length 4000, but only 17 bytes follow"],
+        ["8", "Context is not base64 (or longer than 8192 characters)"],
+        ["9", "A file offer's context needs at least 22 bytes, it has 8"],
+        ["14", "Handshake nonce differs from the one the invitation gave"],
+    ]
+    names = {"6": "msnp.slp.unmatched", "7": "msnp.slp.truncated", "8": "msnp.slp.bad_context",
+             "9": "msnp.slp.bad_context", "14": "msnp.dc.nonce_mismatch"}
+    for frame, name in names.items():
+        assert ws.count(path, "frame.number == %s && %s" % (frame, name), two_pass=True) == 1, name
+    assert_msnp_sentinels(ws, path)
+
+
 def test_expected_expert_infos_are_registered(ws):
     names = {line.split("\t")[2] for line in ws.out(["-G", "fields"]).splitlines()
              if line.startswith("F\t")}
     msnp = ["error_reply", "unknown_command", "no_crlf", "bad_trid", "bad_length", "partial_payload",
             "line_too_long", "bad_escape", "bad_address", "p2p_short", "p2p_bad_size",
-            "unmatched_reply", "empty_line"]
+            "unmatched_reply", "empty_line", "p2p_too_big", "p2p_budget", "p2p_overlap_conflict",
+            "p2p_sha1_mismatch", "slp.bad_context", "slp.truncated", "slp.unmatched", "dc.bad_length",
+            "dc.nonce_mismatch"]
     qq = ["bad_tail", "bad_length", "truncated", "unknown_command", "unknown_version", "no_response",
           "resend"]
     missing = [n for n in ["msnp." + m for m in msnp] + ["qq." + q for q in qq] if n not in names]

@@ -1,0 +1,86 @@
+/* packet-msnp.h
+ * What the parts of the MSNP dissector share: packet-msnp.c (command lines),
+ * packet-msnp-p2p.c (P2P messages, reassembly, Export Objects),
+ * packet-msnp-slp.c (MSNSLP), packet-msnp-dc.c (direct connections) and
+ * msnp-chat.c (the chat transcript).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef MSNP_QQ_PACKET_MSNP_H
+#define MSNP_QQ_PACKET_MSNP_H
+
+#include <epan/packet.h>
+#include <epan/prefs.h>
+
+#include "ws-compat.h"
+
+/* Direction of a command, as packet-msnp.c works it out. */
+enum { MSNP_DIR_UNKNOWN = 0, MSNP_DIR_C2S = 1, MSNP_DIR_S2C = 2 };
+
+/* Server role of a connection. */
+enum { MSNP_ROLE_UNKNOWN = 0, MSNP_ROLE_DS, MSNP_ROLE_NS, MSNP_ROLE_SB };
+
+/* What the "msnp" tap sees per command. */
+typedef struct {
+    const char *cmd;
+    int         direction;
+    bool        is_error;
+    uint16_t    error;
+    char        name[4];      /* cmd when it is not a known command */
+    /* For the chat transcript: the connection and the parameters.  args and
+     * text are only filled in while a tap listener is registered. */
+    uint32_t    conv_id;      /* tells the connections apart */
+    uint8_t     role;         /* MSNP_ROLE_* */
+    const address *srv_addr;  /* server end of the connection, or NULL */
+    uint32_t    srv_port;
+    int         nargs;        /* parameters after the TrID, without a payload length */
+    const char **args;        /* as on the wire (friendly names stay URL-encoded) */
+    const char *text;         /* text of a text/plain MSG, decoded; else NULL */
+} msnp_tap_info_t;
+
+/* packet-msnp.c */
+bool msnp_url_decode(wmem_allocator_t *pool, const uint8_t *raw, int len, const char **out);
+
+/* packet-msnp-p2p.c: a P2P message carried in a MSG payload (binary header,
+ * data, 4-byte footer) from offset off of tvb. */
+void msnp_p2p_register(int proto, module_t *prefs);
+void msnp_p2p_dissect_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off);
+
+/* A P2P message without footer (direct connection) filling all of tvb. */
+void msnp_p2p_dissect_bare(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+
+/* packet-msnp-slp.c: the MSNSLP text filling tvb (any trailing NULs
+ * included).  session_data_frame: the frame whose data this invitation
+ * offered, for links; 0 if unknown. */
+void msnp_slp_register(int proto);
+void msnp_slp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+bool msnp_slp_looks_like(tvbuff_t *tvb, int off);
+
+/* What an MSNSLP invitation offered for one P2P session id (file scope). */
+enum { MSNP_OFFER_OTHER = 0, MSNP_OFFER_FILE, MSNP_OFFER_MSNOBJ };
+
+typedef struct {
+    uint32_t    session_id;
+    uint8_t     kind;          /* MSNP_OFFER_* */
+    uint32_t    invite_frame;
+    uint32_t    data_frame;    /* where the data was complete; 0 until then */
+    const char *filename;      /* file offer: decoded name; picture: Friendly or Location */
+    uint64_t    size;          /* announced size */
+    const char *sha1d;         /* picture: SHA1D attribute (base64), or NULL */
+    const char *creator;       /* picture: Creator */
+} msnp_offer_t;
+
+msnp_offer_t *msnp_slp_find_offer(uint32_t session_id, uint32_t before_frame);
+
+/* packet-msnp-dc.c: direct connections announced by a transport offer. */
+/* proto_dc: a helper protocol, so that the direct-connection port has a
+ * preference of its own (msnp's tcp.port preference is the commands'). */
+void msnp_dc_register(int proto, int proto_dc, module_t *prefs);
+void msnp_dc_handoff(void);
+void msnp_dc_expect(packet_info *pinfo, const char *addrs, uint32_t port, const e_guid_t *nonce);
+
+/* msnp-chat.c */
+void msnp_chat_register(void);
+
+#endif /* MSNP_QQ_PACKET_MSNP_H */
