@@ -17,12 +17,15 @@
 # the same way the test suite runs tshark: with an empty HOME and
 # WIRESHARK_PLUGIN_DIR holding just the module, as user nobody when run as
 # root (Wireshark run as root ignores WIRESHARK_PLUGIN_DIR and personal
-# plugins).  Needs wireshark-qt, xvfb, xdotool and imagemagick.
+# plugins).  Needs wireshark (the Qt GUI: wireshark-qt up to Debian 12, the
+# wireshark package itself after), xvfb, xdotool and imagemagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PLUGIN_SO=${PLUGIN_SO:-$ROOT/build/msnp_qq.so}
-DEPS=(wireshark-qt xvfb xdotool imagemagick)
+# "wireshark" installs the Qt GUI on every Debian release (up to Debian 12 by
+# depending on wireshark-qt).
+DEPS=(wireshark xvfb xdotool imagemagick)
 WAIT_LOAD=${WAIT_LOAD:-3}     # seconds after the capture is loaded
 
 die() { echo "gui_screenshot: $*" >&2; exit 1; }
@@ -59,10 +62,12 @@ else
     OWNER=
 fi
 
-mkdir -p "$WORK/plugins/4.0/epan" "$WORK/home/.config/wireshark" "$WORK/run" "$WORK/captures"
-cp "$PLUGIN_SO" "$WORK/plugins/4.0/epan/"
-chmod 755 "$WORK" "$WORK/plugins" "$WORK/plugins/4.0" "$WORK/plugins/4.0/epan" "$WORK/captures"
-chmod 644 "$WORK/plugins/4.0/epan/"*.so
+# The running Wireshark's layout: plugins/<major.minor>/epan.
+EPAN=$(python3 "$ROOT/tests/wsversion.py" plugin-folder "$WORK/plugins")
+mkdir -p "$EPAN" "$WORK/home/.config/wireshark" "$WORK/run" "$WORK/captures"
+cp "$PLUGIN_SO" "$EPAN/"
+chmod -R a+rX "$WORK/plugins"
+chmod 755 "$WORK" "$WORK/captures"
 [ -n "$OWNER" ] && chown -R "$OWNER" "$WORK/home" "$WORK/run"
 chmod 700 "$WORK/run"
 
