@@ -97,6 +97,7 @@ shot() {
 
     # Window geometry and pane sizes (Wireshark's "recent" files), written
     # before start-up so that every run looks the same.
+    # No name resolution: -n (the name_resolve.* preferences are gone in 4.4).
     local upper=$(( (height - 120) * 2 / 5 ))
     for f in recent recent_common; do
         cat >"$WORK/home/.config/wireshark/$f" <<EOF
@@ -106,7 +107,6 @@ gui.geometry_main_width: $width
 gui.geometry_main_height: $height
 gui.geometry_main_maximized: FALSE
 gui.geometry_main_upper_pane: $upper
-gui.geometry_main_lower_pane: 0
 gui.toolbar_main_show: TRUE
 gui.filter_toolbar_show: TRUE
 gui.packet_list_show: TRUE
@@ -127,8 +127,7 @@ EOF
         wireshark -r "$copy" -Y "$filter" -g "$frame" \
         -o gui.layout_type:2 -o gui.layout_content_1:PLIST \
         -o gui.layout_content_2:PDETAILS -o gui.layout_content_3:NONE \
-        -o gui.packet_list_show_minimap:FALSE -o gui.update.enabled:FALSE \
-        -o name_resolve.mac_name:FALSE -o name_resolve.transport_name:FALSE \
+        -o gui.packet_list_show_minimap:FALSE -o gui.update.enabled:FALSE -n \
         >"$WORK/wireshark.log" 2>&1 &
     WS_PID=$!
 
@@ -144,12 +143,16 @@ EOF
     [ -n "$win" ] || die "no Wireshark window after 60 s: $(tail -n 20 "$WORK/wireshark.log")"
     # The title names the capture once it is loaded; then give the packet
     # list and details a moment to draw.
-    local name
+    # Wireshark 4.4 and later replace the first window they map by another
+    # one once the capture is loaded: look for the window again each time.
+    local name w
     name=$(basename "$capture")
     for _ in $(seq 1 120); do
-        case "$(xdotool getwindowname "$win" 2>/dev/null || true)" in
-        *"$name"*) break ;;
-        esac
+        for w in $(xdotool search --onlyvisible --class '^Wireshark$' 2>/dev/null || true); do
+            case "$(xdotool getwindowname "$w" 2>/dev/null || true)" in
+            *"$name"*) win=$w; break 2 ;;
+            esac
+        done
         sleep 0.5
     done
     sleep "$WAIT_LOAD"
