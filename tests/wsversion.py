@@ -117,6 +117,14 @@ def ek_action(index):
     return {"index": {"_index": index, "_type": "doc"}}
 
 
+def tshark_elastic_mapping_loads_qq():
+    """Whether a QQ document of -T ek loads under tshark's own -G
+    elastic-mapping: not on 4.0 and 4.4 (hexadecimal "0x02" under "short",
+    bytes under the integer type "byte"); on 4.6 (decimal integers, bytes left
+    to the dynamic mapping)."""
+    return at_least(4, 6)
+
+
 # -- -G reports ---------------------------------------------------------------------
 
 def heuristic_decodes(text):
