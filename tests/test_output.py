@@ -259,3 +259,13 @@ def test_tsharks_own_mapping_refuses_qq_documents(ws):
     else:
         with pytest.raises(Refused):
             load(doc, mapping["mappings"]["properties"], {})
+
+
+# -- the tree (-V) ----------------------------------------------------------------------
+
+def test_tree_shows_response_time_in_this_versions_unit(ws):
+    # msnp.time is 0.010000000 in -T fields and -T json on every version;
+    # the tree's unit is Wireshark's choice (milliseconds from 4.6 on).
+    out = ws.out(["-n", "-2", "-r", ws.path(MSNP), "-V", "-O", "msnp", "-Y", "frame.number == 9"])
+    assert "    [Response time: %s]" % wsversion.tree_relative_time(0.01) in out.splitlines()
+    assert ws.column(MSNP, "msnp.time", dfilter="frame.number == 9", two_pass=True) == ["0.010000000"]

@@ -94,10 +94,22 @@ def first_pass_start_of_pdu_protocol(own):
     return own if at_least(4, 4) else "TCP"
 
 
-def bytes_ellipsis():
-    """What ends a long byte field's summary in the tree (-V, -T pdml show=):
-    "…" on 4.0, "[…]" from 4.4 on."""
-    return "[…]" if at_least(4, 4) else "…"
+def bytes_cut_marks():
+    """How a long byte field's line is cut in the tree (-V, the GUI's details):
+    4.0 cuts the hex after 36 bytes and ends it with "…" ("Encrypted body:
+    2c96…"); 4.4 and later show more bytes and, when they cut, mark the
+    name instead ("Payload […]: 4d49...").  Returns (after the name, at the
+    end of the value)."""
+    return ("[…]", "") if at_least(4, 4) else ("", "…")
+
+
+def tree_relative_time(seconds):
+    """A relative time (e.g. msnp.time) as the tree (-V) shows it: "0.010000000
+    seconds" up to 4.4, "10.000000 milliseconds" on 4.6 below a second.
+    (-T fields, -T json and -T ek print seconds on every version.)"""
+    if at_least(4, 6) and seconds < 1:
+        return "%.6f milliseconds" % (seconds * 1000)
+    return "%.9f seconds" % seconds
 
 
 # -- -T ek ---------------------------------------------------------------------------
