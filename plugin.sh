@@ -94,7 +94,7 @@ suite_in() {
 # 3.21s"), or a line saying the run did not get that far.
 closing_line() {
     local line
-    line=$(grep -E '^=+ .*( passed| failed| error| errors| skipped| no tests ran).* =+$' \
+    line=$(grep -E '^=+ (.*[0-9]+ (passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?)|no tests ran).* in [0-9.]+s.* =+$' \
         "$1/pytest.log" 2>/dev/null | tail -n 1 | sed -E 's/^=+ //; s/ =+$//')
     echo "${line:-1 error (the build or the run stopped before the pytest summary)}"
 }
@@ -103,7 +103,11 @@ test_all_versions() {
     local rc=0 where dir summary=() names=() version line
     for where in machine $TEST_ROOTS; do
         if [ "$where" = machine ]; then dir=build; else dir=build-$where; fi
-        echo "===== Wireshark of the ${where/machine/machine} ($dir)" >&2
+        if [ "$where" = machine ]; then
+            echo "===== The machine's Wireshark ($dir)" >&2
+        else
+            echo "===== The Wireshark of the Debian $where root ($dir)" >&2
+        fi
         if [ "$where" != machine ]; then
             tests/wsroot.sh make "$where" || { rc=1; summary+=("$where: 1 error (no root)"); continue; }
             version=$(tests/wsroot.sh run "$where" tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9.]*[0-9]\).*/\1/p')
