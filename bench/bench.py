@@ -35,8 +35,8 @@ import gen  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
 import hermetic  # noqa: E402
+import wsversion  # noqa: E402
 
-WS_MAJOR_MINOR = "4.0"
 OURS = ("msnp", "qq")
 # --disable-protocol takes one name per option in 4.0 (no comma lists).
 DISABLE = ["--disable-protocol", "msnp", "--disable-protocol", "qq"]
@@ -124,8 +124,8 @@ class Tshark:
         self.without_plugin = os.path.join(self.workdir, "no-plugins")
         self.captures = os.path.join(self.workdir, "captures")
         self.scratch = os.path.join(self.workdir, "scratch")
-        epan = os.path.join(self.with_plugin, WS_MAJOR_MINOR, "epan")
-        for d in (epan, os.path.join(self.without_plugin, WS_MAJOR_MINOR, "epan"),
+        epan = wsversion.plugin_folder(self.with_plugin)
+        for d in (epan, wsversion.plugin_folder(self.without_plugin),
                   self.home, self.captures, self.scratch):
             os.makedirs(d)
         shutil.copy(plugin_so, epan)
@@ -495,14 +495,17 @@ def machine():
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    version = subprocess.run(["tshark", "--version"], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL).stdout.decode().splitlines()[0].rstrip(".")
-    return {"nproc": os.cpu_count(), "cpu": model, "tshark": version}
+    version = wsversion.version_line().rstrip(".")
+    # tests/wsroot.sh names the Debian root it runs in (bench/run --root).
+    where = "Debian %s root" % os.environ["WSROOT"] if os.environ.get("WSROOT") else "the machine"
+    return {"nproc": os.cpu_count(), "cpu": model, "tshark": version,
+            "wireshark": wsversion.major_minor(), "where": where}
 
 
 def report(res, frames, rows, prof, info, args):
     out = []
-    out.append("Machine: %d CPUs, %s; %s" % (info["nproc"], info["cpu"], info["tshark"]))
+    out.append("Machine: %d CPUs, %s; %s (%s)" % (info["nproc"], info["cpu"], info["tshark"],
+                                                 info["where"]))
     out.append("Captures: IM %d frames, background %d frames%s; %d run(s) each, medians"
                % (frames["im"], frames["background"],
                   ", IM 4x %d frames" % frames["im4"] if "im4" in frames else "", args.runs))
@@ -604,10 +607,12 @@ def report(res, frames, rows, prof, info, args):
 
 def markdown(res, frames, rows, prof, info, args):
     """The figures for README.md's Performance section."""
-    md = ["Measured %s on %d CPUs (%s), %s; `bench/run --scale %g --runs %d`: IM capture %d "
-          "frames, background %d frames%s; medians of %d interleaved runs." % (
+    root = " --root %s" % os.environ["WSROOT"] if os.environ.get("WSROOT") else ""
+    md = ["Measured %s on %d CPUs (%s), %s in %s; `bench/run%s --scale %g --runs %d`: IM "
+          "capture %d frames, background %d frames%s; medians of %d interleaved runs." % (
               time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), info["nproc"], info["cpu"],
-              info["tshark"], args.scale, args.runs, frames["im"], frames["background"],
+              info["tshark"], info["where"], root, args.scale, args.runs, frames["im"],
+              frames["background"],
               ", IM 4x %d frames" % frames["im4"] if "im4" in frames else "", args.runs), "",
           "| target | ratio | limit | result |", "| --- | ---: | ---: | --- |"]
     for name, value, low, high, _ in rows:
@@ -642,7 +647,9 @@ def markdown(res, frames, rows, prof, info, args):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0],
+                                 epilog="bench/run --root SUITE (first) runs it in a Debian root "
+                                        "made by tests/wsroot.sh (trixie = 4.4, sid = 4.6).")
     ap.add_argument("--scale", type=float, default=1.0,
                     help="capture size: 1 = over 200,000 IM and 200,000 background frames")
     ap.add_argument("--runs", type=int, default=5, help="rounds of interleaved runs (medians)")
@@ -652,7 +659,10 @@ def main(argv=None):
     ap.add_argument("--no-callgrind", action="store_true", help="skip the callgrind profiles")
     ap.add_argument("--profile-only", action="store_true",
                     help="only the callgrind profiles (with every excerpt), no timing")
-    ap.add_argument("--build-dir", default=os.path.join(ROOT, "build-bench"))
+    # One build folder per Wireshark: build-bench on the machine,
+    # build-bench-trixie in the trixie root (bench/run --root trixie).
+    default_build = "build-bench" + ("-" + os.environ["WSROOT"] if os.environ.get("WSROOT") else "")
+    ap.add_argument("--build-dir", default=os.path.join(ROOT, default_build))
     ap.add_argument("--json", help="also write the results here (default build-dir/results.json)")
     args = ap.parse_args(argv)
 

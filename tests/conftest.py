@@ -20,13 +20,24 @@ import tempfile
 
 import pytest
 
+import wsversion
 from hermetic import NOBODY, tshark_env, unprivileged  # noqa: F401
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLES = os.path.join(ROOT, "sample-pcaps")
 REAL = os.path.normpath(os.path.join(ROOT, "..", "shared", "pcaps", "real"))
-PLUGIN_SO = os.environ.get("PLUGIN_SO", os.path.join(ROOT, "build", "msnp_qq.so"))
-WS_MAJOR_MINOR = "4.0"
+# The build under test: PLUGIN_SO names the module, else BUILD_DIR (relative
+# to the checkout or absolute) the build folder holding it, else ./build.
+# ./plugin.sh test builds each Wireshark version in its own folder.
+BUILD_DIR = os.path.join(ROOT, os.environ.get("BUILD_DIR", "build"))
+PLUGIN_SO = os.environ.get("PLUGIN_SO", os.path.join(BUILD_DIR, "msnp_qq.so"))
+
+
+def build_dir(kind):
+    """The folder of another build for the same Wireshark (build-asan beside
+    build, build-trixie-asan beside build-trixie), so that versions never
+    share a build folder."""
+    return "%s-%s" % (BUILD_DIR.rstrip("/"), kind)
 
 
 class Tshark:
@@ -38,9 +49,9 @@ class Tshark:
         self.home = os.path.join(workdir, "home")
         self.with_plugin = os.path.join(workdir, "plugins")
         self.without_plugin = os.path.join(workdir, "no-plugins")
-        epan = os.path.join(self.with_plugin, WS_MAJOR_MINOR, "epan")
+        epan = wsversion.plugin_folder(self.with_plugin)
         os.makedirs(epan)
-        os.makedirs(os.path.join(self.without_plugin, WS_MAJOR_MINOR, "epan"))
+        os.makedirs(wsversion.plugin_folder(self.without_plugin))
         os.makedirs(self.home)
         shutil.copy(plugin_so, epan)
         self.captures = os.path.join(workdir, "captures")
@@ -52,6 +63,7 @@ class Tshark:
                 os.chmod(os.path.join(dirpath, f), 0o644)
         os.chmod(self.home, 0o777)
         self._copied = {}
+        self._booleans = None
 
     # -- running -------------------------------------------------------------
 
@@ -103,7 +115,22 @@ class Tshark:
             args += ["-e", f]
         args += list(extra)
         text = self.out(args, plugin=plugin)
-        return [line.split("\t") for line in text.splitlines()]
+        rows = [line.split("\t") for line in text.splitlines()]
+        # Booleans as 4.0 prints them (1/0), whichever version runs.
+        booleans = [i for i, f in enumerate(fields) if f in self.boolean_fields()]
+        for row in rows:
+            for i in booleans:
+                if i < len(row):
+                    row[i] = ",".join(wsversion.fields_bool(v) for v in row[i].split(","))
+        return rows
+
+    def boolean_fields(self):
+        """Filter names of every FT_BOOLEAN field (ours and Wireshark's)."""
+        if self._booleans is None:
+            self._booleans = {cols[2] for cols in
+                              (line.split("\t") for line in self.out(["-G", "fields"]).splitlines())
+                              if len(cols) > 3 and cols[0] == "F" and cols[3] == "FT_BOOLEAN"}
+        return self._booleans
 
     def column(self, pcap, field, dfilter=None, two_pass=False, extra=()):
         """One field's values, one string per frame."""

@@ -16,7 +16,7 @@ runs tshark as nobody with WIRESHARK_PLUGIN_DIR holding just the module):
   tshark -G heuristic-decodes heuristics
   tshark -G dissector-tables  tables our protocols register
   tshark -z help              statistics
-  tshark -G elastic-mapping   Elasticsearch types (corrected, see elastic_template)
+  (doc/elastic-template.json is made from -G fields alone, see elastic_template)
 
 Wireshark 4.0 has no `-G expert`; an expert info is registered as an FT_NONE
 field named after its summary, so the reference takes the filter name and the
@@ -39,6 +39,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import wsversion  # noqa: E402
 from conftest import PLUGIN_SO, ROOT, Tshark  # noqa: E402
 
 DOC = os.path.join(ROOT, "doc", "fields.md")
@@ -123,7 +124,8 @@ def ftype_names(ws):
     for line in ws.out(["-G", "ftypes"]).splitlines():
         cols = line.split("\t")
         if len(cols) == 2:
-            names[cols[0]] = cols[1]
+            # The same words on every Wireshark version.
+            names[cols[0]] = wsversion.ftype_description(cols[1])
     return names
 
 
@@ -159,7 +161,7 @@ def preferences(ws):
         if m and " " not in m.group(1):
             name, default = m.group(1), m.group(2)
             if owned(name):
-                kind = comments[-1] if len(comments) > 1 else ""
+                kind = wsversion.pref_kind_description(comments[-1]) if len(comments) > 1 else ""
                 text = " ".join(comments[:-1] if len(comments) > 1 else comments)
                 prefs.append((name, default, kind, text))
             comments = []
@@ -173,18 +175,18 @@ def port_tables(ws, ours):
     rows = []
     for line in ws.out(["-G", "decodes"]).splitlines():
         cols = line.split("\t")
-        if len(cols) == 3 and cols[2] in ours:
+        # Port (integer) tables only: 4.0 lists no string tables such as
+        # media_type (wsversion.decodes_port_entries_only), and the
+        # reference is the same whichever version made it.
+        if len(cols) == 3 and cols[2] in ours and cols[1].isdigit():
             rows.append((cols[2], cols[0], cols[1]))
     return sorted(set(rows), key=lambda r: (r[1], int(r[2]) if r[2].isdigit() else 0, r[2], r[0]))
 
 
 def heuristics(ws, ours):
     """(protocol, table, enabled) for our heuristics (4.0 names them by protocol)."""
-    rows = []
-    for line in ws.out(["-G", "heuristic-decodes"]).splitlines():
-        cols = line.split("\t")
-        if len(cols) == 3 and cols[1] in ours:
-            rows.append((cols[1], cols[0], cols[2] == "T"))
+    rows = [(proto, table, enabled) for table, proto, enabled in
+            wsversion.heuristic_decodes(ws.out(["-G", "heuristic-decodes"])) if proto in ours]
     return sorted(set(rows))
 
 
@@ -429,19 +431,38 @@ INTEGER_TYPES = ("FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT40",
 DECIMAL_BASES = ("BASE_DEC", "BASE_DEC_HEX", "BASE_PT_TCP", "BASE_PT_UDP", "BASE_NONE", "")
 
 
+# What Elasticsearch type tshark's -G elastic-mapping gives each field type
+# (4.0's choice; types not listed are left to Elasticsearch's dynamic
+# mapping, like text fields).
+ELASTIC_TYPES = {
+    "FT_INT8": "short", "FT_UINT8": "short",
+    "FT_INT16": "integer", "FT_UINT16": "integer", "FT_INT24": "integer", "FT_UINT24": "integer",
+    "FT_INT32": "integer",
+    "FT_UINT32": "long", "FT_UINT40": "long", "FT_UINT48": "long", "FT_UINT56": "long",
+    "FT_UINT64": "long", "FT_INT48": "long", "FT_INT64": "long", "FT_FRAMENUM": "long",
+    "FT_FLOAT": "float", "FT_DOUBLE": "float",
+    "FT_IPv4": "ip", "FT_IPv6": "ip",
+    "FT_ABSOLUTE_TIME": "date", "FT_RELATIVE_TIME": "date",
+    "FT_BYTES": "byte", "FT_UINT_BYTES": "byte",
+    "FT_BOOLEAN": "boolean",
+}
+
+
 def ek_key(field):
     """The key of a field in -T ek output: protocol, '_', filter name with '_' for '.'."""
     return "%s_%s" % (field["parent"], field["abbrev"].replace(".", "_"))
 
 
 def corrected_type(field, es_type):
-    """What Elasticsearch should map one of our fields to, given 4.0's -T ek text.
+    """What Elasticsearch should map one of our fields to, given -T ek's text.
 
-    tshark 4.0 writes every integer of -T ek as a JSON string in the field's
-    display base ("145", but "0x0091" for hexadecimal ones), bytes as
-    "0e:e0:..", relative times as seconds ("0.010000000"), and maps FT_BYTES
-    to the integer type "byte" and relative times to "date" in -G
-    elastic-mapping; documents loaded under that mapping are refused."""
+    tshark writes every integer of -T ek as a JSON string: in the field's
+    display base up to 4.4 ("145", but "0x0091" for hexadecimal ones), in
+    decimal from 4.6 on (wsversion.ek_integer); bytes as "0e:e0:..", relative
+    times as seconds ("0.010000000").  Its -G elastic-mapping maps FT_BYTES
+    to the integer type "byte" and relative times to "date", so documents
+    loaded under that mapping are refused.  Hexadecimal integers become
+    keywords, which hold either form."""
     t = field["type"]
     if t in INTEGER_TYPES and field["base"] not in DECIMAL_BASES:
         return {"type": "keyword"}
@@ -455,27 +476,31 @@ def corrected_type(field, es_type):
 
 
 def elastic_template(ws, ours, fields):
-    """An Elasticsearch (7.8+) index template for tshark -T ek output of our protocols."""
-    text = ws.out(["-G", "elastic-mapping", "--elastic-mapping-filter", ",".join(sorted(ours))])
-    try:
-        mapping = json.loads(text)
-        layers = mapping["mappings"]["properties"]["layers"]["properties"]
-    except (ValueError, KeyError) as e:
-        raise GenerationError("tshark -G elastic-mapping: unexpected output (%s)" % e)
-    by_key = {}
+    """An Elasticsearch (7.8+) index template for tshark -T ek output of our protocols.
+
+    Made from -G fields alone (tshark's own -G elastic-mapping differs between
+    versions and is wrong for our fields, see corrected_type), so it is the
+    same whichever Wireshark version generates it."""
+    layers = {}
     for f in fields:
-        by_key.setdefault(ek_key(f), f)
-    for proto in sorted(layers):
-        props = layers[proto].get("properties", {})
-        for key in sorted(props):
-            f = by_key.get(key)
-            if f is None:
-                raise GenerationError("elastic mapping key %s matches no field of -G fields" % key)
-            props[key] = corrected_type(f, props[key].get("type"))
-        layers[proto]["properties"] = dict(sorted(props.items()))
-    # Other protocols' layers and our text fields are mapped by Elasticsearch
-    # itself (strings become text with a keyword sub-field).
-    mapping["mappings"]["dynamic"] = True
+        es_type = ELASTIC_TYPES.get(f["type"])
+        if es_type is not None and f["parent"] in ours:
+            props = layers.setdefault(f["parent"], {})
+            props.setdefault(ek_key(f), corrected_type(f, es_type))
+    mapping = {
+        "settings": {"index.mapping.total_fields.limit": 1000000},
+        "mappings": {
+            # Other protocols' layers and our text fields are mapped by
+            # Elasticsearch itself (strings become text with a keyword sub-field).
+            "dynamic": True,
+            "properties": {
+                "timestamp": {"type": "date"},
+                "layers": {"properties": {
+                    proto: {"properties": dict(sorted(props.items()))}
+                    for proto, props in sorted(layers.items())}},
+            },
+        },
+    }
     template = {
         "index_patterns": ["packets-*"],
         "_meta": {"description": "tshark -T ek output of the msnp/qq plugin; generated by %s"

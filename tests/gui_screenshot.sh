@@ -17,12 +17,15 @@
 # the same way the test suite runs tshark: with an empty HOME and
 # WIRESHARK_PLUGIN_DIR holding just the module, as user nobody when run as
 # root (Wireshark run as root ignores WIRESHARK_PLUGIN_DIR and personal
-# plugins).  Needs wireshark-qt, xvfb, xdotool and imagemagick.
+# plugins).  Needs wireshark (the Qt GUI: wireshark-qt up to Debian 12, the
+# wireshark package itself after), xvfb, xdotool and imagemagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PLUGIN_SO=${PLUGIN_SO:-$ROOT/build/msnp_qq.so}
-DEPS=(wireshark-qt xvfb xdotool imagemagick)
+# "wireshark" installs the Qt GUI on every Debian release (up to Debian 12 by
+# depending on wireshark-qt).
+DEPS=(wireshark xvfb xdotool imagemagick)
 WAIT_LOAD=${WAIT_LOAD:-3}     # seconds after the capture is loaded
 
 die() { echo "gui_screenshot: $*" >&2; exit 1; }
@@ -59,10 +62,12 @@ else
     OWNER=
 fi
 
-mkdir -p "$WORK/plugins/4.0/epan" "$WORK/home/.config/wireshark" "$WORK/run" "$WORK/captures"
-cp "$PLUGIN_SO" "$WORK/plugins/4.0/epan/"
-chmod 755 "$WORK" "$WORK/plugins" "$WORK/plugins/4.0" "$WORK/plugins/4.0/epan" "$WORK/captures"
-chmod 644 "$WORK/plugins/4.0/epan/"*.so
+# The running Wireshark's layout: plugins/<major.minor>/epan.
+EPAN=$(python3 "$ROOT/tests/wsversion.py" plugin-folder "$WORK/plugins")
+mkdir -p "$EPAN" "$WORK/home/.config/wireshark" "$WORK/run" "$WORK/captures"
+cp "$PLUGIN_SO" "$EPAN/"
+chmod -R a+rX "$WORK/plugins"
+chmod 755 "$WORK" "$WORK/captures"
 [ -n "$OWNER" ] && chown -R "$OWNER" "$WORK/home" "$WORK/run"
 chmod 700 "$WORK/run"
 
@@ -92,6 +97,7 @@ shot() {
 
     # Window geometry and pane sizes (Wireshark's "recent" files), written
     # before start-up so that every run looks the same.
+    # No name resolution: -n (the name_resolve.* preferences are gone in 4.4).
     local upper=$(( (height - 120) * 2 / 5 ))
     for f in recent recent_common; do
         cat >"$WORK/home/.config/wireshark/$f" <<EOF
@@ -101,7 +107,6 @@ gui.geometry_main_width: $width
 gui.geometry_main_height: $height
 gui.geometry_main_maximized: FALSE
 gui.geometry_main_upper_pane: $upper
-gui.geometry_main_lower_pane: 0
 gui.toolbar_main_show: TRUE
 gui.filter_toolbar_show: TRUE
 gui.packet_list_show: TRUE
@@ -122,8 +127,7 @@ EOF
         wireshark -r "$copy" -Y "$filter" -g "$frame" \
         -o gui.layout_type:2 -o gui.layout_content_1:PLIST \
         -o gui.layout_content_2:PDETAILS -o gui.layout_content_3:NONE \
-        -o gui.packet_list_show_minimap:FALSE -o gui.update.enabled:FALSE \
-        -o name_resolve.mac_name:FALSE -o name_resolve.transport_name:FALSE \
+        -o gui.packet_list_show_minimap:FALSE -o gui.update.enabled:FALSE -n \
         >"$WORK/wireshark.log" 2>&1 &
     WS_PID=$!
 
@@ -139,12 +143,16 @@ EOF
     [ -n "$win" ] || die "no Wireshark window after 60 s: $(tail -n 20 "$WORK/wireshark.log")"
     # The title names the capture once it is loaded; then give the packet
     # list and details a moment to draw.
-    local name
+    # Wireshark 4.4 and later replace the first window they map by another
+    # one once the capture is loaded: look for the window again each time.
+    local name w
     name=$(basename "$capture")
     for _ in $(seq 1 120); do
-        case "$(xdotool getwindowname "$win" 2>/dev/null || true)" in
-        *"$name"*) break ;;
-        esac
+        for w in $(xdotool search --onlyvisible --class '^Wireshark$' 2>/dev/null || true); do
+            case "$(xdotool getwindowname "$w" 2>/dev/null || true)" in
+            *"$name"*) win=$w; break 2 ;;
+            esac
+        done
         sleep 0.5
     done
     sleep "$WAIT_LOAD"

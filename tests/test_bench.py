@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+import wsversion
 from conftest import PLUGIN_SO, ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "bench"))
@@ -157,7 +158,9 @@ def test_one_quick_pass(ws, tmp_path):
     assert configs == set(bench.matrix(linear=False))
     for r in data["results"]:
         assert r["runs"] == 1 and r["cpu"] > 0 and r["rss_kib"] > 0
-    assert data["machine"]["nproc"] >= 1 and "4.0" in data["machine"]["tshark"]
+    assert data["machine"]["nproc"] >= 1
+    assert "%d.%d.%d" % wsversion.version() in data["machine"]["tshark"]
+    assert data["machine"]["wireshark"] == wsversion.major_minor()
 
     # Every target is printed with its ratio and a verdict, as in the JSON.
     printed = re.findall(r"^(.+?)\s+(\d+\.\d+)\s+(<= \d\.\d\d|\d\.\d\d\.\.\d\.\d\d)\s+(PASS|FAIL)$",

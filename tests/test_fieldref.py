@@ -103,14 +103,17 @@ REPORTS = {
     "-G protocols": BUILTIN_PROTOCOLS + "MSNP\tMSNP\tmsnp\nQQ\tQQ\tqq\nQQ/TLS\tQQ/TLS\tqq_tls_port\n",
     "-G protocols (without plugin)": BUILTIN_PROTOCOLS,
     "-G fields": FIELDS,
-    "-G ftypes": "FT_STRING\tCharacter string\nFT_UINT32\tUnsigned integer (4 bytes)\n"
+    # FT_UINT32 in 4.4's words: the reference says "(4 bytes)" as 4.0 does.
+    "-G ftypes": "FT_STRING\tCharacter string\nFT_UINT32\tUnsigned integer (32 bits)\n"
                  "FT_BOOLEAN\tBoolean\nFT_NONE\tLabel",
     "-G values": "V\tmsnp.trid\t1\tOne\nR\tmsnp.trid\t2\t9\tSmall\n"
                  "T\tqq.flags.retx\tYes\tNo\nV\toicq.command\t1\tLog out",
     "-G defaultprefs": PREFS,
     "-G decodes": "tcp.port\t1863\tmsnp\nudp.port\t8000\tqq\nudp.port\t8000\toicq\n"
                   "tcp.port\t443\tqq_tls_port\ntcp.port\t443\ttls\ntcp.port\t1864\tmsnpx",
-    "-G heuristic-decodes": "tcp\tmsnp\tT\nudp\tqq\tF\ntcp\tmsnpx\tT",
+    # 4.0's three columns, and 4.4's six (the qq line).
+    "-G heuristic-decodes": "tcp\tmsnp\tT\nudp\tqq\tF\ntcp\tmsnpx\tT\n"
+                            "tcp\tqq\tT\tT\tqq_tcp\tQQ over TCP",
     "-G dissector-tables": "msnp.content_type\tMSNP payload type\tFT_STRING\tBASE_NONE\tMSNP\t",
     "-z help": "tshark: The available statistics for the \"-z\" option are:\n"
                "     msnp,tree\n     oicq,tree\n     qq,tree\n",
@@ -146,6 +149,7 @@ def test_renderer_on_canned_reports(tmp_path):
     assert "Helper protocol: `qq_tls_port` (QQ or TLS on port 443)." in lines
     assert "| `tcp` heuristics | any | `msnp` | on |" in lines
     assert "| `udp` heuristics | any | `qq` | off |" in lines
+    assert "| `tcp` heuristics | any | `qq` | on |" in lines
     assert "- `tshark -z msnp,tree` (GUI: *Statistics* menu)" in lines
     assert "- `tshark -z qq,tree` (GUI: *Statistics* menu)" in lines
     assert "- `msnp.content_type`: MSNP payload type (FT_STRING)" in lines

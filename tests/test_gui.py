@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """What the Wireshark GUI offers for the plugin, checked through tshark (the
 GUI and tshark share libwireshark's registrations), plus one real GUI run of
-tests/gui_screenshot.sh when Debian's wireshark-qt and Xvfb are installed.
+tests/gui_screenshot.sh when Debian's Wireshark GUI and Xvfb are installed.
 
 - Preferences under Protocols: each protocol has a preference module
   (-G defaultprefs lists msnp.* and qq.* preferences).
@@ -97,7 +97,7 @@ def test_gui_screenshot(ws, tmp_path):
     missing = [t for t in GUI_TOOLS if shutil.which(t) is None]
     if missing:
         pytest.skip("GUI screenshot not tried: %s missing (tests/gui_screenshot.sh --deps "
-                    "installs wireshark-qt, xvfb, xdotool, imagemagick)" % ", ".join(missing))
+                    "installs wireshark, xvfb, xdotool, imagemagick)" % ", ".join(missing))
     out = str(tmp_path / "shot.png")
     p = subprocess.run(["bash", SCRIPT, os.path.join(ROOT, "sample-pcaps", "msnp-login.pcap"),
                         "msnp", "54", out, "1024x768"],

@@ -6,6 +6,8 @@ the real capture ndpi_msnms.pcap."""
 
 import pytest
 
+import wsversion
+
 LOGIN = "msnp-login.pcap"
 LOGIN_443 = "msnp-login-443.pcap"
 SEG = "msnp-segmentation.pcap"
@@ -69,8 +71,8 @@ def test_field_contract_registered_with_types(ws):
 def test_handles_port_and_heuristic_registered(ws):
     decodes = ws.out(["-G", "decodes"]).splitlines()
     assert "tcp.port\t1863\tmsnp" in decodes
-    heur = ws.out(["-G", "heuristic-decodes"]).splitlines()
-    assert "tcp\tmsnp\tT" in heur          # msnp_tcp, enabled by default
+    heur = wsversion.heuristic_decodes(ws.out(["-G", "heuristic-decodes"]))
+    assert ("tcp", "msnp", True) in heur          # msnp_tcp, enabled by default
 
 
 SEVERITY = {"Note": 0x00400000, "Warning": 0x00600000, "Error": 0x00800000}

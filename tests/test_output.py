@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Machine-readable output for pipelines: tshark -T json and -T ek.
 
-What tshark 4.0.17 really prints (checked here, so that a change shows):
+What tshark really prints (checked here, so that a change shows; measured on
+4.0.17, where 4.4 and 4.6 print otherwise tests/wsversion.py says so):
 - -T json: every value of our fields is a JSON string ("147", "0x0314"); a
   field that occurs several times is repeated as duplicate keys (which JSON
   parsers collapse to the last one) unless --no-duplicate-keys makes it a list.
@@ -24,6 +25,7 @@ import re
 
 import pytest
 
+import wsversion
 from conftest import ROOT, SAMPLES
 
 TEMPLATE = os.path.join(ROOT, "doc", "elastic-template.json")
@@ -93,7 +95,7 @@ def test_ek_is_bulk_ndjson_one_document_per_frame(ws):
     frames = ws.fields(MSNP, ["frame.number", "frame.time_epoch"], two_pass=True)
     assert len(pairs) == len(frames) == 78
     for (action, doc), (_, epoch) in zip(pairs, frames):
-        assert action == {"index": {"_index": "packets-2005-11-03", "_type": "doc"}}
+        assert action == wsversion.ek_action("packets-2005-11-03")
         # Epoch milliseconds, truncated (47.029999 s gives ...47029).
         secs, frac = epoch.split(".")
         assert doc["timestamp"] == secs + frac[:3]
@@ -121,8 +123,8 @@ def test_ek_field_types_msnp(ws):
 def test_ek_field_types_qq(ws):
     qq = one(ws, QQ, 2)["qq"]
     assert qq["qq_qq_uin"] == "550313996"
-    assert qq["qq_qq_seq"] == "0x0314"               # hexadecimal display: not a number
-    assert qq["qq_qq_cmd"] == "0x0091"
+    assert qq["qq_qq_seq"] == wsversion.ek_integer("0x0314", 0x0314)   # hexadecimal display
+    assert qq["qq_qq_cmd"] == wsversion.ek_integer("0x0091", 0x0091)
     assert qq["qq_qq_retransmission"] is True        # booleans are JSON booleans
     assert qq["qq_qq_retransmission_of"] == "1"
     assert qq["_ws_expert"]["qq_qq_resend"] is None  # an expert info (FT_NONE) is null
@@ -227,7 +229,8 @@ def test_numbers_become_numbers_in_the_index(ws):
     assert doc["msnp_msnp_cmd"] == "MSG"
     doc = load(ek(ws, QQ, "frame.number == 2")[0][1], props, counts)["layers"]["qq"]
     assert doc["qq_qq_uin"] == 550313996 and doc["qq_qq_retransmission"] is True
-    assert doc["qq_qq_retransmission_of"] == 1 and doc["qq_qq_seq"] == "0x0314"
+    assert doc["qq_qq_retransmission_of"] == 1
+    assert doc["qq_qq_seq"] == wsversion.ek_integer("0x0314", 0x0314)   # a keyword
 
 
 @pytest.mark.parametrize("pcap", samples())
@@ -246,9 +249,23 @@ def test_every_sample_bulk_loads_under_the_template(ws, pcap):
 
 
 def test_tsharks_own_mapping_refuses_qq_documents(ws):
-    # Why doc/elastic-template.json exists: with 4.0's -G elastic-mapping a QQ
-    # document is refused (qq_qq_flag "0x02" under "short", bytes under "byte").
+    # Why doc/elastic-template.json exists: with 4.0's (and 4.4's) -G
+    # elastic-mapping a QQ document is refused (qq_qq_flag "0x02" under
+    # "short", bytes under "byte"); 4.6 prints and maps them so that it loads.
     mapping = json.loads(ws.out(["-G", "elastic-mapping", "--elastic-mapping-filter", "msnp,qq"]))
     doc = ek(ws, QQ, "frame.number == 1")[0][1]
-    with pytest.raises(Refused):
+    if wsversion.tshark_elastic_mapping_loads_qq():
         load(doc, mapping["mappings"]["properties"], {})
+    else:
+        with pytest.raises(Refused):
+            load(doc, mapping["mappings"]["properties"], {})
+
+
+# -- the tree (-V) ----------------------------------------------------------------------
+
+def test_tree_shows_response_time_in_this_versions_unit(ws):
+    # msnp.time is 0.010000000 in -T fields and -T json on every version;
+    # the tree's unit is Wireshark's choice (milliseconds from 4.6 on).
+    out = ws.out(["-n", "-2", "-r", ws.path(MSNP), "-V", "-O", "msnp", "-Y", "frame.number == 9"])
+    assert "    [Response time: %s]" % wsversion.tree_relative_time(0.01) in out.splitlines()
+    assert ws.column(MSNP, "msnp.time", dfilter="frame.number == 9", two_pass=True) == ["0.010000000"]

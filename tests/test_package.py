@@ -16,10 +16,10 @@ import tempfile
 
 import pytest
 
+import wsversion
 from conftest import ROOT, Tshark, _loaded
 
 PACKAGE = "wireshark-plugin-msnp-qq"
-PLUGIN_ABI = ["plugin_register", "plugin_version", "plugin_want_major", "plugin_want_minor"]
 
 
 def sh(*argv, cwd=None):
@@ -37,15 +37,19 @@ def project_version():
     return m.group(1)
 
 
-def global_plugin_folder():
-    """The folder Wireshark itself reports for global plugins (not overridden)."""
+def tshark_folder(label):
+    """A folder as Wireshark itself reports it (`tshark -G folders`, not overridden)."""
     env = {k: v for k, v in os.environ.items() if k != "WIRESHARK_PLUGIN_DIR"}
     p = subprocess.run(["tshark", "-G", "folders"], env=env, stdout=subprocess.PIPE,
                        stderr=subprocess.DEVNULL, check=True)
     for line in p.stdout.decode().splitlines():
-        if line.startswith("Global Plugins:"):
+        if line.startswith(label + ":"):
             return line.split(":", 1)[1].strip()
-    raise AssertionError("tshark -G folders has no Global Plugins line")
+    raise AssertionError("tshark -G folders has no %s line" % label)
+
+
+def global_plugin_folder():
+    return tshark_folder("Global Plugins")
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +143,8 @@ def test_installs_the_module_into_the_global_plugin_folder(deb):
     listing = sh("dpkg-deb", "-c", path).splitlines()
     files = {l.split()[-1]: l.split()[:2] for l in listing if not l.startswith("d")}
     target = os.path.join(global_plugin_folder(), "epan", "msnp_qq.so")
-    assert target.startswith("/usr/lib/") and "/wireshark/plugins/4.0/epan/" in target
+    assert target.startswith("/usr/lib/")
+    assert "/wireshark/plugins/%s/epan/" % wsversion.major_minor() in target
     doc = "./usr/share/doc/%s/" % PACKAGE
     assert sorted(files) == sorted(["." + target, doc + "changelog.gz", doc + "copyright"])
     for perms, owner in files.values():
@@ -147,6 +152,22 @@ def test_installs_the_module_into_the_global_plugin_folder(deb):
     # Every directory in the package is a parent of one of its files.
     dirs = [l.split()[-1].rstrip("/") for l in listing if l.startswith("d")]
     assert all(any(f.startswith(d + "/") for f in files) for d in dirs), dirs
+
+
+def test_install_targets_use_this_versions_folders(deb):
+    # CMake's install-personal and install-global (and cpack) put the module
+    # where this Wireshark looks: <folder>/<major.minor>/epan.
+    path, _ = deb
+    cache = {}
+    with open(os.path.join(os.path.dirname(path), "CMakeCache.txt"), encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"^(\w+):\w+=(.*)$", line.rstrip("\n"))
+            if m:
+                cache[m.group(1)] = m.group(2)
+    assert cache["GLOBAL_PLUGIN_DIR"] == os.path.join(global_plugin_folder(), "epan")
+    assert cache["PERSONAL_PLUGIN_DIR"] == os.path.join(tshark_folder("Personal Plugins"), "epan")
+    for folder in (cache["GLOBAL_PLUGIN_DIR"], cache["PERSONAL_PLUGIN_DIR"]):
+        assert folder.endswith("/plugins/%s/epan" % wsversion.major_minor()), folder
 
 
 def test_debian_copyright_and_changelog(deb):
@@ -187,7 +208,7 @@ def test_unpacked_module_exports_the_plugin_abi_and_loads(deb):
     module = root + os.path.join(global_plugin_folder(), "epan", "msnp_qq.so")
     assert os.path.isfile(module)
     out = sh("nm", "-D", "--defined-only", module)
-    assert sorted(l.split()[-1] for l in out.splitlines() if l.strip()) == PLUGIN_ABI
+    assert sorted(l.split()[-1] for l in out.splitlines() if l.strip()) == wsversion.plugin_exports()
     # The packaged (stripped) module is the plugin: tshark loads it and
     # registers both protocols.
     os.makedirs(os.path.join(work, "tshark"), exist_ok=True)

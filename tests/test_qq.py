@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+import wsversion
 from conftest import SAMPLES
 
 sys.path.insert(0, SAMPLES)
@@ -111,9 +112,9 @@ def test_ports_heuristics_and_decode_as(ws):
     assert ("udp.port", "8000", "qq") in decodes
     assert ("tcp.port", "8000", "qq") in decodes
     assert ("tcp.port", "443", "qq_tls_port") in decodes
-    heur = set(tuple(l.split("\t")) for l in ws.out(["-G", "heuristic-decodes"]).splitlines())
-    assert ("udp", "qq", "T") in heur
-    assert ("tcp", "qq", "T") in heur
+    heur = set(wsversion.heuristic_decodes(ws.out(["-G", "heuristic-decodes"])))
+    assert ("udp", "qq", True) in heur
+    assert ("tcp", "qq", True) in heur
 
 
 # -- the source document's session over UDP 8000 ----------------------------------
@@ -698,7 +699,7 @@ def test_tcp_443_first_packet_over_two_segments(ws):
         rows = by_frame(ws.fields(TCP443, ["frame.number", "_ws.col.Protocol", "qq.length", "qq.cmd",
                                            "qq.login_key", "tcp.reassembled_in"],
                                   dfilter="tcp.port == 3458 && tcp.len > 0", two_pass=two_pass))
-        assert rows[25][0] == "TCP"
+        assert rows[25][0] == ("TCP" if two_pass else wsversion.first_pass_start_of_pdu_protocol("QQ"))
         assert rows[26][:4] == ["QQ", "430", "0x0091", noise("tcp-split-login/key", 16).hex()]
         assert rows[27][:3] == ["QQ", "62", "0x0091"]
     assert ws.column(TCP443, "tcp.reassembled_in", dfilter="frame.number == 25", two_pass=True) == ["26"]

@@ -21,12 +21,12 @@ import tempfile
 
 import pytest
 
-from conftest import ROOT, Tshark
+from conftest import ROOT, Tshark, build_dir
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile  # noqa: E402
 
-ASAN_DIR = os.path.join(ROOT, "build-asan")
+ASAN_DIR = build_dir("asan")
 BAD_STDERR = re.compile(r"dissector bug|AddressSanitizer|runtime error:|DISSECTOR_ASSERT|"
                         r"failed assertion|\*\* \(tshark:\d+\) .*(ERROR|CRITICAL)")
 
@@ -78,7 +78,7 @@ def _cmake_build(builddir, *options):
 
 @pytest.fixture(scope="session")
 def asan_build():
-    """build-asan (made here if needed), or a skip that says why not."""
+    """The sanitizer build (build-asan, made here if needed), or a skip that says why not."""
     if os.environ.get("MSNP_QQ_NO_SANITIZERS"):
         pytest.skip("sanitizer runs disabled by MSNP_QQ_NO_SANITIZERS")
     if not os.path.exists(subprocess.run(["gcc", "-print-file-name=libasan.so"],

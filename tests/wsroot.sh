@@ -68,8 +68,22 @@ run_in_root() {
     top=$(dirname "$here")
     mkdir -p "$dir$top"
     # Everything mounted here is unmounted on the way out, whatever happens.
-    trap 'umount -l "$dir$top" "$dir/dev" "$dir/proc" 2>/dev/null || true' EXIT
+    # A folder beside the checkout that is a link to elsewhere (shared/ in
+    # a worktree) is mounted at its target's path too, so the link resolves.
+    local link target extra=()
+    for link in "$top"/*; do
+        [ -L "$link" ] && [ -d "$link" ] || continue
+        target=$(readlink -f "$link")
+        case "$target/" in "$top"/*) continue ;; esac
+        extra+=("$target")
+    done
+    trap 'for t in "${extra[@]}"; do umount -l "$dir$t" 2>/dev/null || true; done
+          umount -l "$dir$top" "$dir/dev" "$dir/proc" 2>/dev/null || true' EXIT
     mount --bind "$top" "$dir$top"
+    for target in "${extra[@]}"; do
+        mkdir -p "$dir$target"
+        mount --bind "$target" "$dir$target"
+    done
     mount -t proc proc "$dir/proc"
     mount --rbind /dev "$dir/dev"
     mount --make-rslave "$dir/dev"
@@ -77,6 +91,7 @@ run_in_root() {
     chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
         LANG=C.UTF-8 CI="${CI:-}" WSROOT="$suite" \
         /bin/bash -c 'cd "$1" && shift && exec "$@"' bash "$here" "$@" || rc=$?
+    for target in "${extra[@]}"; do umount -l "$dir$target" 2>/dev/null || true; done
     umount -l "$dir$top" "$dir/dev" "$dir/proc" 2>/dev/null || true
     trap - EXIT
     return "$rc"

@@ -17,6 +17,10 @@
 #   -n            use build-asan and build-fuzz as they are (no cmake): for
 #                 several campaigns started at once
 #
+# BUILD_DIR (default build) names the build the test suite uses: the
+# campaign's builds are BUILD_DIR-asan and BUILD_DIR-fuzz, so each Wireshark
+# version (./plugin.sh test builds build, build-trixie, build-sid) has its own.
+#
 # Kinds:
 #   mutation   every sample capture (sample-pcaps/*.pcap) and real capture
 #              (../shared/pcaps/real/*.pcap), repeated into many conversations,
@@ -39,6 +43,12 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 REAL="$(cd "$ROOT/.." && pwd)/shared/pcaps/real"
+case "${BUILD_DIR:=build}" in
+/*) ;;
+*) BUILD_DIR="$ROOT/$BUILD_DIR" ;;
+esac
+ASAN_DIR="${BUILD_DIR%/}-asan"
+FUZZ_DIR="${BUILD_DIR%/}-fuzz"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
@@ -80,13 +90,13 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 # ---------------------------------------------------------------- builds
 build_asan() {
     [ "$BUILD" -eq 1 ] || return 0
-    cmake -S "$ROOT" -B "$ROOT/build-asan" -DENABLE_SANITIZERS=ON >/dev/null
-    cmake --build "$ROOT/build-asan" -j2 >/dev/null
+    cmake -S "$ROOT" -B "$ASAN_DIR" -DENABLE_SANITIZERS=ON >/dev/null
+    cmake --build "$ASAN_DIR" -j2 >/dev/null
 }
 build_fuzz() {
     [ "$BUILD" -eq 1 ] || return 0
-    cmake -S "$ROOT" -B "$ROOT/build-fuzz" -DCMAKE_C_COMPILER=clang -DBUILD_FUZZERS=ON >/dev/null
-    cmake --build "$ROOT/build-fuzz" -j2 >/dev/null
+    cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_C_COMPILER=clang -DBUILD_FUZZERS=ON >/dev/null
+    cmake --build "$FUZZ_DIR" -j2 >/dev/null
 }
 
 # ------------------------------------------------- sanitizer-built tshark
@@ -97,8 +107,12 @@ build_fuzz() {
 WS="$OUT/ws"
 setup_tshark() {
     rm -rf "$WS"
-    mkdir -p "$WS/plugins/4.0/epan" "$WS/no-plugins/4.0/epan" "$WS/home" "$WS/work"
-    cp "$ROOT/build-asan/msnp_qq.so" "$WS/plugins/4.0/epan/"
+    # The folder layout of the running Wireshark (plugins/<major.minor>/epan).
+    local with without
+    with=$("$PY" "$ROOT/tests/wsversion.py" plugin-folder "$WS/plugins")
+    without=$("$PY" "$ROOT/tests/wsversion.py" plugin-folder "$WS/no-plugins")
+    mkdir -p "$with" "$without" "$WS/home" "$WS/work"
+    cp "$ASAN_DIR/msnp_qq.so" "$with/"
     chmod -R a+rX "$WS"
     chmod 1777 "$WS/home" "$WS/work"
     chmod a+rx "$OUT"
@@ -274,7 +288,7 @@ libfuzzer() {
     # renewal (see fuzz-target.c), ~3 GB after 30 minutes; a single malloc
     # over 1 GB is still a finding.
     local rc=0
-    "$ROOT/build-fuzz/fuzz-$t" "$corpus" -dict="$HERE/$t.dict" \
+    "$FUZZ_DIR/fuzz-$t" "$corpus" -dict="$HERE/$t.dict" \
         -max_total_time="$FUZZ_SECONDS" -max_len=8192 -timeout=30 \
         -rss_limit_mb=6144 -malloc_limit_mb=1024 -print_final_stats=1 \
         -artifact_prefix="$OUT/findings/libfuzzer-$t-" >"$logf" 2>&1 || rc=$?

@@ -67,6 +67,7 @@
 #include <wsutil/filesystem.h>
 #include <wsutil/privileges.h>
 #include <wsutil/wslog.h>
+#include <ws_version.h>
 
 #ifndef FUZZ_TARGET
 #error "FUZZ_TARGET must name the protocol to fuzz (msnp or qq)"
@@ -116,6 +117,65 @@ typedef struct {
 
 static fuzz_packet_t packets[MAX_PACKETS];
 static guint n_packets;
+
+/*
+ * The libwireshark entry points this program uses that changed in 4.6 (the
+ * differences between versions in this file; the dissectors' own are in
+ * ws-compat.h; Wireshark gives no feature macro for these, hence the version
+ * test):
+ * - epan_dissect_run() takes a tvb up to 4.4; from 4.6 on it reads the
+ *   bytes from the record's data buffer.  That buffer is released only after
+ *   epan_dissect_reset(), because the tree and columns refer to it until then;
+ *   the record also names its type (the frame's summary line shows it);
+ * - ws_log_init() and configuration_init() lost their program-name and
+ *   namespace arguments;
+ * - proto_item_fill_label() also reports where the value starts in the label.
+ */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 6)
+#include <wsutil/buffer.h>
+
+#define fuzz_log_init()              ws_log_init(NULL)
+#define fuzz_configuration_init(arg0) configuration_init(arg0)
+
+static void
+fuzz_fill_label(const field_info *fi, char *label)
+{
+    size_t value_offset;
+
+    proto_item_fill_label(fi, label, &value_offset);
+}
+
+static void
+fuzz_dissect_packet(epan_dissect_t *edt, fuzz_packet_t *pk, column_info *cinfo)
+{
+    pk->rec.rec_type_name = "Frame";
+    ws_buffer_init(&pk->rec.data, pk->len);
+    ws_buffer_append(&pk->rec.data, pk->data, pk->len);
+    epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &pk->rec, &pk->fd, cinfo);
+}
+
+static void
+fuzz_release_packet(fuzz_packet_t *pk)
+{
+    ws_buffer_free(&pk->rec.data);
+}
+#else
+#define fuzz_log_init()              ws_log_init("fuzz-" FUZZ_TARGET, NULL)
+#define fuzz_configuration_init(arg0) configuration_init((arg0), NULL)
+#define fuzz_fill_label(fi, label)   proto_item_fill_label((fi), (label))
+
+static void
+fuzz_dissect_packet(epan_dissect_t *edt, fuzz_packet_t *pk, column_info *cinfo)
+{
+    epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &pk->rec,
+                     tvb_new_real_data(pk->data, pk->len, pk->len), &pk->fd, cinfo);
+}
+
+static void
+fuzz_release_packet(fuzz_packet_t *pk _U_)
+{
+}
+#endif
 
 static const nstime_t *
 fuzz_get_frame_ts(struct packet_provider_data *prov _U_, guint32 frame_num)
@@ -240,9 +300,9 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
     g_setenv("WIRESHARK_DEBUG_WMEM_OVERRIDE", "simple", 0);
     g_setenv("G_SLICE", "always-malloc", 0);
 
-    ws_log_init("fuzz-" FUZZ_TARGET, NULL);
+    fuzz_log_init();
     init_process_policies();
-    err = configuration_init((*argv)[0], NULL);
+    err = fuzz_configuration_init((*argv)[0]);
     g_free(err);
 
     timestamp_set_type(TS_RELATIVE);
@@ -478,7 +538,7 @@ fill_labels(proto_node *node, gpointer data _U_)
         if (fi->rep != NULL)
             (void)strlen(fi->rep->representation);
         else
-            proto_item_fill_label(fi, label);
+            fuzz_fill_label(fi, label);
     }
     proto_tree_children_foreach(node, fill_labels, NULL);
 }
@@ -486,7 +546,7 @@ fill_labels(proto_node *node, gpointer data _U_)
 int
 LLVMFuzzerTestOneInput(const guint8 *buf, size_t len)
 {
-    static const struct packet_provider_funcs funcs = { fuzz_get_frame_ts, NULL, NULL, NULL };
+    static const struct packet_provider_funcs funcs = { .get_frame_ts = fuzz_get_frame_ts };
     static epan_t *session;
     static guint inputs_in_session;
     epan_dissect_t *edt;
@@ -526,9 +586,9 @@ LLVMFuzzerTestOneInput(const guint8 *buf, size_t len)
     for (guint i = 0; i < n_packets; i++) {
         fuzz_packet_t *pk = &packets[i];
 
-        epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &pk->rec,
-                         tvb_new_real_data(pk->data, pk->len, pk->len), &pk->fd, NULL);
+        fuzz_dissect_packet(edt, pk, NULL);
         epan_dissect_reset(edt);
+        fuzz_release_packet(pk);
     }
     epan_dissect_free(edt);
 
@@ -537,11 +597,11 @@ LLVMFuzzerTestOneInput(const guint8 *buf, size_t len)
     for (guint i = 0; i < n_packets; i++) {
         fuzz_packet_t *pk = &packets[i];
 
-        epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &pk->rec,
-                         tvb_new_real_data(pk->data, pk->len, pk->len), &pk->fd, &fuzz_cinfo);
+        fuzz_dissect_packet(edt, pk, &fuzz_cinfo);
         epan_dissect_fill_in_columns(edt, FALSE, TRUE);
         proto_tree_children_foreach(edt->tree, fill_labels, NULL);
         epan_dissect_reset(edt);
+        fuzz_release_packet(pk);
     }
     epan_dissect_free(edt);
 
