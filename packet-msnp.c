@@ -147,10 +147,13 @@ static uint32_t msnp_conv_count;
 
 enum { DIR_UNKNOWN = 0, DIR_C2S = 1, DIR_S2C = 2 };
 
+/* msnp.direction, as qq.direction: the same values and names in both
+ * dissectors, in the tree, the statistics and -T ek/json output.  ASCII:
+ * tshark pads the statistics columns by bytes, not characters. */
 static const value_string msnp_direction_vals[] = {
     { DIR_UNKNOWN, "Unknown" },
-    { DIR_C2S,     "Client to server (C\342\206\222S)" },
-    { DIR_S2C,     "Server to client (S\342\206\222C)" },
+    { DIR_C2S,     "Client to server" },
+    { DIR_S2C,     "Server to client" },
     { 0, NULL }
 };
 
@@ -1592,6 +1595,31 @@ msnp_continuation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msnp_conv
     return (int)skip;
 }
 
+/* Tells the "msnp" tap about one command (only while someone listens).  The
+ * connection and the parameters are there for listeners that want more than
+ * the statistics do. */
+static void
+msnp_queue_tap(packet_info *pinfo, const msnp_conv_t *mc _U_, const msnp_cmd_t *c, bool is_error,
+               uint16_t errcode, int dir, const msnp_tok_t *toks, int ntoks _U_, int first_arg _U_,
+               int nargs _U_)
+{
+    msnp_tap_info_t *tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
+
+    if (c) {
+        tap->cmd = c->name;
+    } else if (is_error || (strlen(toks[0].str) == 3 && g_ascii_isupper(toks[0].str[0]) &&
+                            g_ascii_isupper(toks[0].str[1]) && g_ascii_isupper(toks[0].str[2]))) {
+        memcpy(tap->name, toks[0].str, 3);
+        tap->cmd = tap->name;
+    } else {
+        tap->cmd = "[not a command]";
+    }
+    tap->direction = dir;
+    tap->is_error = is_error;
+    tap->error = errcode;
+    tap_queue_packet(msnp_tap, pinfo, tap);
+}
+
 /* One command line as it is dissected: what each step finds out for the
  * next one (see msnp_dissect_command). */
 typedef struct {
@@ -1856,25 +1884,11 @@ msnp_add_payload(tvbuff_t *tvb, packet_info *pinfo, msnp_conv_t *mc, int http_di
 
 /* Reporting: the command for the statistics tap, and for the Info column. */
 static void
-msnp_report(packet_info *pinfo, wmem_strbuf_t *info, msnp_line_t *l)
+msnp_report(packet_info *pinfo, wmem_strbuf_t *info, const msnp_conv_t *mc, msnp_line_t *l)
 {
-    if (have_tap_listener(msnp_tap)) {
-        msnp_tap_info_t *tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
-        const char *name = l->toks[0].str;
-        if (l->c) {
-            tap->cmd = l->c->name;
-        } else if (l->is_error || (strlen(name) == 3 && g_ascii_isupper(name[0]) &&
-                                   g_ascii_isupper(name[1]) && g_ascii_isupper(name[2]))) {
-            memcpy(tap->name, name, 3);
-            tap->cmd = tap->name;
-        } else {
-            tap->cmd = "[not a command]";
-        }
-        tap->direction = l->dir;
-        tap->is_error = l->is_error;
-        tap->error = l->errcode;
-        tap_queue_packet(msnp_tap, pinfo, tap);
-    }
+    if (have_tap_listener(msnp_tap))
+        msnp_queue_tap(pinfo, mc, l->c, l->is_error, l->errcode, l->dir, l->toks, l->ntoks,
+                       l->first_arg, l->nargs);
 
     /* The tokens are done with: the line again for the Info column. */
     msnp_untokenize(l->line, l->linelen, l->offset, l->toks, l->ntoks);
@@ -1944,7 +1958,7 @@ msnp_dissect_command(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int ht
     if (l->tridx)
         msnp_track(tvb, pinfo, l->mt, mc, fs, l->dir, l->trid, l->trid_item);
 
-    msnp_report(pinfo, fs->info, l);
+    msnp_report(pinfo, fs->info, mc, l);
     return l->next + l->pavail;
 }
 
@@ -2207,15 +2221,14 @@ msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _
                        const void *p, tap_flags_t flags _U_)
 {
     const msnp_tap_info_t *ti = (const msnp_tap_info_t *)p;
-    /* ASCII names: tshark pads the statistics columns by bytes, not characters. */
-    static const char *const dirs[] = { "Unknown direction", "Client to server", "Server to client" };
+    const char *dir = val_to_str_const(ti->direction, msnp_direction_vals, "Unknown");
     int node;
 
     tick_stat_node(st, st_str_cmds, 0, true);
     node = tick_stat_node(st, ti->cmd, st_node_cmds, true);
-    tick_stat_node(st, dirs[ti->direction], node, false);
+    tick_stat_node(st, dir, node, false);
     tick_stat_node(st, st_str_dirs, 0, true);
-    tick_stat_node(st, dirs[ti->direction], st_node_dirs, false);
+    tick_stat_node(st, dir, st_node_dirs, false);
     if (ti->is_error) {
         char *name = wmem_strdup_printf(pinfo->pool, "%u %s", ti->error,
                                         val_to_str_ext_const(ti->error, &msnp_error_vals_ext, "Unknown error"));
