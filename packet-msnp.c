@@ -2267,7 +2267,7 @@ proto_register_msnp(void)
           { "Error", "msnp.error", FT_UINT16, BASE_DEC | BASE_EXT_STRING, &msnp_error_vals_ext, 0x0,
             "Three-digit error code that the server replies with, followed by the TrID of the failed request; msnp.error == 911 finds failed logins.", HFILL } },
         { &hf_msnp_trid,
-          { "TrID", "msnp.trid", FT_UINT32, BASE_DEC, NULL, 0x0,
+          { "Transaction id (TrID)", "msnp.trid", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Transaction id: a number the client increments with each request; the server echoes it in its reply so the two can be paired.", HFILL } },
         { &hf_msnp_param,
           { "Parameter", "msnp.param", FT_STRING, BASE_NONE, NULL, 0x0,
