@@ -124,11 +124,18 @@ sample_description() {
     msnp-http-gateway.pcap)     echo "MSNP inside HTTP requests and responses (port 80)" ;;
     msnp-versions.pcap)         echo "MSNP7, MSNP8, MSNP18 and MSNP21 logins and chats" ;;
     msnp-errors.pcap)           echo "malformed commands: one per MSNP expert info" ;;
+    msnp-chat.pcap)             echo "a three-person chat: read it with -z msnp,chat" ;;
+    msnp-p2p-switchboard.pcap)  echo "a file and a display picture sent over the switchboard" ;;
+    msnp-p2p-direct.pcap)       echo "a file sent over a direct connection" ;;
+    msnp-p2p-hostile.pcap)      echo "P2P chunks that lie about offsets and sizes" ;;
     qq-udp-session.pcap)        echo "QQ2010 session over UDP 8000: login, chat, logout" ;;
     qq-tcp-443.pcap)            echo "QQ over TCP 443 (length prefix) beside real TLS" ;;
     qq-variants.pcap)           echo "every QQ header variant, and QQ on other ports" ;;
     qq-commands.pcap)           echo "one request per command code of each client era" ;;
     qq-malformed.pcap)          echo "broken QQ packets: wrong tail, truncated header" ;;
+    qq-decrypt-classic.pcap)    echo "a QQ2005 login and chat: -o qq.password:python opens it" ;;
+    qq-decrypt-touch.pcap)      echo "QQ2010 and PC QQ touches, readable with no secret" ;;
+    qq-decrypt-keylog.pcap)     echo "a QQ2010 chat opened by the key log qq-decrypt.keys" ;;
     *-negatives.pcap)           echo "other protocols that must not be claimed" ;;
     *)
         sed -n "s/^| \`$1\` | [0-9]* | \([^.]*\).*/\1/p" sample-pcaps/README.md | head -n 1 |
