@@ -93,7 +93,15 @@ check_plugin_copies() {
         home=$HOME
     fi
     personal="$home/.local/lib/wireshark/plugins/$ver/epan/msnp_qq.so"
-    [ -f "$global" ] && [ -f "$personal" ] || return 0
+    if ! [ -f "$global" ] || ! [ -f "$personal" ]; then
+        # Some other pair of folders (WIRESHARK_PLUGIN_DIR, say): tshark still says so.
+        if tshark -G plugins 2>&1 >/dev/null | grep -q "msnp_qq.so.*multiple directories"; then
+            echo
+            echo "Note: tshark warns that msnp_qq.so is in several plugin folders and loads the"
+            echo "  first it finds ($(loaded_plugin)). Keep one copy: tshark -G folders lists the folders."
+        fi
+        return 0
+    fi
     echo
     echo "Note: the plugin is installed twice:"
     echo "  global:   $global   <- this one loads"
