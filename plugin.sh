@@ -184,7 +184,7 @@ demo() {
     local pcap loaded
     echo "Preparing: Debian packages, build, install (details only if something fails)"
     deps $(build_packages)
-    build >"$LOG" 2>&1 || { echo "The build failed; the end of $LOG:" >&2; tail -n 30 "$LOG" >&2; exit 1; }
+    build >>"$LOG" 2>&1 || { echo "The build failed; the end of $LOG:" >&2; tail -n 30 "$LOG" >&2; exit 1; }
     install_plugin
     loaded=$(loaded_plugin)
     [ -n "$loaded" ] || { echo "tshark did not load the plugin (tshark -G plugins)" >&2; exit 1; }
