@@ -36,8 +36,10 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Everything apt says goes to this log; it is shown only when apt fails.
-LOG=${MSNP_QQ_LOG:-${TMPDIR:-/tmp}/msnp-qq-plugin-sh.$(id -u).log}
+# Everything apt (and the demo's build) says goes to this log, in the
+# checkout rather than a shared /tmp; it is shown only when something fails.
+LOG=${MSNP_QQ_LOG:-build/plugin-sh.log}
+mkdir -p "$(dirname "$LOG")"
 
 deps() {
     local missing=() p
