@@ -39,7 +39,6 @@ as_root() {
 # Everything apt (and the demo's build) says goes to this log, in the
 # checkout rather than a shared /tmp; it is shown only when something fails.
 LOG=${MSNP_QQ_LOG:-build/plugin-sh.log}
-mkdir -p "$(dirname "$LOG")"
 
 deps() {
     local missing=() p
@@ -49,6 +48,7 @@ deps() {
     done
     [ ${#missing[@]} -gt 0 ] || return 0
     echo "Installing Debian packages: ${missing[*]} (log: $LOG)" >&2
+    mkdir -p "$(dirname "$LOG")"
     # wireshark-common asks whether non-root users may capture; the answer
     # stays "no" here (see the README's "Live capture without root").
     if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
@@ -186,6 +186,7 @@ demo() {
     local pcap loaded
     echo "Preparing: Debian packages, build, install (details only if something fails)"
     deps $(build_packages)
+    mkdir -p "$(dirname "$LOG")"
     build >>"$LOG" 2>&1 || { echo "The build failed; the end of $LOG:" >&2; tail -n 30 "$LOG" >&2; exit 1; }
     install_plugin
     loaded=$(loaded_plugin)
