@@ -185,8 +185,8 @@ sample_summary() {
 demo() {
     local pcap loaded
     echo "Preparing: Debian packages, build, install (details only if something fails)"
+    mkdir -p "$(dirname "$LOG")" && : >"$LOG"
     deps $(build_packages)
-    mkdir -p "$(dirname "$LOG")"
     build >>"$LOG" 2>&1 || { echo "The build failed; the end of $LOG:" >&2; tail -n 30 "$LOG" >&2; exit 1; }
     install_plugin
     loaded=$(loaded_plugin)
