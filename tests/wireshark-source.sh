@@ -66,8 +66,8 @@ trap 'rm -rf "$work"' EXIT
 # checkers are upstream's), such as after the archive moved on.
 if ! (cd "$work" && apt-get "${opts[@]}" -qq source --download-only "wireshark=$version" >&2); then
     other=$(apt-cache "${opts[@]}" showsrc wireshark 2>/dev/null |
-            sed -n 's/^Version: //p' | grep -F -- "$upstream-" | head -n 1 || true)
-    [ -n "$other" ] || fail "the source of wireshark $version is not in the package sources (network?)"
+            sed -n 's/^Version: //p' | grep -F -- "$upstream-" | grep -vxF -- "$version" | head -n 1 || true)
+    [ -n "$other" ] || fail "the source of wireshark $version cannot be fetched from the package sources (network? mirror?)"
     echo "wireshark-source: $version is gone from the archive, using $other" >&2
     (cd "$work" && apt-get "${opts[@]}" -qq source --download-only "wireshark=$other" >&2) ||
         fail "apt-get source wireshark=$other failed"
