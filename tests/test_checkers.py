@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Wireshark's own checkers on packet-msnp.c and packet-qq.c, and valgrind's
+"""Wireshark's own checkers on every C file of the plugin, and valgrind's
 memcheck on tshark dissecting every sample and hostile capture (issue 5,
 section 5).
 
