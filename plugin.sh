@@ -155,10 +155,9 @@ sample_description() {
 }
 
 # One line for a capture: frames, MSNP and QQ frames, our expert infos by
-# severity, and what it shows.
+# severity, and what it shows.  NAME: the sample's name, when PCAP is a copy.
 sample_summary() {
-    local pcap=$1 name counts experts what
-    name=$(basename "$pcap")
+    local pcap=$1 name=${2:-$(basename "$1")} counts experts what
     counts=$(tshark -n -2 -r "$pcap" -T fields -e frame.protocols 2>/dev/null | awk -F: '
         { n++; m = 0; q = 0
           for (i = 1; i <= NF; i++) { if ($i ~ /^msn(p|slp)/) m = 1; if ($i ~ /^qq/) q = 1 }
