@@ -132,10 +132,13 @@ static uint32_t msnp_conv_count;
 
 enum { DIR_UNKNOWN = 0, DIR_C2S = 1, DIR_S2C = 2 };
 
+/* msnp.direction, as qq.direction: the same values and names in both
+ * dissectors, in the tree, the statistics and -T ek/json output.  ASCII:
+ * tshark pads the statistics columns by bytes, not characters. */
 static const value_string msnp_direction_vals[] = {
     { DIR_UNKNOWN, "Unknown" },
-    { DIR_C2S,     "Client to server (C\342\206\222S)" },
-    { DIR_S2C,     "Server to client (S\342\206\222C)" },
+    { DIR_C2S,     "Client to server" },
+    { DIR_S2C,     "Server to client" },
     { 0, NULL }
 };
 
@@ -944,95 +947,221 @@ msnp_add_locale(proto_tree *tree, tvbuff_t *tvb, const msnp_tok_t *t)
         proto_tree_add_uint(tree, hf_msnp_cvr_locale, tvb, t->off, t->len, loc);
 }
 
-/* Meaningful fields from the parameters of one command. */
+/* Parameters, one function per command family.  a: the parameters after
+ * the TrID (without the payload length), na: their number. */
+
+/* VER trid MSNP15 MSNP14 CVR0: the protocol versions offered or chosen. */
+static void
+msnp_params_ver(tvbuff_t *tvb, proto_tree *tree, const msnp_tok_t *a, int na)
+{
+    int i;
+
+    for (i = 0; i < na; i++)
+        if (g_str_has_prefix(a[i].str, "MSNP"))
+            proto_tree_add_item(tree, hf_msnp_version, tvb, a[i].off, a[i].len, ENC_ASCII);
+}
+
+/* CVR: the client describes itself; the server recommends a version. */
+static void
+msnp_params_cvr(tvbuff_t *tvb, proto_tree *tree, int dir, const msnp_tok_t *a, int na)
+{
+    if (na >= 7 && (dir == DIR_C2S || g_str_has_prefix(a[0].str, "0x"))) {
+        msnp_add_locale(tree, tvb, &a[0]);
+        proto_tree_add_item(tree, hf_msnp_cvr_os_type, tvb, a[1].off, a[1].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_os_version, tvb, a[2].off, a[2].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_arch, tvb, a[3].off, a[3].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_client_name, tvb, a[4].off, a[4].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_client_version, tvb, a[5].off, a[5].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_client_id, tvb, a[6].off, a[6].len, ENC_ASCII);
+    } else if (na >= 5) {
+        proto_tree_add_item(tree, hf_msnp_cvr_recommended_version, tvb, a[0].off, a[0].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_minimum_version, tvb, a[2].off, a[2].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_download_url, tvb, a[3].off, a[3].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_info_url, tvb, a[4].off, a[4].len, ENC_ASCII);
+    } else if (na == 4) {
+        proto_tree_add_item(tree, hf_msnp_cvr_recommended_version, tvb, a[0].off, a[0].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_minimum_version, tvb, a[1].off, a[1].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_download_url, tvb, a[2].off, a[2].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_cvr_info_url, tvb, a[3].off, a[3].len, ENC_ASCII);
+    }
+}
+
+/* USR trid MD5|TWN|SSO I|S ...: one step of the login (a[0] is the method). */
+static void
+msnp_params_usr_auth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int dir,
+                     const msnp_tok_t *a, int na)
+{
+    bool md5 = strcmp(a[0].str, "MD5") == 0, sso = strcmp(a[0].str, "SSO") == 0;
+
+    proto_tree_add_item(tree, hf_msnp_usr_auth, tvb, a[0].off, a[0].len, ENC_ASCII);
+    proto_tree_add_item(tree, hf_msnp_usr_state, tvb, a[1].off, a[1].len, ENC_ASCII);
+    if (na < 3 || strcmp(a[1].str, "S") != 0)
+        return;
+    if (dir == DIR_S2C && sso && na >= 4) {
+        /* USR trid SSO S policy nonce */
+        proto_tree_add_item(tree, hf_msnp_usr_policy, tvb, a[2].off, a[2].len, ENC_ASCII);
+        msnp_add_challenge(tree, tvb, pinfo, &a[3], false);
+    } else if (dir == DIR_S2C) {
+        /* TWN: Passport key=value string; MD5: the salt */
+        msnp_add_challenge(tree, tvb, pinfo, &a[2], !md5);
+    } else if (md5) {
+        proto_tree_add_item(tree, hf_msnp_usr_response, tvb, a[2].off, a[2].len, ENC_ASCII);
+    } else {
+        /* TWN: t=...&p=...; SSO: ticket, response [machine GUID] */
+        proto_tree_add_item(tree, hf_msnp_usr_ticket, tvb, a[2].off, a[2].len, ENC_ASCII);
+        if (sso && na >= 4)
+            proto_tree_add_item(tree, hf_msnp_usr_response, tvb, a[3].off, a[3].len, ENC_ASCII);
+    }
+}
+
+/* USR: login step, login result (OK), or a switchboard login with a cookie. */
+static void
+msnp_params_usr(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int dir,
+                const msnp_tok_t *a, int na)
+{
+    if (na >= 1 && strcmp(a[0].str, "OK") == 0) {
+        proto_tree_add_item(tree, hf_msnp_usr_state, tvb, a[0].off, a[0].len, ENC_ASCII);
+        if (na >= 3 && !msnp_is_digits(a[2].str, 10))
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[2]);
+    } else if (na >= 2 && !msnp_email_part(a[0].str)) {
+        msnp_params_usr_auth(tvb, pinfo, tree, dir, a, na);
+    } else if (na >= 2) {
+        /* Switchboard: USR trid account cookie */
+        proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[1].off, a[1].len, ENC_ASCII);
+    }
+}
+
+/* XFR trid NS|SB address [CKI cookie]: a referral to another server. */
+static void
+msnp_params_xfr(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_tok_t *a, int na)
+{
+    if (na >= 1)
+        proto_tree_add_item(tree, hf_msnp_xfr_server_type, tvb, a[0].off, a[0].len, ENC_ASCII);
+    if (na >= 2)
+        msnp_add_address(tree, tvb, pinfo, &a[1],
+                         strcmp(a[0].str, "NS") == 0 ? ROLE_NS :
+                         strcmp(a[0].str, "SB") == 0 ? ROLE_SB : ROLE_UNKNOWN);
+    if (na >= 4 && strcmp(a[2].str, "CKI") == 0) {
+        proto_tree_add_item(tree, hf_msnp_xfr_auth, tvb, a[2].off, a[2].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[3].off, a[3].len, ENC_ASCII);
+    }
+}
+
+/* RNG session address CKI cookie account name: an invitation to a chat. */
+static void
+msnp_params_rng(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_tok_t *a, int na)
+{
+    if (na >= 1)
+        proto_tree_add_item(tree, hf_msnp_session_id, tvb, a[0].off, a[0].len, ENC_ASCII);
+    if (na >= 2)
+        msnp_add_address(tree, tvb, pinfo, &a[1], ROLE_SB);
+    if (na >= 4) {
+        proto_tree_add_item(tree, hf_msnp_xfr_auth, tvb, a[2].off, a[2].len, ENC_ASCII);
+        proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[3].off, a[3].len, ENC_ASCII);
+    }
+    if (na >= 6)
+        msnp_add_friendly_name(tree, tvb, pinfo, &a[5]);
+}
+
+/* MSG trid U|N|A|D length (client) or MSG account name length (server). */
+static void
+msnp_params_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int dir,
+                const msnp_tok_t *a, int na)
+{
+    /* what the switchboard acknowledges */
+    static const char *const acks[] = {
+        "U", "no acknowledgement",
+        "N", "NAK only if delivery fails",
+        "A", "ACK or NAK",
+        "D", "ACK or NAK (P2P data)",
+    };
+    int i;
+
+    if (dir == DIR_C2S && na >= 1 && a[0].len == 1) {
+        proto_item *ack = proto_tree_add_item(tree, hf_msnp_msg_ack_type, tvb, a[0].off, 1, ENC_ASCII);
+        for (i = 0; i < (int)G_N_ELEMENTS(acks); i += 2)
+            if (strcmp(a[0].str, acks[i]) == 0)
+                proto_item_append_text(ack, " (%s)", acks[i + 1]);
+    } else if (dir == DIR_S2C && na >= 2) {
+        msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+    }
+}
+
+/* ILN/NLN status account [type] name: a contact's presence. */
+static void
+msnp_params_presence(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_tok_t *a, int na)
+{
+    if (na >= 1)
+        msnp_add_status(tree, tvb, &a[0]);
+    if (na >= 4 && msnp_is_digits(a[2].str, 2))
+        msnp_add_friendly_name(tree, tvb, pinfo, &a[3]);
+    else if (na >= 3)
+        msnp_add_friendly_name(tree, tvb, pinfo, &a[2]);
+}
+
+/* MSNP2-9: ADD trid list [version] account name, LST ... account name ...;
+ * the name follows the account (MSNP10+ LST/ADC use N= and F= instead) */
+static void
+msnp_params_list_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_tok_t *a, int na)
+{
+    int i;
+
+    for (i = 0; i + 1 < na; i++) {
+        if (!(a[i].str[0] == 'N' && a[i].str[1] == '=') && msnp_email_part(a[i].str)) {
+            msnp_add_friendly_name(tree, tvb, pinfo, &a[i + 1]);
+            break;
+        }
+    }
+}
+
+/* Any parameter: accounts (bare or N=account) and F=friendly name items
+ * (LST/ADC/ADD of MSNP10+). */
+static void
+msnp_params_accounts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_tok_t *a, int na)
+{
+    int i;
+
+    for (i = 0; i < na; i++) {
+        const char *str = a[i].str;
+        const char *email;
+        int elen;
+
+        if (str[0] == 'F' && str[1] == '=' && a[i].len > 2) {
+            msnp_tok_t fn = { a[i].off + 2, a[i].len - 2, str + 2 };
+            msnp_add_friendly_name(tree, tvb, pinfo, &fn);
+            continue;
+        }
+        if (str[0] == 'N' && str[1] == '=')
+            str += 2;
+        email = msnp_email_len(str, &elen);
+        if (email) {
+            int skip = (int)(email - a[i].str);
+            proto_tree_add_item(tree, hf_msnp_account, tvb, a[i].off + skip, elen, ENC_ASCII);
+        }
+    }
+}
+
+/* Meaningful fields from the parameters of one command: those that only
+ * this command has, then the accounts any command may name. */
 static void
 msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                    const char *cmd, int dir, const msnp_tok_t *a, int na)
 {
-    int i;
-
     switch (msnp_code(cmd)) {
     case 'V' << 16 | 'E' << 8 | 'R':
-        for (i = 0; i < na; i++)
-            if (g_str_has_prefix(a[i].str, "MSNP"))
-                proto_tree_add_item(tree, hf_msnp_version, tvb, a[i].off, a[i].len, ENC_ASCII);
+        msnp_params_ver(tvb, tree, a, na);
         break;
     case 'C' << 16 | 'V' << 8 | 'R':
-        if (na >= 7 && (dir == DIR_C2S || g_str_has_prefix(a[0].str, "0x"))) {
-            msnp_add_locale(tree, tvb, &a[0]);
-            proto_tree_add_item(tree, hf_msnp_cvr_os_type, tvb, a[1].off, a[1].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_os_version, tvb, a[2].off, a[2].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_arch, tvb, a[3].off, a[3].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_client_name, tvb, a[4].off, a[4].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_client_version, tvb, a[5].off, a[5].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_client_id, tvb, a[6].off, a[6].len, ENC_ASCII);
-        } else if (na >= 5) {
-            proto_tree_add_item(tree, hf_msnp_cvr_recommended_version, tvb, a[0].off, a[0].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_minimum_version, tvb, a[2].off, a[2].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_download_url, tvb, a[3].off, a[3].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_info_url, tvb, a[4].off, a[4].len, ENC_ASCII);
-        } else if (na == 4) {
-            proto_tree_add_item(tree, hf_msnp_cvr_recommended_version, tvb, a[0].off, a[0].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_minimum_version, tvb, a[1].off, a[1].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_download_url, tvb, a[2].off, a[2].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_cvr_info_url, tvb, a[3].off, a[3].len, ENC_ASCII);
-        }
+        msnp_params_cvr(tvb, tree, dir, a, na);
         break;
     case 'U' << 16 | 'S' << 8 | 'R':
-        if (na >= 1 && strcmp(a[0].str, "OK") == 0) {
-            proto_tree_add_item(tree, hf_msnp_usr_state, tvb, a[0].off, a[0].len, ENC_ASCII);
-            if (na >= 3 && !msnp_is_digits(a[2].str, 10))
-                msnp_add_friendly_name(tree, tvb, pinfo, &a[2]);
-        } else if (na >= 2 && !msnp_email_part(a[0].str)) {
-            /* USR trid MD5|TWN|SSO I|S ... */
-            bool md5 = strcmp(a[0].str, "MD5") == 0, sso = strcmp(a[0].str, "SSO") == 0;
-            proto_tree_add_item(tree, hf_msnp_usr_auth, tvb, a[0].off, a[0].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_usr_state, tvb, a[1].off, a[1].len, ENC_ASCII);
-            if (na >= 3 && strcmp(a[1].str, "S") == 0) {
-                if (dir == DIR_S2C && sso && na >= 4) {
-                    /* USR trid SSO S policy nonce */
-                    proto_tree_add_item(tree, hf_msnp_usr_policy, tvb, a[2].off, a[2].len, ENC_ASCII);
-                    msnp_add_challenge(tree, tvb, pinfo, &a[3], false);
-                } else if (dir == DIR_S2C) {
-                    /* TWN: Passport key=value string; MD5: the salt */
-                    msnp_add_challenge(tree, tvb, pinfo, &a[2], !md5);
-                } else if (md5) {
-                    proto_tree_add_item(tree, hf_msnp_usr_response, tvb, a[2].off, a[2].len, ENC_ASCII);
-                } else {
-                    /* TWN: t=...&p=...; SSO: ticket, response [machine GUID] */
-                    proto_tree_add_item(tree, hf_msnp_usr_ticket, tvb, a[2].off, a[2].len, ENC_ASCII);
-                    if (sso && na >= 4)
-                        proto_tree_add_item(tree, hf_msnp_usr_response, tvb, a[3].off, a[3].len, ENC_ASCII);
-                }
-            }
-        } else if (na >= 2) {
-            /* Switchboard: USR trid account cookie */
-            proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[1].off, a[1].len, ENC_ASCII);
-        }
+        msnp_params_usr(tvb, pinfo, tree, dir, a, na);
         break;
     case 'X' << 16 | 'F' << 8 | 'R':
-        if (na >= 1)
-            proto_tree_add_item(tree, hf_msnp_xfr_server_type, tvb, a[0].off, a[0].len, ENC_ASCII);
-        if (na >= 2)
-            msnp_add_address(tree, tvb, pinfo, &a[1],
-                             strcmp(a[0].str, "NS") == 0 ? ROLE_NS :
-                             strcmp(a[0].str, "SB") == 0 ? ROLE_SB : ROLE_UNKNOWN);
-        if (na >= 4 && strcmp(a[2].str, "CKI") == 0) {
-            proto_tree_add_item(tree, hf_msnp_xfr_auth, tvb, a[2].off, a[2].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[3].off, a[3].len, ENC_ASCII);
-        }
+        msnp_params_xfr(tvb, pinfo, tree, a, na);
         break;
     case 'R' << 16 | 'N' << 8 | 'G':
-        if (na >= 1)
-            proto_tree_add_item(tree, hf_msnp_session_id, tvb, a[0].off, a[0].len, ENC_ASCII);
-        if (na >= 2)
-            msnp_add_address(tree, tvb, pinfo, &a[1], ROLE_SB);
-        if (na >= 4) {
-            proto_tree_add_item(tree, hf_msnp_xfr_auth, tvb, a[2].off, a[2].len, ENC_ASCII);
-            proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[3].off, a[3].len, ENC_ASCII);
-        }
-        if (na >= 6)
-            msnp_add_friendly_name(tree, tvb, pinfo, &a[5]);
+        msnp_params_rng(tvb, pinfo, tree, a, na);
         break;
     case 'A' << 16 | 'N' << 8 | 'S':
         if (na >= 3) {
@@ -1050,12 +1179,7 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         break;
     case 'I' << 16 | 'L' << 8 | 'N':
     case 'N' << 16 | 'L' << 8 | 'N':
-        if (na >= 1)
-            msnp_add_status(tree, tvb, &a[0]);
-        if (na >= 4 && msnp_is_digits(a[2].str, 2))
-            msnp_add_friendly_name(tree, tvb, pinfo, &a[3]);
-        else if (na >= 3)
-            msnp_add_friendly_name(tree, tvb, pinfo, &a[2]);
+        msnp_params_presence(tvb, pinfo, tree, a, na);
         break;
     case 'J' << 16 | 'O' << 8 | 'I':
         if (na >= 2)
@@ -1071,36 +1195,14 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         break;
     case 'A' << 16 | 'D' << 8 | 'D':
     case 'L' << 16 | 'S' << 8 | 'T':
-        /* MSNP2-9: ADD trid list [version] account name, LST ... account name ...;
-         * the name follows the account (MSNP10+ LST/ADC use N= and F= instead) */
-        for (i = 0; i + 1 < na; i++) {
-            if (!(a[i].str[0] == 'N' && a[i].str[1] == '=') && msnp_email_part(a[i].str)) {
-                msnp_add_friendly_name(tree, tvb, pinfo, &a[i + 1]);
-                break;
-            }
-        }
+        msnp_params_list_entry(tvb, pinfo, tree, a, na);
         break;
     case 'R' << 16 | 'E' << 8 | 'A':
         if (na >= 2)
             msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
         break;
     case 'M' << 16 | 'S' << 8 | 'G':
-        if (dir == DIR_C2S && na >= 1 && a[0].len == 1) {
-            /* MSG trid U|N|A|D length: what the switchboard acknowledges */
-            static const char *const acks[] = {
-                "U", "no acknowledgement",
-                "N", "NAK only if delivery fails",
-                "A", "ACK or NAK",
-                "D", "ACK or NAK (P2P data)",
-            };
-            proto_item *ack = proto_tree_add_item(tree, hf_msnp_msg_ack_type, tvb, a[0].off, 1, ENC_ASCII);
-            for (i = 0; i < (int)G_N_ELEMENTS(acks); i += 2)
-                if (strcmp(a[0].str, acks[i]) == 0)
-                    proto_item_append_text(ack, " (%s)", acks[i + 1]);
-        } else if (dir == DIR_S2C && na >= 2) {
-            /* MSG account friendly-name length */
-            msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
-        }
+        msnp_params_msg(tvb, pinfo, tree, dir, a, na);
         break;
     case 'C' << 16 | 'H' << 8 | 'L':
         if (na >= 1)
@@ -1113,26 +1215,7 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     default:
         break;
     }
-
-    for (i = 0; i < na; i++) {
-        const char *str = a[i].str;
-        const char *email;
-        int elen;
-
-        /* LST/ADC/ADD (MSNP10+): N=account and F=friendly name items */
-        if (str[0] == 'F' && str[1] == '=' && a[i].len > 2) {
-            msnp_tok_t fn = { a[i].off + 2, a[i].len - 2, str + 2 };
-            msnp_add_friendly_name(tree, tvb, pinfo, &fn);
-            continue;
-        }
-        if (str[0] == 'N' && str[1] == '=')
-            str += 2;
-        email = msnp_email_len(str, &elen);
-        if (email) {
-            int skip = (int)(email - a[i].str);
-            proto_tree_add_item(tree, hf_msnp_account, tvb, a[i].off + skip, elen, ENC_ASCII);
-        }
-    }
+    msnp_params_accounts(tvb, pinfo, tree, a, na);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1521,243 +1604,373 @@ msnp_queue_tap(packet_info *pinfo, const msnp_conv_t *mc, const msnp_cmd_t *c, b
     tap_queue_packet(msnp_tap, pinfo, tap);
 }
 
+/* One command line as it is dissected: what each step finds out for the
+ * next one (see msnp_dissect_command). */
+typedef struct {
+    /* where it is (msnp_find_line) */
+    int offset;                 /* start of the line */
+    int linelen;                /* without CR LF */
+    int next;                   /* after the line end */
+    bool has_crlf;
+    /* what it says (msnp_parse_line) */
+    uint8_t *line;              /* the one copy of the line, tokenized in place */
+    msnp_tok_t toks[MSNP_MAX_TOKENS];
+    int ntoks;
+    bool printable;
+    const msnp_cmd_t *c;        /* NULL for error replies and unknown commands */
+    bool is_error;
+    uint16_t errcode;
+    const char *cmdtext;        /* the command as format_text() shows it */
+    int dir;
+    /* its parts (msnp_find_parts) */
+    int tridx;                  /* token index of the TrID, 0 if none */
+    int first_arg, nargs;       /* parameters after the TrID, without the length */
+    uint32_t trid;
+    bool has_payload, length_bad;
+    uint32_t plen;              /* payload length announced */
+    int pavail;                 /* payload bytes present (at most plen) */
+    /* its tree (msnp_add_command_item) */
+    proto_tree *mt;
+    proto_item *ti, *trid_item;
+} msnp_line_t;
+
+enum { LINE_FOUND, LINE_TOO_LONG, LINE_NEEDS_MORE };
+
+/* Finding the PDU: the end of the line at l->offset, at most max_line bytes
+ * away.  LINE_NEEDS_MORE: TCP was asked for more data. */
+static int
+msnp_find_line(tvbuff_t *tvb, packet_info *pinfo, int total, int max_line, msnp_line_t *l)
+{
+    int remaining = total - l->offset;
+    int scan = MIN(remaining, max_line + 2);
+    int eol = tvb_find_uint8(tvb, l->offset, scan, '\n');
+
+    l->has_crlf = true;
+    if (eol >= 0) {
+        l->linelen = eol - l->offset;
+        if (l->linelen > 0 && tvb_get_uint8(tvb, eol - 1) == '\r')
+            l->linelen--;
+        l->next = eol + 1;
+        return LINE_FOUND;
+    }
+    l->linelen = remaining;
+    l->next = total;
+    if (remaining > max_line)
+        return LINE_TOO_LONG;
+    if (msnp_reassemble && pinfo->can_desegment) {
+        pinfo->desegment_offset = l->offset;
+        pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+        return LINE_NEEDS_MORE;
+    }
+    l->has_crlf = false;
+    return LINE_FOUND;
+}
+
+static void
+msnp_dissect_empty_line(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_line_t *l,
+                        const char *what)
+{
+    proto_item *it = proto_tree_add_item(tree, proto_msnp, tvb, l->offset, l->next - l->offset, ENC_NA);
+
+    if (what)
+        proto_item_append_text(it, "%s", what);
+    expert_add_info(pinfo, it, &ei_msnp_empty_line);
+}
+
+static void
+msnp_dissect_long_line(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_line_t *l,
+                       int max_line, wmem_strbuf_t *info)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_msnp, tvb, l->offset, l->linelen, ENC_NA);
+    proto_tree *mt = proto_item_add_subtree(ti, ett_msnp);
+    proto_item *it = proto_tree_add_item(mt, hf_msnp_line, tvb, l->offset, MIN(l->linelen, max_line), ENC_UTF_8);
+
+    expert_add_info_format(pinfo, it, &ei_msnp_line_too_long, "No line end within %d bytes", max_line);
+    msnp_info_add(info, "[line too long]");
+}
+
+/* The tokens of the line and what its first one is: a known command, an
+ * error reply (three digits) or neither.  false: only spaces. */
+static bool
+msnp_parse_line(tvbuff_t *tvb, packet_info *pinfo, msnp_line_t *l)
+{
+    /* The one copy of the line: tokens, parameters and the Info column use it. */
+    l->line = (uint8_t *)wmem_alloc(pinfo->pool, l->linelen + 1);
+    tvb_memcpy(tvb, l->line, l->offset, l->linelen);
+    l->ntoks = msnp_tokenize(l->line, l->linelen, l->offset, l->toks, &l->printable);
+    if (l->ntoks == 0)
+        return false;
+    l->c = NULL;
+    l->is_error = false;
+    l->errcode = 0;
+    if (l->toks[0].len == 3 && strlen(l->toks[0].str) == 3) {
+        const uint8_t *n = (const uint8_t *)l->toks[0].str;
+        if (g_ascii_isdigit(n[0]) && g_ascii_isdigit(n[1]) && g_ascii_isdigit(n[2])) {
+            l->is_error = true;
+            l->errcode = (uint16_t)((n[0] - '0') * 100 + (n[1] - '0') * 10 + (n[2] - '0'));
+        } else {
+            l->c = msnp_find_cmd(n);
+        }
+    }
+    l->cmdtext = l->printable ? l->toks[0].str :
+                 format_text(pinfo->pool, l->toks[0].str, strlen(l->toks[0].str));
+    return true;
+}
+
+/* Where the TrID, the parameters and the payload length are, and how much
+ * of the payload is present.  false: TCP was asked for the rest of it. */
+static bool
+msnp_find_parts(packet_info *pinfo, int total, msnp_line_t *l)
+{
+    const msnp_cmd_t *c = l->c;
+
+    l->tridx = msnp_trid_index(c, l->is_error, l->dir, l->toks, l->ntoks);
+    l->first_arg = l->tridx ? 2 : 1;
+    l->nargs = MAX(l->ntoks - l->first_arg, 0);
+    l->trid = 0;
+    l->plen = 0;
+    l->pavail = 0;
+    l->has_payload = l->length_bad = false;
+
+    /* Payload length: the last parameter. */
+    if (((c && (c->flags & CMD_PAYLOAD)) || (l->is_error && l->ntoks == 3)) && l->nargs >= 1 && l->has_crlf) {
+        const char *last = l->toks[l->ntoks - 1].str;
+        if (msnp_tok_u32(last, &l->plen)) {
+            l->has_payload = true;
+            l->nargs--;
+            if (l->plen > msnp_max_payload)
+                l->length_bad = true;
+        } else if (strcmp(last, "OK") != 0 && c && (c->flags & CMD_LENREQ)) {
+            /* ADL/RML/UUN "trid OK", GCF "trid Shields.xml" carry no payload */
+            l->length_bad = true;
+        }
+    }
+    if (!l->has_payload)
+        return true;
+    l->pavail = total - l->next;
+    if ((uint32_t)l->pavail >= l->plen) {
+        l->pavail = l->plen;
+    } else if (!l->length_bad && msnp_reassemble && pinfo->can_desegment) {
+        pinfo->desegment_offset = l->offset;
+        pinfo->desegment_len = l->plen - l->pavail;
+        return false;
+    }
+    return true;
+}
+
+/* The command's item: direction, what the connection is, the line, the
+ * command and what kind of command it is. */
+static void
+msnp_add_command_item(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_conv_t *mc,
+                      msnp_line_t *l)
+{
+    const msnp_cmd_t *c = l->c;
+    proto_item *it;
+
+    l->ti = proto_tree_add_item(tree, proto_msnp, tvb, l->offset, (l->next - l->offset) + l->pavail, ENC_NA);
+    l->mt = proto_item_add_subtree(l->ti, ett_msnp);
+    proto_item_append_text(l->ti, ", %s%s", msnp_dir_prefix[l->dir], l->cmdtext);
+    if (c)
+        proto_item_append_text(l->ti, " (%s)", c->desc);
+    else if (l->is_error)
+        proto_item_append_text(l->ti, " (Error: %s)",
+                               val_to_str_ext_const(l->errcode, &msnp_error_vals_ext, "Unknown error"));
+
+    it = proto_tree_add_uint(l->mt, hf_msnp_direction, tvb, 0, 0, l->dir);
+    proto_item_set_generated(it);
+    if (mc->role != ROLE_UNKNOWN) {
+        it = proto_tree_add_string(l->mt, hf_msnp_server_role, tvb, 0, 0, msnp_role_names[mc->role]);
+        proto_item_set_generated(it);
+    }
+    if (mc->referred_by) {
+        it = proto_tree_add_uint(l->mt, hf_msnp_referred_by, tvb, 0, 0, mc->referred_by);
+        proto_item_set_generated(it);
+    }
+    proto_tree_add_item(l->mt, hf_msnp_line, tvb, l->offset, l->linelen, ENC_UTF_8);
+    if (!l->has_crlf)
+        expert_add_info(pinfo, l->ti, &ei_msnp_no_crlf);
+
+    it = proto_tree_add_item(l->mt, hf_msnp_cmd, tvb, l->toks[0].off, l->toks[0].len, ENC_ASCII);
+    if (c) {
+        it = proto_tree_add_string(l->mt, hf_msnp_cmd_desc, tvb, l->toks[0].off, l->toks[0].len, c->desc);
+        proto_item_set_generated(it);
+    } else if (l->is_error) {
+        it = proto_tree_add_uint(l->mt, hf_msnp_error, tvb, l->toks[0].off, 3, l->errcode);
+        expert_add_info_format(pinfo, it, &ei_msnp_error_reply, "Error %u: %s", l->errcode,
+                               val_to_str_ext_const(l->errcode, &msnp_error_vals_ext, "Unknown error"));
+    } else {
+        expert_add_info_format(pinfo, it, &ei_msnp_unknown_command, "Unknown command %s", l->cmdtext);
+    }
+}
+
+/* The TrID, the parameters (each, then what they mean) and the payload
+ * length. */
+static void
+msnp_add_params(tvbuff_t *tvb, packet_info *pinfo, msnp_line_t *l)
+{
+    const msnp_tok_t *toks = l->toks;
+    proto_item *it;
+    int i;
+
+    l->trid_item = NULL;
+    if (l->tridx) {
+        if (l->ntoks > 1 && msnp_tok_u32(toks[1].str, &l->trid)) {
+            l->trid_item = proto_tree_add_uint(l->mt, hf_msnp_trid, tvb, toks[1].off, toks[1].len, l->trid);
+        } else {
+            l->tridx = 0;
+            l->first_arg = 1;
+            l->nargs = l->ntoks - 1 - (l->has_payload ? 1 : 0);
+            expert_add_info_format(pinfo, l->ti, &ei_msnp_bad_trid, "%s needs a numeric TrID%s%s",
+                                   toks[0].str, l->ntoks > 1 ? ", got " : "",
+                                   l->ntoks > 1 ? format_text(pinfo->pool, toks[1].str, strlen(toks[1].str)) : "");
+        }
+    }
+
+    for (i = 0; i < l->nargs; i++)
+        proto_tree_add_item(l->mt, hf_msnp_param, tvb, toks[l->first_arg + i].off,
+                            toks[l->first_arg + i].len, ENC_UTF_8);
+    msnp_decode_params(tvb, pinfo, l->mt, toks[0].str, l->dir, &toks[l->first_arg], l->nargs);
+
+    if (!l->has_payload && !l->length_bad)
+        return;
+    if (l->has_payload)
+        it = proto_tree_add_uint(l->mt, hf_msnp_length, tvb, toks[l->ntoks - 1].off, toks[l->ntoks - 1].len, l->plen);
+    else
+        it = proto_tree_add_item(l->mt, hf_msnp_param, tvb, toks[l->ntoks - 1].off, toks[l->ntoks - 1].len, ENC_UTF_8);
+    if (l->length_bad && l->has_payload)
+        expert_add_info_format(pinfo, it, &ei_msnp_bad_length,
+                               "Payload length %u exceeds the limit of %u bytes", l->plen, msnp_max_payload);
+    else if (l->length_bad)
+        expert_add_info_format(pinfo, it, &ei_msnp_bad_length, "Payload length is not a number");
+}
+
+/* The payload, or as much of it as is present (without reassembly the
+ * rest is skipped in the connection's next segments: mc->pending). */
+static void
+msnp_add_payload(tvbuff_t *tvb, packet_info *pinfo, msnp_conv_t *mc, int http_dir, const msnp_line_t *l)
+{
+    proto_item *it;
+
+    if (!l->has_payload)
+        return;
+    if ((uint32_t)l->pavail >= l->plen) {
+        msnp_dissect_payload(tvb, pinfo, l->mt, l->c, l->next, l->pavail);
+        return;
+    }
+    it = proto_tree_add_item(l->mt, hf_msnp_payload, tvb, l->next, l->pavail, ENC_NA);
+    if (!l->length_bad) {
+        expert_add_info_format(pinfo, it, &ei_msnp_partial_payload,
+                               "Only %d of %u payload bytes present", l->pavail, l->plen);
+        if (!PINFO_FD_VISITED(pinfo) && http_dir == DIR_UNKNOWN)
+            mc->pending[l->dir] = l->plen - l->pavail;
+    }
+}
+
+/* Reporting: the command for the statistics tap, and for the Info column. */
+static void
+msnp_report(packet_info *pinfo, wmem_strbuf_t *info, const msnp_conv_t *mc, msnp_line_t *l)
+{
+    if (have_tap_listener(msnp_tap))
+        msnp_queue_tap(pinfo, mc, l->c, l->is_error, l->errcode, l->dir, l->toks, l->ntoks,
+                       l->first_arg, l->nargs);
+
+    /* The tokens are done with: the line again for the Info column. */
+    msnp_untokenize(l->line, l->linelen, l->offset, l->toks, l->ntoks);
+    msnp_info_add_line(pinfo, info, l->line, l->linelen, l->printable, l->dir, l->is_error, l->errcode);
+}
+
+/* The connection's state, found or created at its first command line. */
+typedef struct {
+    conversation_t *conv;
+    msnp_conv_t *mc;
+    bool looked_up;
+} msnp_conn_t;
+
+static msnp_conv_t *
+msnp_conn_state(packet_info *pinfo, msnp_conn_t *cn, const msnp_line_t *l, int http_dir)
+{
+    if (!cn->mc) {
+        if (!cn->looked_up) {
+            cn->mc = msnp_find_conv(pinfo, &cn->conv);
+            cn->looked_up = true;
+        }
+        if (!cn->mc)
+            cn->mc = msnp_new_conv(pinfo, cn->conv, l->c, l->is_error, http_dir);
+    }
+    return cn->mc;
+}
+
+/* One command line and its payload, found at l->offset: parse it, add its
+ * fields, link it to its connection and transaction, report it.  Returns
+ * where the next one starts, or -1 when TCP was asked for more data. */
+static int
+msnp_dissect_command(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir,
+                     msnp_frame_t *fs, msnp_conn_t *cn, int max_line, msnp_line_t *l)
+{
+    int total = tvb_captured_length(tvb);
+    msnp_conv_t *mc;
+
+    switch (msnp_find_line(tvb, pinfo, total, max_line, l)) {
+    case LINE_NEEDS_MORE:
+        return -1;
+    case LINE_TOO_LONG:
+        msnp_dissect_long_line(tvb, pinfo, tree, l, max_line, fs->info);
+        return l->next;
+    default:
+        break;
+    }
+    if (l->linelen == 0) {
+        msnp_dissect_empty_line(tvb, pinfo, tree, l, ", empty line");
+        return l->next;
+    }
+    if (!msnp_parse_line(tvb, pinfo, l)) {
+        /* only spaces */
+        msnp_dissect_empty_line(tvb, pinfo, tree, l, NULL);
+        return l->next;
+    }
+    mc = msnp_conn_state(pinfo, cn, l, http_dir);
+    l->dir = http_dir != DIR_UNKNOWN ? http_dir : msnp_direction(mc, pinfo);
+    if (!msnp_find_parts(pinfo, total, l))
+        return -1;
+
+    msnp_add_command_item(tvb, pinfo, tree, mc, l);
+    msnp_add_params(tvb, pinfo, l);
+    msnp_add_payload(tvb, pinfo, mc, http_dir, l);
+
+    if (!PINFO_FD_VISITED(pinfo))
+        msnp_role_evidence(mc, l->toks[0].str, l->dir, &l->toks[l->first_arg], l->nargs);
+    if (l->tridx)
+        msnp_track(tvb, pinfo, l->mt, mc, fs, l->dir, l->trid, l->trid_item);
+
+    msnp_report(pinfo, fs->info, mc, l);
+    return l->next + l->pavail;
+}
+
 /* The command lines of tvb; false when it asks TCP for more data. */
 static bool
 msnp_dissect_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int http_dir, msnp_frame_t *fs)
 {
     int offset = 0;
     int total = tvb_captured_length(tvb);
-    int max_line;
-    conversation_t *conv = NULL;
-    msnp_conv_t *mc = NULL;
-    bool conv_found = false;
+    int max_line = (int)MIN(MAX(msnp_max_line, 16), MSNP_MAX_LINE_CAP);
+    msnp_conn_t cn = { NULL, NULL, false };
+    msnp_line_t l;
 
     /* One conversation lookup per call: here in the first pass, where a
      * continued payload needs the state, else at the first command line. */
     if (http_dir == DIR_UNKNOWN) {
         if (!PINFO_FD_VISITED(pinfo)) {
-            mc = msnp_find_conv(pinfo, &conv);
-            conv_found = true;
+            cn.mc = msnp_find_conv(pinfo, &cn.conv);
+            cn.looked_up = true;
         }
-        offset = msnp_continuation(tvb, pinfo, tree, mc, fs->info);
+        offset = msnp_continuation(tvb, pinfo, tree, cn.mc, fs->info);
     }
 
-    max_line = (int)MIN(MAX(msnp_max_line, 16), MSNP_MAX_LINE_CAP);
     while (offset < total) {
-        int remaining = total - offset;
-        int scan = MIN(remaining, max_line + 2);
-        int eol = tvb_find_uint8(tvb, offset, scan, '\n');
-        int linelen, next, ntoks, tridx, first_arg, nargs, i;
-        bool has_crlf = true, too_long = false, is_error = false, has_payload = false;
-        bool length_bad = false, printable;
-        uint32_t trid = 0, plen = 0;
-        int pavail = 0;
-        const msnp_cmd_t *c = NULL;
-        uint8_t *line;
-        msnp_tok_t toks[MSNP_MAX_TOKENS];
-        proto_item *ti, *it, *trid_item = NULL;
-        proto_tree *mt;
-        int dir;
-        const char *cmdtext;
-        uint16_t errcode = 0;
-
-        if (eol >= 0) {
-            linelen = eol - offset;
-            if (linelen > 0 && tvb_get_uint8(tvb, eol - 1) == '\r')
-                linelen--;
-            next = eol + 1;
-        } else if (remaining > max_line) {
-            too_long = true;
-            linelen = remaining;
-            next = total;
-        } else if (msnp_reassemble && pinfo->can_desegment) {
-            pinfo->desegment_offset = offset;
-            pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+        l.offset = offset;
+        offset = msnp_dissect_command(tvb, pinfo, tree, http_dir, fs, &cn, max_line, &l);
+        if (offset < 0)
             return false;
-        } else {
-            has_crlf = false;
-            linelen = remaining;
-            next = total;
-        }
-
-        if (linelen == 0) {
-            it = proto_tree_add_item(tree, proto_msnp, tvb, offset, next - offset, ENC_NA);
-            proto_item_append_text(it, ", empty line");
-            expert_add_info(pinfo, it, &ei_msnp_empty_line);
-            offset = next;
-            continue;
-        }
-
-        if (too_long) {
-            ti = proto_tree_add_item(tree, proto_msnp, tvb, offset, linelen, ENC_NA);
-            mt = proto_item_add_subtree(ti, ett_msnp);
-            it = proto_tree_add_item(mt, hf_msnp_line, tvb, offset, MIN(linelen, max_line), ENC_UTF_8);
-            expert_add_info_format(pinfo, it, &ei_msnp_line_too_long,
-                                   "No line end within %d bytes", max_line);
-            msnp_info_add(fs->info, "[line too long]");
-            offset = next;
-            continue;
-        }
-
-        /* The one copy of the line: tokens, parameters and the Info column use it. */
-        line = (uint8_t *)wmem_alloc(pinfo->pool, linelen + 1);
-        tvb_memcpy(tvb, line, offset, linelen);
-        ntoks = msnp_tokenize(line, linelen, offset, toks, &printable);
-        if (ntoks == 0) {
-            /* only spaces */
-            it = proto_tree_add_item(tree, proto_msnp, tvb, offset, next - offset, ENC_NA);
-            expert_add_info(pinfo, it, &ei_msnp_empty_line);
-            offset = next;
-            continue;
-        }
-        if (toks[0].len == 3 && strlen(toks[0].str) == 3) {
-            const uint8_t *n = (const uint8_t *)toks[0].str;
-            if (g_ascii_isdigit(n[0]) && g_ascii_isdigit(n[1]) && g_ascii_isdigit(n[2])) {
-                is_error = true;
-                errcode = (uint16_t)((n[0] - '0') * 100 + (n[1] - '0') * 10 + (n[2] - '0'));
-            } else {
-                c = msnp_find_cmd(n);
-            }
-        }
-        /* as format_text() shows it */
-        cmdtext = printable ? toks[0].str :
-                  format_text(pinfo->pool, toks[0].str, strlen(toks[0].str));
-
-        if (!mc) {
-            if (!conv_found) {
-                mc = msnp_find_conv(pinfo, &conv);
-                conv_found = true;
-            }
-            if (!mc)
-                mc = msnp_new_conv(pinfo, conv, c, is_error, http_dir);
-        }
-        dir = http_dir != DIR_UNKNOWN ? http_dir : msnp_direction(mc, pinfo);
-
-        tridx = msnp_trid_index(c, is_error, dir, toks, ntoks);
-        first_arg = tridx ? 2 : 1;
-        nargs = ntoks - first_arg;
-        if (nargs < 0)
-            nargs = 0;
-
-        /* Payload length: the last parameter. */
-        if (((c && (c->flags & CMD_PAYLOAD)) || (is_error && ntoks == 3)) && nargs >= 1 && has_crlf) {
-            const char *last = toks[ntoks - 1].str;
-            if (msnp_tok_u32(last, &plen)) {
-                has_payload = true;
-                nargs--;
-                if (plen > msnp_max_payload)
-                    length_bad = true;
-            } else if (strcmp(last, "OK") != 0 && c && (c->flags & CMD_LENREQ)) {
-                /* ADL/RML/UUN "trid OK", GCF "trid Shields.xml" carry no payload */
-                length_bad = true;
-            }
-        }
-        if (has_payload) {
-            pavail = total - next;
-            if ((uint32_t)pavail < plen) {
-                if (!length_bad && msnp_reassemble && pinfo->can_desegment) {
-                    pinfo->desegment_offset = offset;
-                    pinfo->desegment_len = plen - pavail;
-                    return false;
-                }
-            } else {
-                pavail = plen;
-            }
-        }
-
-        /* The command item. */
-        ti = proto_tree_add_item(tree, proto_msnp, tvb, offset, (next - offset) + pavail, ENC_NA);
-        mt = proto_item_add_subtree(ti, ett_msnp);
-        proto_item_append_text(ti, ", %s%s", msnp_dir_prefix[dir], cmdtext);
-        if (c)
-            proto_item_append_text(ti, " (%s)", c->desc);
-        else if (is_error)
-            proto_item_append_text(ti, " (Error: %s)", val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
-
-        it = proto_tree_add_uint(mt, hf_msnp_direction, tvb, 0, 0, dir);
-        proto_item_set_generated(it);
-        if (mc->role != ROLE_UNKNOWN) {
-            it = proto_tree_add_string(mt, hf_msnp_server_role, tvb, 0, 0, msnp_role_names[mc->role]);
-            proto_item_set_generated(it);
-        }
-        if (mc->referred_by) {
-            it = proto_tree_add_uint(mt, hf_msnp_referred_by, tvb, 0, 0, mc->referred_by);
-            proto_item_set_generated(it);
-        }
-        proto_tree_add_item(mt, hf_msnp_line, tvb, offset, linelen, ENC_UTF_8);
-        if (!has_crlf)
-            expert_add_info(pinfo, ti, &ei_msnp_no_crlf);
-
-        it = proto_tree_add_item(mt, hf_msnp_cmd, tvb, toks[0].off, toks[0].len, ENC_ASCII);
-        if (c) {
-            it = proto_tree_add_string(mt, hf_msnp_cmd_desc, tvb, toks[0].off, toks[0].len, c->desc);
-            proto_item_set_generated(it);
-        } else if (is_error) {
-            it = proto_tree_add_uint(mt, hf_msnp_error, tvb, toks[0].off, 3, errcode);
-            expert_add_info_format(pinfo, it, &ei_msnp_error_reply, "Error %u: %s", errcode,
-                                   val_to_str_ext_const(errcode, &msnp_error_vals_ext, "Unknown error"));
-        } else {
-            expert_add_info_format(pinfo, it, &ei_msnp_unknown_command, "Unknown command %s", cmdtext);
-        }
-
-        if (tridx) {
-            if (ntoks > 1 && msnp_tok_u32(toks[1].str, &trid)) {
-                trid_item = proto_tree_add_uint(mt, hf_msnp_trid, tvb, toks[1].off, toks[1].len, trid);
-            } else {
-                tridx = 0;
-                first_arg = 1;
-                nargs = ntoks - 1 - (has_payload ? 1 : 0);
-                expert_add_info_format(pinfo, ti, &ei_msnp_bad_trid, "%s needs a numeric TrID%s%s",
-                                       toks[0].str, ntoks > 1 ? ", got " : "",
-                                       ntoks > 1 ? format_text(pinfo->pool, toks[1].str, strlen(toks[1].str)) : "");
-            }
-        }
-
-        for (i = 0; i < nargs; i++)
-            proto_tree_add_item(mt, hf_msnp_param, tvb, toks[first_arg + i].off, toks[first_arg + i].len, ENC_UTF_8);
-        msnp_decode_params(tvb, pinfo, mt, toks[0].str, dir, &toks[first_arg], nargs);
-
-        if (has_payload || length_bad) {
-            if (has_payload)
-                it = proto_tree_add_uint(mt, hf_msnp_length, tvb, toks[ntoks - 1].off, toks[ntoks - 1].len, plen);
-            else
-                it = proto_tree_add_item(mt, hf_msnp_param, tvb, toks[ntoks - 1].off, toks[ntoks - 1].len, ENC_UTF_8);
-            if (length_bad) {
-                if (has_payload)
-                    expert_add_info_format(pinfo, it, &ei_msnp_bad_length,
-                                           "Payload length %u exceeds the limit of %u bytes", plen, msnp_max_payload);
-                else
-                    expert_add_info_format(pinfo, it, &ei_msnp_bad_length,
-                                           "Payload length is not a number");
-            }
-        }
-        if (has_payload) {
-            if ((uint32_t)pavail < plen) {
-                it = proto_tree_add_item(mt, hf_msnp_payload, tvb, next, pavail, ENC_NA);
-                if (!length_bad) {
-                    expert_add_info_format(pinfo, it, &ei_msnp_partial_payload,
-                                           "Only %d of %u payload bytes present", pavail, plen);
-                    if (!PINFO_FD_VISITED(pinfo) && http_dir == DIR_UNKNOWN)
-                        mc->pending[dir] = plen - pavail;
-                }
-            } else {
-                msnp_dissect_payload(tvb, pinfo, mt, c, next, pavail);
-            }
-        }
-
-        if (!PINFO_FD_VISITED(pinfo))
-            msnp_role_evidence(mc, toks[0].str, dir, &toks[first_arg], nargs);
-        if (tridx)
-            msnp_track(tvb, pinfo, mt, mc, fs, dir, trid, trid_item);
-
-        if (have_tap_listener(msnp_tap))
-            msnp_queue_tap(pinfo, mc, c, is_error, errcode, dir, toks, ntoks, first_arg, nargs);
-
-        /* The tokens are done with: the line again for the Info column. */
-        msnp_untokenize(line, linelen, offset, toks, ntoks);
-        msnp_info_add_line(pinfo, fs->info, line, linelen, printable, dir, is_error, errcode);
-
-        offset = next + pavail;
     }
     return true;
 }
@@ -1811,6 +2024,49 @@ dissect_msnp_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
 
 /* ---------------------------------------------------------------------- */
 /* Heuristic                                                                */
+
+/* Commands without TrID: does the line have the shape of this command? */
+static bool
+msnp_untracked_shape_ok(const msnp_cmd_t *c, const msnp_tok_t *toks, int ntoks)
+{
+    const char *last = toks[ntoks - 1].str;
+    int i;
+
+    switch (msnp_code(c->name)) {
+    case 'Q' << 16 | 'N' << 8 | 'G':
+    case 'N' << 16 | 'O' << 8 | 'T':
+    case 'I' << 16 | 'P' << 8 | 'G':
+        return ntoks == 2 && msnp_is_digits(toks[1].str, 10);
+    case 'R' << 16 | 'N' << 8 | 'G':
+        return ntoks >= 5 && msnp_is_digits(toks[1].str, 10) && strchr(toks[2].str, ':') != NULL;
+    case 'N' << 16 | 'L' << 8 | 'N':
+        for (i = 0; i < (int)G_N_ELEMENTS(msnp_statuses); i++)
+            if (strcmp(toks[1].str, msnp_statuses[i].code) == 0)
+                return ntoks >= 4 && msnp_email_part(toks[2].str) != NULL;
+        return false;
+    case 'F' << 16 | 'L' << 8 | 'N':
+    case 'B' << 16 | 'Y' << 8 | 'E':
+    case 'J' << 16 | 'O' << 8 | 'I':
+    case 'U' << 16 | 'B' << 8 | 'X':
+    case 'U' << 16 | 'B' << 8 | 'N':
+    case 'U' << 16 | 'B' << 8 | 'M':
+        return msnp_email_part(toks[1].str) != NULL;
+    case 'N' << 16 | 'F' << 8 | 'Y':    /* NFY PUT|DEL length */
+        return ntoks == 3 && (strcmp(toks[1].str, "PUT") == 0 || strcmp(toks[1].str, "DEL") == 0) &&
+               msnp_is_digits(last, 10);
+    case 'O' << 16 | 'U' << 8 | 'T':
+        return ntoks == 2 && toks[1].len == 3;
+    case 'L' << 16 | 'S' << 8 | 'T':
+    case 'L' << 16 | 'S' << 8 | 'G':
+    case 'P' << 16 | 'R' << 8 | 'P':
+    case 'B' << 16 | 'P' << 8 | 'R':
+    case 'B' << 16 | 'L' << 8 | 'P':
+    case 'G' << 16 | 'T' << 8 | 'C':
+        return msnp_is_digits(toks[1].str, 10);
+    default:
+        return false;
+    }
+}
 
 /* Does the data start with an MSNP command line?  Never throws.
  * Sets the offset of its LF and the payload length it announces. */
@@ -1886,41 +2142,7 @@ msnp_first_line_ok(tvbuff_t *tvb, int *eol_out, uint32_t *plen)
     default:
         break;
     }
-    /* Commands without TrID: check their shape. */
-    switch (msnp_code(c->name)) {
-    case 'Q' << 16 | 'N' << 8 | 'G':
-    case 'N' << 16 | 'O' << 8 | 'T':
-    case 'I' << 16 | 'P' << 8 | 'G':
-        return ntoks == 2 && msnp_is_digits(toks[1].str, 10);
-    case 'R' << 16 | 'N' << 8 | 'G':
-        return ntoks >= 5 && msnp_is_digits(toks[1].str, 10) && strchr(toks[2].str, ':') != NULL;
-    case 'N' << 16 | 'L' << 8 | 'N':
-        for (i = 0; i < (int)G_N_ELEMENTS(msnp_statuses); i++)
-            if (strcmp(toks[1].str, msnp_statuses[i].code) == 0)
-                return ntoks >= 4 && msnp_email_part(toks[2].str) != NULL;
-        return false;
-    case 'F' << 16 | 'L' << 8 | 'N':
-    case 'B' << 16 | 'Y' << 8 | 'E':
-    case 'J' << 16 | 'O' << 8 | 'I':
-    case 'U' << 16 | 'B' << 8 | 'X':
-    case 'U' << 16 | 'B' << 8 | 'N':
-    case 'U' << 16 | 'B' << 8 | 'M':
-        return msnp_email_part(toks[1].str) != NULL;
-    case 'N' << 16 | 'F' << 8 | 'Y':    /* NFY PUT|DEL length */
-        return ntoks == 3 && (strcmp(toks[1].str, "PUT") == 0 || strcmp(toks[1].str, "DEL") == 0) &&
-               msnp_is_digits(last, 10);
-    case 'O' << 16 | 'U' << 8 | 'T':
-        return ntoks == 2 && toks[1].len == 3;
-    case 'L' << 16 | 'S' << 8 | 'T':
-    case 'L' << 16 | 'S' << 8 | 'G':
-    case 'P' << 16 | 'R' << 8 | 'P':
-    case 'B' << 16 | 'P' << 8 | 'R':
-    case 'B' << 16 | 'L' << 8 | 'P':
-    case 'G' << 16 | 'T' << 8 | 'C':
-        return msnp_is_digits(toks[1].str, 10);
-    default:
-        return false;
-    }
+    return msnp_untracked_shape_ok(c, toks, ntoks);
 }
 
 /* The first command line, and the start of what follows it if the segment holds more. */
@@ -1983,15 +2205,14 @@ msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _
                        const void *p, tap_flags_t flags _U_)
 {
     const msnp_tap_info_t *ti = (const msnp_tap_info_t *)p;
-    /* ASCII names: tshark pads the statistics columns by bytes, not characters. */
-    static const char *const dirs[] = { "Unknown direction", "Client to server", "Server to client" };
+    const char *dir = val_to_str_const(ti->direction, msnp_direction_vals, "Unknown");
     int node;
 
     tick_stat_node(st, st_str_cmds, 0, true);
     node = tick_stat_node(st, ti->cmd, st_node_cmds, true);
-    tick_stat_node(st, dirs[ti->direction], node, false);
+    tick_stat_node(st, dir, node, false);
     tick_stat_node(st, st_str_dirs, 0, true);
-    tick_stat_node(st, dirs[ti->direction], st_node_dirs, false);
+    tick_stat_node(st, dir, st_node_dirs, false);
     if (ti->is_error) {
         char *name = wmem_strdup_printf(pinfo->pool, "%u %s", ti->error,
                                         val_to_str_ext_const(ti->error, &msnp_error_vals_ext, "Unknown error"));
@@ -2030,7 +2251,7 @@ proto_register_msnp(void)
           { "Error", "msnp.error", FT_UINT16, BASE_DEC | BASE_EXT_STRING, &msnp_error_vals_ext, 0x0,
             "Three-digit error code that the server replies with, followed by the TrID of the failed request; msnp.error == 911 finds failed logins.", HFILL } },
         { &hf_msnp_trid,
-          { "TrID", "msnp.trid", FT_UINT32, BASE_DEC, NULL, 0x0,
+          { "Transaction id (TrID)", "msnp.trid", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Transaction id: a number the client increments with each request; the server echoes it in its reply so the two can be paired.", HFILL } },
         { &hf_msnp_param,
           { "Parameter", "msnp.param", FT_STRING, BASE_NONE, NULL, 0x0,

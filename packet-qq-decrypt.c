@@ -1,5 +1,5 @@
 /* packet-qq-decrypt.c
- * Decryption of QQ bodies (docs/PROTOCOLS.md 2.5) and what the plaintext
+ * Decryption of QQ bodies (doc/qq.md section 7) and what the plaintext
  * says: login and touch replies, instant messages and their acks.
  *
  * Keys, tried in this order on each encrypted body:

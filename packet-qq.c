@@ -2,7 +2,7 @@
  * Routines for Tencent QQ protocol dissection (the 0x02 ... 0x03 family
  * over UDP and TCP, including QQ over TCP port 443).
  *
- * Facts used here: docs/PROTOCOLS.md of this project (header variants,
+ * Facts used here: doc/qq.md of this project (header variants,
  * command codes per client generation, version codes, TCP framing, login keys).
  *
  * Finding the traffic:
@@ -50,7 +50,7 @@
 #define QQ_FLAG_BASIC       0x02
 #define QQ_TAIL             0x03
 
-/* Header lengths of the variants (PROTOCOLS.md 2.1). */
+/* Header lengths of the variants (doc/qq.md section 3). */
 #define QQ_HDR_CLASSIC_REQ  11      /* flag ver cmd seq QQ# */
 #define QQ_HDR_CLASSIC_REP  7       /* flag ver cmd seq */
 #define QQ_HDR_EXT_REQ      22      /* 11 + an 11-byte extension */
@@ -77,7 +77,7 @@
 #define QQ_TCP_MIN_PDU      (QQ_TCP_LEN_LEN + QQ_HDR_CLASSIC_REP + 1)
 #define QQ_TCP_MAX_PDU      16384
 
-/* Client generations (PROTOCOLS.md 2.3): ranges of the version field.
+/* Client generations (doc/qq.md section 2): ranges of the version field.
  * A version inside a range is that generation's even when the table does
  * not list it; below and above every range the nearest one is assumed. */
 #define QQ_VER_CLASSIC_MIN  0x0100
@@ -409,8 +409,8 @@ static const value_string qq_cmd_2010_vals[] = {
     { 0, NULL }
 };
 
-/* Names of a recorded QQ2010 client session (version 0x1c51, PROTOCOLS.md
- * section 0), which differ from pidgin-libqq's for the same codes. */
+/* Names of a recorded QQ2010 client session (version 0x1c51, doc/qq.md
+ * section 5), which differ from pidgin-libqq's for the same codes. */
 static const value_string qq_cmd_1c51_vals[] = {
     { 0x0058, "Keep alive" },
     { 0x0062, "Logout confirmation" },
@@ -615,8 +615,8 @@ qq_cmd_name(uint8_t generation, uint16_t version, uint16_t cmd)
     return name ? name : try_val_to_str(cmd, qq_cmd_2010_vals);
 }
 
-/* Requests whose body starts with a 16-byte clear-text key (PROTOCOLS.md
- * 2.5): the rest of the body is encrypted with it. */
+/* Requests whose body starts with a 16-byte clear-text key (doc/qq.md
+ * section 7): the rest of the body is encrypted with it. */
 static bool
 qq_has_login_key(uint8_t generation, uint16_t cmd)
 {
@@ -653,7 +653,7 @@ qq_is_push(uint8_t generation, uint16_t cmd)
 }
 
 /* Packets nobody answers: buddy status pushes, and the one-way 0x0001
- * packets of PC QQ clients (PROTOCOLS.md 2.4). */
+ * packets of PC QQ clients (doc/qq.md section 3). */
 static bool
 qq_expects_answer(uint8_t generation, uint16_t cmd)
 {
@@ -1067,7 +1067,7 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, uint8_t fla
     return len;
 }
 
-/* Is this the other Tencent family that starts 02 03 (PROTOCOLS.md 2.4):
+/* Is this the other Tencent family that starts 02 03 (doc/qq.md section 3):
  * a 4-byte length that counts the bytes between its QQ number and the
  * tail? Only a length that adds up exactly makes it one. */
 static bool

@@ -1,5 +1,5 @@
 /* qq-tea.c
- * QQ-TEA (docs/PROTOCOLS.md 2.5): TEA with 16 rounds instead of 32, and
+ * QQ-TEA (doc/qq.md section 7): TEA with 16 rounds instead of 32, and
  * Tencent's chaining. With x_i the block cipher's input and C_i its output
  * block on the wire:
  *   encrypt: x_i = P_i ^ C_{i-1},  C_i = TEA(x_i) ^ x_{i-1}

@@ -1,6 +1,6 @@
 /* qq-tea.h
  * QQ-TEA: the 16-round TEA block cipher with Tencent's chaining and padding,
- * as every QQ client encrypts its packet bodies (docs/PROTOCOLS.md 2.5).
+ * as every QQ client encrypts its packet bodies (doc/qq.md section 7).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """MSNP sample captures for chat transcripts, MSNSLP, P2P transfers and
-direct connections (PROTOCOLS.md section 1.7).
+direct connections (doc/msnp.md section 6).
 
 The transferred file and pictures are generated here (ORIGINALS), so the
 tests can compare what Export Objects writes with the bytes sent.  Every

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""MSNP sample captures: the MSNP11 login of the source documents and more.
+"""MSNP sample captures: a classic MSNP11 login (doc/msnp.md, "The login") and more.
 
 Every MSNP command is written as one Python bytes literal, as it is on the
 wire.  Helper functions only compute payload lengths and cut segments.
@@ -102,7 +102,7 @@ def p2p(data, **kw):
 
 
 # ---------------------------------------------------------------------------
-# The login of PROTOCOLS.md section 0
+# The MSNP11 login of doc/msnp.md ("The login"): DS, NS, switchboards
 
 
 def login(port=1863):

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """QQ sample captures.
 
-The scenario of the source document (PROTOCOLS.md section 0: a QQ2010
+The recorded QQ2010 session (doc/qq.md section 5: a QQ2010
 client, version 0x1c51, QQ number 550313996) over UDP 8000 and over TCP 443,
-every header variant of PROTOCOLS.md section 2.1, and traffic that the QQ
+every header variant of doc/qq.md section 3, and traffic that the QQ
 dissector must not claim.  Bodies are encrypted on the wire, so they are
 stand-in bytes from SHA-256 (deterministic, random-looking).
 """
@@ -14,7 +14,7 @@ import struct
 from pcapgen import Capture, split, _checksum
 
 UIN = 550313996                 # 0x20cd200c
-V_SOURCE_DOC = 0x1C51           # "QQ2010" in the source document
+V_SOURCE_DOC = 0x1C51           # the recorded QQ2010 client (in no public table)
 CLIENT = "192.168.1.100"
 LOGIN_SERVER = "219.133.49.171"
 RELAY = "119.147.45.84"
@@ -294,7 +294,7 @@ def malformed():
     return cap
 
 
-# Command codes of PROTOCOLS.md section 2.2 per era, one request each.
+# Command codes of doc/qq.md section 6 per era, one request each.
 CMDS_CLASSIC = [0x0001, 0x0002, 0x0004, 0x0005, 0x0006, 0x0009, 0x000A, 0x000B, 0x000D, 0x0012,
                 0x0016, 0x0017, 0x001C, 0x001D, 0x0021, 0x0022, 0x0026, 0x0027, 0x0029, 0x002D,
                 0x0030, 0x0031, 0x003C, 0x003D, 0x003E, 0x0058, 0x005C, 0x005E, 0x005F, 0x0061,
@@ -345,7 +345,7 @@ def commands():
     return cap
 
 
-# PC QQ 2012+ (PROTOCOLS.md 2.1-2.4): the header shapes of real 2016-2024
+# PC QQ 2012+ (doc/qq.md sections 3 and 4): the header shapes of real 2016-2024
 # clients. A request extension is flag, 2 reserved bytes, client type and
 # build; the login header adds 4 reserved bytes; servers send 14-byte
 # headers whose 3 reply-flag bytes vary.

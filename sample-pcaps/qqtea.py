@@ -3,7 +3,7 @@
 two check each other: both are tested on the same public vectors
 (tests/test_qq_tea.py), and the sample captures are encrypted with this one.
 
-The cipher (PROTOCOLS.md section 2.5): TEA with 16 rounds on 64-bit
+The cipher (doc/qq.md section 7): TEA with 16 rounds on 64-bit
 big-endian blocks, and Tencent's chaining, where x is the block cipher's
 input and C its output block on the wire:
 

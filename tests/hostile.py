@@ -30,7 +30,7 @@ QQ_CLIENT, QQ_SERVER = "10.9.0.5", "219.133.49.171"
 BUDDY = b"buddy@hotmail.com"
 SENTINEL_TRID = 90
 SENTINEL_SEQ = 0x0777
-QQ_VERSION = 0x1C51          # "QQ2010" of the source document
+QQ_VERSION = 0x1C51          # the recorded QQ2010 client
 QQ_UIN = 550313996
 SEGMENT = 1460
 
@@ -214,7 +214,7 @@ def qq_framed(packet):
 
 
 SENTINEL_REQUEST = qq_packet(0x0058, SENTINEL_SEQ, b"\x11" * 16)
-# Replies of the source document's version carry the UIN too.
+# Replies of the recorded QQ2010 client's version carry the UIN too.
 SENTINEL_REPLY = qq_packet(0x0058, SENTINEL_SEQ, b"\x22" * 24)
 
 

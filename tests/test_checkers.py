@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Wireshark's own checkers on the dissector sources, and valgrind's
+"""Wireshark's own checkers on every C file of the plugin, and valgrind's
 memcheck on tshark dissecting every sample and hostile capture (issue 5,
 section 5).
 
-The checkers come from the Wireshark source that ../shared/tools/wireshark-source
-unpacks (skipped, saying why, when it cannot be had).  valgrind runs once
+The checkers come from the source of the installed Wireshark, which
+tests/wireshark-source.sh fetches once (Debian's source package) and caches;
+they are skipped, saying why, when it cannot be had (no network).  valgrind runs once
 over all sample captures joined into one file (tests/fuzz/pcaptool.py concat
 shifts each file's addresses so that its conversations stay its own; the
 frame counts are checked against the files), and once over the hostile
@@ -13,6 +14,7 @@ suppressions are needed with Wireshark 4.0.17 on Debian 12; wmem and GLib
 are told to use plain malloc so that memcheck sees every allocation.
 """
 
+import glob
 import os
 import shutil
 import subprocess
@@ -23,23 +25,19 @@ import pytest
 
 from conftest import ROOT, SAMPLES
 
-SOURCES = [os.path.join(ROOT, f) for f in ("packet-msnp.c", "packet-msnp-p2p.c", "packet-msnp-slp.c",
-                                           "packet-msnp-dc.c", "msnp-chat.c", "packet-qq.c",
-                                           "packet-qq-decrypt.c", "qq-tea.c")]
-WS_SOURCE_TOOL = os.path.normpath(os.path.join(ROOT, "..", "shared", "tools", "wireshark-source"))
+# Every C file of the plugin (new dissector files are checked as they come).
+SOURCES = sorted(glob.glob(os.path.join(ROOT, "*.c")))
+WS_SOURCE_TOOL = os.path.join(ROOT, "tests", "wireshark-source.sh")
 PCAPTOOL = os.path.join(ROOT, "tests", "fuzz", "pcaptool.py")
 
 
 @pytest.fixture(scope="module")
 def ws_src():
-    if not os.path.exists(WS_SOURCE_TOOL):
-        pytest.skip("Wireshark source not available: %s (the shared folder beside the checkout) "
-                    "is absent" % WS_SOURCE_TOOL)
     p = subprocess.run([WS_SOURCE_TOOL], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     src = p.stdout.decode().strip().splitlines()[-1] if p.stdout.strip() else ""
     if p.returncode != 0 or not os.path.isdir(os.path.join(src, "tools")):
-        pytest.skip("Wireshark source could not be had through %s: %s" % (
-            WS_SOURCE_TOOL, p.stderr.decode("utf-8", "replace")[-500:]))
+        pytest.skip("the Wireshark source (for its checkers) could not be had through "
+                    "tests/wireshark-source.sh: %s" % p.stderr.decode("utf-8", "replace")[-500:])
     return src
 
 
@@ -76,7 +74,7 @@ def test_check_typed_item_calls(ws_src, source):
 def test_checkhf_would_report_an_unused_field(ws_src, tmp_path):
     # The check above must be able to fail: an hf declared and registered
     # but never used is reported.
-    text = open(SOURCES[0], encoding="utf-8").read()
+    text = open(os.path.join(ROOT, "packet-msnp.c"), encoding="utf-8").read()
     decl = "static int hf_msnp_cmd = -1;"
     assert decl in text
     bad = tmp_path / "packet-msnp.c"

@@ -117,7 +117,7 @@ def test_ports_heuristics_and_decode_as(ws):
     assert ("tcp", "qq", True) in heur
 
 
-# -- the source document's session over UDP 8000 ----------------------------------
+# -- the recorded QQ2010 session over UDP 8000 --------------------------------------
 
 def test_session_contract_fields_exact(ws):
     rows = by_frame(ws.fields(SESSION, ["frame.number", "qq.flag", "qq.version", "qq.cmd", "qq.seq",
@@ -526,7 +526,7 @@ def test_tcp_resync(ws):
     assert ws.column(MALFORMED, "qq.cmd", dfilter="frame.number == 9", extra=off) == ["0x0002"]
 
 
-# -- tables of PROTOCOLS.md section 2 ----------------------------------------------------
+# -- tables of doc/qq.md ----------------------------------------------------
 
 VERSIONS = {
     0x0100: "Server", 0x04d1: "Agent server",
@@ -543,7 +543,7 @@ VERSIONS = {
     0x3713: "TIM", 0x3639: "PC QQ (2016)", 0x3661: "PC QQ (2016)", 0x3841: "PC QQ (2019)",
     0x3a2d: "PC QQ (2022)", 0x3b0b: "PC QQ (2022-23)", 0x3b29: "PC QQ (2023)", 0x3c3d: "PC QQ (2024)",
 }
-# Every version of PROTOCOLS.md 2.3 and the generation whose range holds it.
+# Every version of doc/qq.md section 8 and the generation whose range holds it.
 GENERATION_RANGES = [(0x0100, 0x1bff, GEN_CLASSIC), (0x1c00, 0x2eff, GEN_2010), (0x2f00, 0x4fff, GEN_PCQQ)]
 
 
@@ -597,7 +597,7 @@ def test_command_names_per_generation(ws):
 
 def test_login_keys_per_generation(ws):
     # PC QQ: 0x0825 and 0x0818 carry the key at offset 26; 0x0836 does not
-    # (its body starts with TLVs, PROTOCOLS.md 2.5).
+    # (its body starts with TLVs, doc/qq.md section 7).
     rows = ws.fields(COMMANDS, ["qq.version", "qq.cmd"], dfilter="qq.login_key")
     assert rows == [["0x0e1b", c] for c in ("0x0022", "0x0062", "0x0091", "0x00ba", "0x00dd")] + \
         [["0x1e0d", c] for c in ("0x0091", "0x00ba", "0x00dd")] + [["0x1c51", "0x0091"]] + \
@@ -614,7 +614,7 @@ def test_login_keys_per_generation(ws):
 
 def test_versions_in_no_table_are_named_by_their_generation(ws):
     # Versions that no table lists but that lie inside a generation's range
-    # are that generation's, with no note (PROTOCOLS.md 2.3).
+    # are that generation's, with no note (doc/qq.md section 8).
     first = len(CMDS_CLASSIC) + len(CMDS_2010) + len(CMDS_SOURCE_DOC) + len(CMDS_TIM) + 1
     dfilter = "frame.number >= %d && frame.number < %d" % (first, first + len(UNKNOWN_VERSIONS))
     rows = ws.fields(COMMANDS, ["qq.version", "qq.generation", "qq.cmd_name", "_ws.col.Info"], dfilter=dfilter)
