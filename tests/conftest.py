@@ -63,7 +63,7 @@ class Tshark:
                 os.chmod(os.path.join(dirpath, f), 0o644)
         os.chmod(self.home, 0o777)
         self._copied = {}
-        self._booleans = None
+        self._types = None
 
     # -- running -------------------------------------------------------------
 
@@ -116,21 +116,23 @@ class Tshark:
         args += list(extra)
         text = self.out(args, plugin=plugin)
         rows = [line.split("\t") for line in text.splitlines()]
-        # Booleans as 4.0 prints them (1/0), whichever version runs.
-        booleans = [i for i, f in enumerate(fields) if f in self.boolean_fields()]
+        # Values as 4.0 prints them (booleans 1/0, absolute times "Jul  4,
+        # 2005 01:56:02.000000000 UTC"), whichever version runs.
+        types = self.field_types()
+        typed = [(i, types[f]) for i, f in enumerate(fields) if types.get(f) in wsversion.FIELDS_NORMALISED]
         for row in rows:
-            for i in booleans:
-                if i < len(row):
-                    row[i] = ",".join(wsversion.fields_bool(v) for v in row[i].split(","))
+            for i, ftype in typed:
+                if i < len(row) and row[i]:
+                    row[i] = ",".join(wsversion.fields_value(ftype, v) for v in row[i].split(","))
         return rows
 
-    def boolean_fields(self):
-        """Filter names of every FT_BOOLEAN field (ours and Wireshark's)."""
-        if self._booleans is None:
-            self._booleans = {cols[2] for cols in
-                              (line.split("\t") for line in self.out(["-G", "fields"]).splitlines())
-                              if len(cols) > 3 and cols[0] == "F" and cols[3] == "FT_BOOLEAN"}
-        return self._booleans
+    def field_types(self):
+        """Type (FT_*) of every field by filter name (ours and Wireshark's)."""
+        if self._types is None:
+            self._types = {cols[2]: cols[3] for cols in
+                           (line.split("\t") for line in self.out(["-G", "fields"]).splitlines())
+                           if len(cols) > 3 and cols[0] == "F"}
+        return self._types
 
     def column(self, pcap, field, dfilter=None, two_pass=False, extra=()):
         """One field's values, one string per frame."""

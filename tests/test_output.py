@@ -269,3 +269,15 @@ def test_tree_shows_response_time_in_this_versions_unit(ws):
     out = ws.out(["-n", "-2", "-r", ws.path(MSNP), "-V", "-O", "msnp", "-Y", "frame.number == 9"])
     assert "    [Response time: %s]" % wsversion.tree_relative_time(0.01) in out.splitlines()
     assert ws.column(MSNP, "msnp.time", dfilter="frame.number == 9", two_pass=True) == ["0.010000000"]
+
+
+def test_absolute_times_read_the_same_on_every_version(ws):
+    # 4.6 prints absolute times in -T fields as ISO 8601; the harness brings
+    # every FT_ABSOLUTE_TIME column to 4.0's form, so the raw text and the
+    # normalised one name the same instant.
+    raw = ws.out(["-n", "-r", ws.path("qq-decrypt-classic.pcap"), "-o", "qq.password:python",
+                  "-T", "fields", "-e", "qq.reply.server_time", "-Y", "qq.reply.server_time"]).strip()
+    assert raw in ("Jul  4, 2005 01:56:02.000000000 UTC", "2005-07-04T01:56:02.000000000Z")
+    assert wsversion.fields_absolute_time(raw) == "Jul  4, 2005 01:56:02.000000000 UTC"
+    assert ws.column("qq-decrypt-classic.pcap", "qq.reply.server_time", dfilter="qq.reply.server_time",
+                     extra=["-o", "qq.password:python"]) == ["Jul  4, 2005 01:56:02.000000000 UTC"]

@@ -85,6 +85,31 @@ def fields_bool(text):
     return {"True": "1", "False": "0"}.get(text, text)
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ISO_UTC = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d(?:\.\d+)?)Z$")
+
+
+def fields_absolute_time(text):
+    """An absolute-time field (FT_ABSOLUTE_TIME shown in UTC) from `-T fields`
+    in 4.0's form, "Jul  4, 2005 01:56:02.000000000 UTC", which 4.4 prints
+    too; 4.6 prints ISO 8601, "2005-07-04T01:56:02.000000000Z"."""
+    m = _ISO_UTC.match(text)
+    if not m:
+        return text
+    year, month, day, clock = m.groups()
+    return "%s %2d, %s %s UTC" % (_MONTHS[int(month) - 1], int(day), year, clock)
+
+
+# Field types whose -T fields text differs by version, and the function that
+# brings each to 4.0's form (the harness applies it to every such column).
+FIELDS_NORMALISED = {"FT_BOOLEAN": fields_bool, "FT_ABSOLUTE_TIME": fields_absolute_time}
+
+
+def fields_value(ftype, text):
+    """One -T fields value of a field of type ftype, in 4.0's form."""
+    return FIELDS_NORMALISED[ftype](text)
+
+
 def first_pass_start_of_pdu_protocol(own):
     """The Protocol column of a TCP segment that only starts a PDU (its rest
     comes in a later segment), in a one-pass run: 4.0's TCP overwrites it
