@@ -23,7 +23,8 @@
 #
 # Kinds:
 #   mutation   every sample capture (sample-pcaps/*.pcap) and real capture
-#              (../shared/pcaps/real/*.pcap), repeated into many conversations,
+#              (../shared/pcaps/real/*.pcap and *.pcapng, the latter
+#              converted to pcap), repeated into many conversations,
 #              damaged by editcap -E at several rates and offsets, dissected
 #              by tshark -2 -V with the sanitizer-built plugin
 #   random     random payloads shaped for each protocol (pcaptool.py random:
@@ -32,6 +33,13 @@
 #              (bgp = TCP port 179, dns = UDP port 53)
 #   libfuzzer  the coverage-guided targets build-fuzz/fuzz-{msnp,qq} (clang),
 #              seeded from the captures' payloads (pcaptool.py corpus)
+#
+# QQ is always fuzzed with keys, so that decryption and the decoders of
+# plaintexts run: every QQ tshark run gets -o qq.password:python and
+# -o qq.keylog_file with the session keys of the decryption samples (the key
+# log fuzz-target.c writes in its keyed mode, FUZZ_QQ_KEYS=1, which the QQ
+# libFuzzer target gets), and pcaptool.py random makes QQ-TEA ciphertext
+# under those keys.
 #
 # Builds ./build-asan (-DENABLE_SANITIZERS=ON) and ./build-fuzz
 # (-DBUILD_FUZZERS=ON, clang) when they are missing or stale.  Prints one
@@ -186,25 +194,57 @@ run_dissect() {
     RUN_OURS=$((RUN_OURS + ${m:-0} + ${q:-0}))
 }
 
+# The options every QQ run gets (see "QQ is always fuzzed with keys").
+QQ_KEYLOG="$WS/work/qq-fuzz.keys"
+write_qq_keylog() {
+    cat >"$QQ_KEYLOG" <<'KEYS'
+# campaign.sh: the keys of fuzz-target.c's keyed mode
+QQ_SESSION_KEY 87654321 4edf9e71bf246e6bb387b1113d47d73b
+QQ_PASSWORD_MD5 476705269 23eeeb4347bdd26bfc6b7ee9a3b755dd
+QQ_SESSION_KEY 11112222 00112233445566778899aabbccddeeff
+KEYS
+    chmod a+r "$QQ_KEYLOG"
+}
+keys_for() {
+    if [ "$1" = qq ]; then
+        printf '%s\n' -o qq.password:python -o "qq.keylog_file:$QQ_KEYLOG"
+    fi
+}
+
 result() {
     printf 'RESULT %-9s %-4s runs=%d packets=%d dissected_by_plugin=%d findings=%d\n' "$@"
 }
 
 # --------------------------------------------------------------- mutation
+# The real captures as classic pcap (pcaptool.py reads only that), once.
+REAL_PCAP="$OUT/real-pcap"
+convert_real() {
+    local f
+    mkdir -p "$REAL_PCAP"
+    for f in "$REAL"/*.pcap "$REAL"/*.pcapng; do
+        [ -e "$f" ] || continue
+        case "$f" in
+        *.pcapng) editcap -F pcap "$f" "$REAL_PCAP/$(basename "$f" .pcapng).pcap" ;;
+        *) cp "$f" "$REAL_PCAP/" ;;
+        esac
+    done
+}
+
 captures_for() {
     local t="$1" f
-    for f in "$ROOT"/sample-pcaps/*.pcap "$REAL"/*.pcap; do
+    for f in "$ROOT"/sample-pcaps/*.pcap "$REAL_PCAP"/*.pcap; do
         [ -e "$f" ] || continue
         case "$t:$(basename "$f")" in
         msnp:msnp*|msnp:ndpi_msn*) echo "$f" ;;
-        qq:qq*|qq:ndpi_oicq*|qq:ndpi_tencent*|qq:ndpi_wechat*) echo "$f" ;;
+        qq:qq*|qq:ndpi_oicq*|qq:ndpi_tencent*|qq:ndpi_wechat*|qq:chichi_qq*|qq:xepwang_qq*) echo "$f" ;;
         esac
     done
 }
 
 mutation() {
-    local t="$1" caps=() rates=(0.003 0.01 0.03 0.1) offsets=(0 42 54) i=0 before
+    local t="$1" caps=() rates=(0.003 0.01 0.03 0.1) offsets=(0 42 54) i=0 before keys=()
     mapfile -t caps < <(captures_for "$t")
+    mapfile -t keys < <(keys_for "$t")
     if [ ${#caps[@]} -eq 0 ]; then
         log "mutation $t: no captures"; result mutation "$t" 0 0 0 0; return
     fi
@@ -228,7 +268,7 @@ mutation() {
         editcap -E "$rate" -o "$off" --seed $((i + 1)) "$WS/work/rep.pcap" "$WS/work/mut.pcap" \
             2>/dev/null
         run_dissect "mutation-$t-$(basename "$cap" .pcap)-E$rate-o$off-seed$((i + 1))" \
-            "$WS/work/mut.pcap"
+            "$WS/work/mut.pcap" "${keys[@]}"
         runs=$((runs + 1)); i=$((i + 1))
     done
     result mutation "$t" "$runs" "$RUN_FRAMES" "$RUN_OURS" $((FINDINGS - before))
@@ -260,6 +300,7 @@ random_kind() {
     chunk=$(( chunk > 20000 ? 20000 : (chunk < 200 ? 200 : chunk) ))
     while [ "$RUN_FRAMES" -lt "$SIZE" ]; do
         local plan="${plans[$((i % ${#plans[@]}))]}" type decode extra n args=()
+        mapfile -t args < <(keys_for "$t")
         IFS='|' read -r type decode extra <<<"$plan"
         n=$(( SIZE - RUN_FRAMES < chunk ? SIZE - RUN_FRAMES : chunk ))
         if [ "$type" = gen ]; then
@@ -287,8 +328,9 @@ libfuzzer() {
     # RSS limit: libwireshark keeps ~4 kB per input and leaks at each session
     # renewal (see fuzz-target.c), ~3 GB after 30 minutes; a single malloc
     # over 1 GB is still a finding.
-    local rc=0
-    "$FUZZ_DIR/fuzz-$t" "$corpus" -dict="$HERE/$t.dict" \
+    local rc=0 keyed=0
+    [ "$t" = qq ] && keyed=1
+    FUZZ_QQ_KEYS=$keyed "$FUZZ_DIR/fuzz-$t" "$corpus" -dict="$HERE/$t.dict" \
         -max_total_time="$FUZZ_SECONDS" -max_len=8192 -timeout=30 \
         -rss_limit_mb=6144 -malloc_limit_mb=1024 -print_final_stats=1 \
         -artifact_prefix="$OUT/findings/libfuzzer-$t-" >"$logf" 2>&1 || rc=$?
@@ -307,9 +349,11 @@ libfuzzer() {
 
 # ------------------------------------------------------------------- main
 log "campaign size $SIZE, libFuzzer ${FUZZ_SECONDS}s per target, kinds $KINDS, targets $TARGETS, output $OUT"
+convert_real
 if has "$KINDS" mutation || has "$KINDS" random; then
     build_asan
     setup_tshark
+    write_qq_keylog
     protos="$("${TSHARK_ASAN[@]}" -G protocols 2>"$WS/work/g.err" | cut -f3)" || true
     if ! grep -qx msnp <<<"$protos" || ! grep -qx qq <<<"$protos"; then
         cat "$WS/work/g.err" >&2

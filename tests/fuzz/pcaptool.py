@@ -13,7 +13,10 @@
         lines of random tokens, lengths, CRLFs and bytes on TCP 1863 and on
         other ports for the heuristic; qq: 0x02 ... 0x03 datagrams and
         length-framed TCP packets of random bytes, versions and commands on
-        port 8000 and other ports), a new connection every few packets.
+        port 8000 and other ports; and, for the two clients in KEYED_CLIENTS,
+        conversations whose bodies are QQ-TEA ciphertext of damaged IMs,
+        pushes and login replies under their session keys), a new connection
+        every few packets.
     pcaptool.py repeat IN OUT COPIES
         COPIES back-to-back copies of a capture, each copy's IPv4 addresses
         shifted so that it forms its own conversations (no retransmissions
@@ -264,6 +267,62 @@ def _qq_packet(rnd):
     return pkt
 
 
+# The clients whose keys campaign.sh gives tshark (its key log) and their
+# session keys: conversations of theirs carry real QQ-TEA ciphertext of
+# damaged plaintexts, so that the decoders of decrypted bodies are fuzzed.
+KEYED_CLIENTS = [(87654321, bytes.fromhex("4edf9e71bf246e6bb387b1113d47d73b")),
+                 (11112222, bytes.fromhex("00112233445566778899aabbccddeeff"))]
+KEYED_COMMANDS = [0x0016, 0x0017, 0x00CD, 0x00CE, 0x0022, 0x0091, 0x00DD, 0x0825, 0x0002,
+                  0x0027, 0x0058, 0x0081, 0xFFFF]
+
+
+def _damage(rnd, data):
+    """data cut short at random and with a few bytes changed."""
+    data = bytearray(data[:rnd.randint(0, len(data))] if rnd.random() < 0.3 else data)
+    for _ in range(rnd.choice([0, 0, 1, 2, 5])):
+        if data:
+            data[rnd.randrange(len(data))] = rnd.getrandbits(8)
+    return bytes(data)
+
+
+def _keyed_plaintext(rnd, uin, key):
+    """A plaintext shaped like what the decoders look for: an IM (classic or
+    QQ2010 text), a received-IM push, a login reply, or random bytes."""
+    import qq_crypto_scenarios as cs
+    buddy = rnd.choice([10001, 12345678, rnd.getrandbits(32)])
+    when = rnd.getrandbits(32)
+    text = rnd.choice(["hi", "你好，世界", "x" * rnd.randint(0, 300), "\u00e9t\u00e9"])
+    im = cs.im_header(rnd.choice(QQ_VERSIONS), uin, buddy, key) + cs.text_header(
+        rnd.getrandbits(16), when, rnd.getrandbits(16))
+    im += cs.classic_text(text) if rnd.random() < 0.5 else cs.segmented_text(text, when)
+    shapes = [
+        lambda: struct.pack("!II", uin, buddy) + im,
+        lambda: struct.pack("!II", uin, buddy) + bytes(17) + im,
+        lambda: cs.recv_header(buddy, uin, rnd.getrandbits(32), rnd.choice([0x0009, 0x000A, 0x00A6,
+                                                                            rnd.getrandbits(16)])) + im,
+        lambda: bytes([rnd.choice([0, 0, 1, 0xFE])]) + _rand_bytes(rnd, 16) + struct.pack(
+            "!IIH", uin, rnd.getrandbits(32), rnd.getrandbits(16)) + _rand_bytes(rnd, rnd.randint(0, 80)),
+        lambda: _rand_bytes(rnd, rnd.randint(0, 200)),
+    ]
+    return _damage(rnd, rnd.choice(shapes)())
+
+
+def _keyed_packet(rnd, uin, key, from_client):
+    """One packet of a keyed client's conversation, classic or QQ2010 header."""
+    import qq_crypto_scenarios as cs
+    import qqtea
+    from qq_scenarios import qq
+    cipher = qqtea.encrypt(_keyed_plaintext(rnd, uin, key), key, _rand_bytes(rnd, 10))
+    if rnd.random() < 0.1:
+        cipher = _damage(rnd, cipher)
+    version = rnd.choice([0x0D55, 0x1E0D])
+    ext = b""
+    if version == 0x1E0D:
+        ext = cs.EXT_2010 if from_client else cs.EXT_2010_REPLY
+    return qq(version, rnd.choice(KEYED_COMMANDS), rnd.getrandbits(16), cipher,
+              uin=uin if (from_client or version == 0x1E0D) else None, ext=ext)
+
+
 def random_capture(proto, dst, count, seed):
     import random
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -284,6 +343,16 @@ def random_capture(proto, dst, count, seed):
             for _ in range(n):
                 c.send(rnd.choice("cs"), _msnp_payload(rnd))
             made += n + 3
+        elif rnd.random() < 0.3:
+            uin, key = rnd.choice(KEYED_CLIENTS)
+            for i in range(n):
+                from_client = i == 0 or rnd.random() < 0.5
+                pkt = _keyed_packet(rnd, uin, key, from_client)
+                if from_client:
+                    cap.udp(client, cport, server, 8000, pkt)
+                else:
+                    cap.udp(server, 8000, client, cport, pkt)
+            made += n
         elif rnd.random() < 0.5:
             sport = 8000 if rnd.random() < 0.8 else 9000
             for _ in range(n):
