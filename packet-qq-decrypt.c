@@ -232,7 +232,16 @@ static time_t qq_keylog_warned_mtime;
 
 /* Per capture (wmem file scope, reset with each file). */
 static wmem_map_t *qq_learned_keys;         /* uin -> wmem_tree frame -> qq_learned_key_t */
-static wmem_map_t *qq_request_keys;         /* request frame -> 16-byte key */
+/* request frame -> its requests' clear keys; a TCP segment can carry
+ * several requests (a touch and a login, each with its own key), so an
+ * entry is a short chain told apart by command and sequence. */
+typedef struct qq_request_key {
+    uint16_t cmd;
+    uint16_t seq;
+    uint8_t key[QQ_KEY_LEN];
+    struct qq_request_key *next;
+} qq_request_key_t;
+static wmem_map_t *qq_request_keys;
 static wmem_map_t *qq_noted_conversations;  /* conversation -> frame of its note */
 static wmem_map_t *qq_conversation_uins;    /* conversation -> the client's QQ number */
 
@@ -509,6 +518,31 @@ qq_add_static_tries(qq_candidates_t *c, const qq_decrypt_packet_info_t *info, bo
     }
 }
 
+static void
+qq_remember_request_key(uint32_t frame, const qq_decrypt_packet_info_t *info, const uint8_t *key)
+{
+    qq_request_key_t *rk = wmem_new(wmem_file_scope(), qq_request_key_t);
+
+    rk->cmd = info->cmd;
+    rk->seq = info->seq;
+    memcpy(rk->key, key, QQ_KEY_LEN);
+    rk->next = (qq_request_key_t *)wmem_map_lookup(qq_request_keys, GUINT_TO_POINTER(frame));
+    wmem_map_insert(qq_request_keys, GUINT_TO_POINTER(frame), rk);
+}
+
+/* The clear key of the request in `frame` that this reply answers. */
+static const uint8_t *
+qq_request_key(uint32_t frame, const qq_decrypt_packet_info_t *reply)
+{
+    const qq_request_key_t *rk = (const qq_request_key_t *)wmem_map_lookup(qq_request_keys, GUINT_TO_POINTER(frame));
+
+    for (; rk; rk = rk->next) {
+        if (rk->cmd == reply->cmd && rk->seq == reply->seq)
+            return rk->key;
+    }
+    return NULL;
+}
+
 /* Every key that could open this body, in the order they are tried. */
 static void
 qq_collect_candidates(qq_candidates_t *c, tvbuff_t *tvb, packet_info *pinfo,
@@ -523,11 +557,10 @@ qq_collect_candidates(qq_candidates_t *c, tvbuff_t *tvb, packet_info *pinfo,
 
         qq_add_try(c, key, QQ_KEY_SRC_PACKET, pinfo->num);
         if (!PINFO_FD_VISITED(pinfo))
-            wmem_map_insert(qq_request_keys, GUINT_TO_POINTER(pinfo->num),
-                    wmem_memdup(wmem_file_scope(), key, QQ_KEY_LEN));
+            qq_remember_request_key(pinfo->num, info, key);
     }
     if (info->from_server && info->request_frame) {
-        const uint8_t *key = (const uint8_t *)wmem_map_lookup(qq_request_keys, GUINT_TO_POINTER(info->request_frame));
+        const uint8_t *key = qq_request_key(info->request_frame, info);
 
         if (key)
             qq_add_try(c, key, QQ_KEY_SRC_REQUEST, info->request_frame);

@@ -24,6 +24,7 @@ enum {
 typedef struct {
     int generation;             /* QQ_DECRYPT_GEN_* */
     uint16_t cmd;
+    uint16_t seq;               /* with cmd, tells the packets of one frame apart */
     bool from_server;
     uint32_t uin;               /* QQ number in the header, 0 when the header has none */
     int key_off;                /* the 16-byte key sent in clear, -1 if none */

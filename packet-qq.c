@@ -1342,6 +1342,7 @@ qq_decrypt_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *qq_tree, proto_it
     d.generation = h->generation == QQ_GEN_CLASSIC ? QQ_DECRYPT_GEN_CLASSIC
         : (h->generation == QQ_GEN_PCQQ ? QQ_DECRYPT_GEN_PCQQ : QQ_DECRYPT_GEN_2010);
     d.cmd = h->cmd;
+    d.seq = h->seq;
     d.from_server = h->dir == QQ_DIR_S2C;
     d.uin = h->has_uin ? h->uin : 0;
     d.key_off = h->key_off;

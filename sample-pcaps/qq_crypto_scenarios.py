@@ -13,7 +13,8 @@ SHA-256 of a name, so every capture regenerates byte for byte.
   is encrypted with that session key.
 - qq-decrypt-touch.pcap: a QQ2010 touch (0x0091, clear key at offset 22)
   and a PC QQ touch (0x0825, clear key at offset 26), each with its reply:
-  readable with no secret.
+  readable with no secret; then over TCP a touch and a login sharing one
+  segment, each with its own key, and their replies sharing another.
 - qq-decrypt-keylog.pcap: QQ2010 session traffic whose login is not in the
   capture (IMs in UTF-8 over 0x00cd, 0x0017 and 0x00ce), opened by the key
   log qq-decrypt.keys; a second client whose key in that file is wrong;
@@ -25,7 +26,7 @@ import struct
 
 import qqtea
 from pcapgen import Capture
-from qq_scenarios import noise, qq
+from qq_scenarios import framed, noise, qq
 
 PASSWORD = "python"
 
@@ -175,6 +176,20 @@ def touches():
                + b"\x1f\x40" + b"\0\0\0\0" + struct.pack("!HH", 0x0001, 4) + noise("tlv1", 4))
     cap.udp(s, 8000, c, 4002, qq(0x3713, 0x0825, 0x0201, enc("touch-pcqq/reply", tlv_out, key),
                                  uin=PCQQ_UIN, ext=EXT_2010_REPLY))                             # 4
+    # Over TCP 8000, a QQ2010 touch and a login in one segment, each with its
+    # own clear key, and both replies in one segment: each reply opens with
+    # the key of its own request, not with the other one of the same frame.
+    c, uin = "10.0.0.8", 87650001
+    conn = cap.tcp(c, 4003, "219.133.60.5", 8000)                                        # 5-7
+    keys = [noise("tcp-touch/key", 16), noise("tcp-login/key", 16)]
+    conn.client(framed(qq(V2010, 0x0091, 0x0a01, keys[0] + enc("tcp-touch", noise("tcp-touch/fill", 15), keys[0]),
+                          uin=uin, ext=EXT_2010))
+                + framed(qq(V2010, 0x00dd, 0x0a02, keys[1] + enc("tcp-login", noise("tcp-login/fill", 40), keys[1]),
+                            uin=uin, ext=EXT_2010)))                                    # 8
+    conn.server(framed(qq(V2010, 0x0091, 0x0a01, enc("tcp-touch/reply", touch_2010_reply(TIME_2010), keys[0]),
+                          uin=uin, ext=EXT_2010_REPLY))
+                + framed(qq(V2010, 0x00dd, 0x0a02, enc("tcp-login/reply", b"\x00" + noise("tcp-login/reply", 30),
+                                                        keys[1]), uin=uin, ext=EXT_2010_REPLY)))  # 9
     return cap
 
 

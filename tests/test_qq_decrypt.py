@@ -152,17 +152,30 @@ def test_chat_transcript_with_filter(ws):
 # -- keys in clear: QQ2010 touch, PC QQ touch ---------------------------------------
 
 def test_touches_decrypt_with_no_secret(ws):
-    got = rows(ws, TOUCH, ["qq.variant", "qq.key_source", "qq.key_frame", "qq.reply.result"])
-    assert got == [["1", "3", SRC_PACKET, "1", ""],
-                   ["2", "4", SRC_REQUEST, "1", "0x00"],
-                   ["3", "6", SRC_PACKET, "3", ""],
-                   ["4", "4", SRC_REQUEST, "3", "0x00"]]
+    got = rows(ws, TOUCH, ["qq.variant", "qq.key_source", "qq.key_frame", "qq.reply.result"], dfilter="qq")
+    assert got[:4] == [["1", "3", SRC_PACKET, "1", ""],
+                       ["2", "4", SRC_REQUEST, "1", "0x00"],
+                       ["3", "6", SRC_PACKET, "3", ""],
+                       ["4", "4", SRC_REQUEST, "3", "0x00"]]
+    assert expert_messages(ws, TOUCH) == []
+
+
+def test_replies_sharing_a_segment_open_with_their_own_requests_keys(ws):
+    """Frame 8 carries a touch and a login, each with its own clear key, in
+    one TCP segment; frame 9 both replies. Each reply is opened with the key
+    of its own request (one key per frame would open only one of them)."""
+    got = rows(ws, TOUCH, ["qq.cmd", "qq.key_source", "qq.key_frame", "qq.response_to"],
+               dfilter="frame.number >= 8")
+    assert got == [["8", "0x0091,0x00dd", SRC_PACKET + "," + SRC_PACKET, "8,8", ""],
+                   ["9", "0x0091,0x00dd", SRC_REQUEST + "," + SRC_REQUEST, "8,8", "8,8"]]
+    plain = rows(ws, TOUCH, ["qq.decrypted"], dfilter="frame.number == 9")[0][1].split(",")
+    assert plain == [sc.touch_2010_reply(sc.TIME_2010).hex(), (b"\x00" + sc.noise("tcp-login/reply", 30)).hex()]
     assert expert_messages(ws, TOUCH) == []
 
 
 def test_touch_reply_fields(ws):
     got = rows(ws, TOUCH, ["qq.reply.server_time", "qq.reply.ip", "qq.reply.token", "qq.reply.tlv_type",
-                           "qq.reply.tlv_length"], dfilter="qq.reply.result")
+                           "qq.reply.tlv_length"], dfilter="qq.reply.result && frame.number <= 4")
     token = sc.noise("touch2010/token", 24).hex()
     assert got == [["2", "Mar 13, 2011 07:06:40.000000000 UTC", "58.61.23.9", token, "", ""],
                    ["4", "", "", "", "0x0017,0x0001", "14,4"]]
