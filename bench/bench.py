@@ -49,6 +49,7 @@ MODES = {
 }
 VARIANTS = {
     "plugin": "plugin",
+    "keyed": "plugin with the QQ key log (-o qq.keylog_file)",
     "disabled": "--disable-protocol msnp, qq",
     "builtin": "built-in msnms/oicq (no plugin)",
 }
@@ -80,10 +81,18 @@ def build_plugin(build_dir):
 
 def generator_hash():
     h = hashlib.sha1()
-    for path in (gen.__file__, gen.pcapgen.__file__):
+    # The generator and the sample builders it borrows (QQ-TEA, IM
+    # plaintexts, MSNSLP and P2P messages).
+    for path in (gen.__file__, gen.pcapgen.__file__, gen.qqtea.__file__, gen.qcs.__file__,
+                 gen.qcs.__file__.replace("qq_crypto_scenarios", "qq_scenarios"), gen.mps.__file__):
         with open(path, "rb") as f:
             h.update(f.read())
     return h.hexdigest()[:10]
+
+
+def keylog_of(pcap):
+    """The QQ key log written beside an IM capture (the keyed runs use it)."""
+    return os.path.splitext(pcap)[0] + ".keys"
 
 
 def capture(build_dir, kind, scale):
@@ -102,10 +111,14 @@ def capture(build_dir, kind, scale):
             frames, kinds = 0, {}
         else:
             frames, kinds = gen.generate(kind, scale, path)
+        if kind == "im":
+            gen.write_qq_keylog(scale, keylog_of(path))
         with open(meta, "w") as f:
             json.dump({"frames": frames, "sessions": kinds}, f)
         log("  %d frames in %.1f s" % (frames, time.time() - t))
     os.chmod(path, 0o644)
+    if kind == "im":
+        os.chmod(keylog_of(path), 0o644)
     with open(meta) as f:
         info = json.load(f)
     return path, info["frames"], info["sessions"]
@@ -214,6 +227,8 @@ def tshark_args(mode, variant, pcap, our_filter):
     args += ["-r", pcap]
     if mode == "filter":
         args += ["-Y", BUILTIN_FILTER if variant == "builtin" else our_filter]
+    if variant == "keyed":
+        args += ["-o", "qq.keylog_file:" + keylog_of(pcap)]
     if variant == "disabled":
         args += DISABLE
     return args
@@ -225,6 +240,8 @@ def matrix(linear):
     for mode in MODES:
         for variant in VARIANTS:
             configs.append(("im", mode, variant))
+            if variant == "keyed":
+                continue          # the key log belongs to the IM capture
             configs.append(("empty", mode, variant))
             if variant != "builtin":
                 configs.append(("background", mode, variant))
@@ -276,6 +293,13 @@ def targets(res, frames, linear):
             rows.append(("IM %s: CPU plugin / %s" % (label, base),
                          ratio(("im", mode, "plugin"), ("im", mode, base)), None,
                          cpu_limits[mode], "im-" + ("notree" if mode == "notree" else "trees")))
+    # With the key log every QQ body is decrypted and its IMs decoded: the
+    # same targets (issue 13).
+    for mode, label in MODES.items():
+        for base in ("disabled", "builtin"):
+            rows.append(("IM %s, QQ keys: CPU plugin / %s" % (label, base),
+                         ratio(("im", mode, "keyed"), ("im", mode, base)), None,
+                         cpu_limits[mode], "im-keyed"))
     for mode, label in MODES.items():
         rows.append(("background %s: CPU plugin / disabled" % label,
                      ratio(("background", mode, "plugin"), ("background", mode, "disabled")),
@@ -286,6 +310,10 @@ def targets(res, frames, linear):
                 rows.append(("%s %s: peak RSS plugin / %s" % (name, label, base),
                              ratio((kind, mode, "plugin"), (kind, mode, base), "rss_kib"),
                              None, 1.2, "memory"))
+    for mode, label in MODES.items():
+        rows.append(("IM %s, QQ keys: peak RSS plugin / disabled" % label,
+                     ratio(("im", mode, "keyed"), ("im", mode, "disabled"), "rss_kib"),
+                     None, 1.2, "memory"))
     if linear:
         rows.append(("IM 4x no tree: peak RSS plugin / disabled",
                      ratio(("im4", "notree", "plugin"), ("im4", "notree", "disabled"), "rss_kib"),
@@ -433,6 +461,11 @@ def callgrind(ts, pcap, args, out_name, keep_dir=None, plugin=True):
     return parse_callgrind(out)
 
 
+# The callgrind profiles: IM without and with trees, IM with the QQ key log
+# (no tree), background.
+PROFILES = ("im-notree", "im-trees", "im-keyed", "background")
+
+
 def dissector_of(filename):
     base = os.path.basename(filename)
     m = re.match(r"packet-(\w+)\.c$", base)
@@ -446,11 +479,13 @@ def profiles(ts, build_dir, scale, our_filter):
     im, bg = ts.path(im), ts.path(bg)
     counts = {"msnp": ts.count(im, "msnp"), "qq": ts.count(im, "qq")}
     result = {}
-    for key, pcap, frames, mode in (("im-notree", im, im_frames, "notree"),
-                                    ("im-trees", im, im_frames, "filter"),
-                                    ("background", bg, bg_frames, "notree")):
+    ts.path(keylog_of(im))
+    for key, pcap, frames, mode, ours in (("im-notree", im, im_frames, "notree", "plugin"),
+                                          ("im-trees", im, im_frames, "filter", "plugin"),
+                                          ("im-keyed", im, im_frames, "notree", "keyed"),
+                                          ("background", bg, bg_frames, "notree", "plugin")):
         log("callgrind: %s (%d frames)" % (key, frames))
-        prof = callgrind(ts, pcap, tshark_args(mode, "plugin", pcap, our_filter),
+        prof = callgrind(ts, pcap, tshark_args(mode, ours, pcap, our_filter),
                          "callgrind.%s.out" % key, os.path.join(build_dir, "profiles"))
         for part in ("own", "handoff"):
             by_dissector = {}
@@ -548,7 +583,7 @@ def report(res, frames, rows, prof, info, args):
         out.append("Instructions inside the plugin (callgrind, capture scale %g):" % args.profile_scale)
         out.append("  (own: the plugin's code and the library calls it makes; hand-off: dissectors"
                    " it calls, e.g. TLS on tcp 443 or XML payloads)")
-        for key in ("im-notree", "im-trees", "background"):
+        for key in PROFILES:
             p = prof[key]
             own, handoff = sum(p["own"].values()), sum(p["handoff"].values())
             out.append("  %-11s %d frames: tshark %.0f Ir/frame; plugin own %.0f Ir/frame (%.1f%%),"
@@ -571,7 +606,7 @@ def report(res, frames, rows, prof, info, args):
     if not rows:
         out.append("No timing measured (--profile-only).")
         if prof:
-            for key in ("im-notree", "im-trees", "background"):
+            for key in PROFILES:
                 out.append("  profile (%s):" % key)
                 out.append(profile_excerpt(prof[key]))
     elif not failed:
@@ -581,7 +616,8 @@ def report(res, frames, rows, prof, info, args):
         groups = {}
         for r in failed:
             groups.setdefault(r[4], []).append(r[0])
-        explain = {"im-notree": "im-notree", "im-trees": "im-trees", "background": "background",
+        explain = {"im-notree": "im-notree", "im-trees": "im-trees", "im-keyed": "im-keyed",
+                   "background": "background",
                    "linear": "im-notree", "memory": None}
         for g, names in groups.items():
             for n in names:
@@ -618,7 +654,8 @@ def markdown(res, frames, rows, prof, info, args):
     for name, value, low, high, _ in rows:
         limit = ("%.2f–%.2f" % (low, high)) if low is not None else ("≤ %.2f" % high)
         md.append("| %s | %.3f | %s | %s |" % (name, value, limit, verdict(value, low, high)))
-    md += ["", "| capture | mode | plugin | disabled | built-ins |", "| --- | --- | ---: | ---: | ---: |"]
+    md += ["", "| capture | mode | plugin | plugin, QQ keys | disabled | built-ins |",
+           "| --- | --- | ---: | ---: | ---: | ---: |"]
     for kind in ("im", "background", "im4"):
         for mode in MODES:
             cells = []
@@ -630,7 +667,7 @@ def markdown(res, frames, rows, prof, info, args):
     if prof:
         md += ["", "Instructions per frame (callgrind, scale %g, packet dissection only):" %
                args.profile_scale, ""]
-        for key in ("im-notree", "im-trees", "background"):
+        for key in PROFILES:
             p = prof[key]
             own = {d: ir / p["frames"] for d, ir in sorted(p["own"].items())}
             base = ", ".join("plugin / %s %.3f" % (v, p["total"] / ir)
@@ -694,6 +731,8 @@ def main(argv=None):
             log("warning: fields msnp.cmd/qq.cmd not all registered; filter is %r" % our_filter)
         info["filter"] = our_filter
         for key in list(pcaps):
+            if key in ("im", "im4"):
+                ts.path(keylog_of(pcaps[key]))
             pcaps[key] = ts.path(pcaps[key])
 
         im, bg = pcaps["im"], pcaps["background"]

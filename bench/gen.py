@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Large deterministic captures for the benchmark.
 
-    gen.py im SCALE OUT.pcap           IM traffic: MSNP (tcp 1863) and QQ (udp 8000,
-                                       tcp 8000, tcp 443)
+    gen.py im SCALE OUT.pcap           IM traffic: MSNP (tcp 1863, with P2P file
+                                       transfers, display pictures and direct
+                                       connections) and QQ (udp 8000, tcp 8000,
+                                       tcp 443; QQ-TEA ciphertext)
+    gen.py keys SCALE OUT.keys         the QQ session keys of that IM capture
+                                       (a key log for -o qq.keylog_file)
     gen.py background SCALE OUT.pcap   traffic the heuristics must reject: HTTP, TLS,
                                        DNS, text and random binary on arbitrary ports
 
@@ -14,18 +18,24 @@ seeded random order), frames are streamed to the file as they are made, and
 the same scale always yields the same bytes.
 """
 
+import base64
+import hashlib
 import os
 import random
 import struct
 import sys
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "sample-pcaps"))
 
 import pcapgen  # noqa: E402
+import msnp_p2p_scenarios as mps  # noqa: E402
+import qq_crypto_scenarios as qcs  # noqa: E402
+import qqtea  # noqa: E402
 
 # Sessions per scale unit; tuned so that scale 1 gives > 200,000 frames each.
-IM_MIX = {"msnp_ds": 400, "msnp_ns": 700, "msnp_sb": 1300,
+IM_MIX = {"msnp_ds": 400, "msnp_ns": 700, "msnp_sb": 1300, "msnp_p2p": 120,
           "qq_udp": 1000, "qq_tcp8000": 200, "qq_tcp443": 200}
 BG_MIX = {"http": 1200, "tls": 1000, "dns": 12000, "text": 700, "tcp_random": 1000,
           "udp_random": 8000}
@@ -299,6 +309,112 @@ def msnp_sb(cap, rng, n):
     c.close()
 
 
+# MSNP P2P sessions: a switchboard where the client sends a file, fetches
+# the peer's display picture, or sends a file over a direct connection that
+# the peer announced in its transport answer.  Sizes stay modest (1-40 KB,
+# pictures 2-12 KB): the reassembled files are kept for the whole file.
+
+
+def p2p_uuid(rng):
+    return ("{%08X-%04X-%04X-%04X-%012X}" % (rng.getrandbits(32), rng.getrandbits(16),
+                                            rng.getrandbits(16), rng.getrandbits(16),
+                                            rng.getrandbits(48))).encode()
+
+
+def p2p_invite(me, peer, call, session_id, euf, app_id, context):
+    body = mps.keys((b"EUF-GUID", euf), (b"SessionID", b"%d" % session_id),
+                    (b"AppID", app_id), (b"Context", context))
+    return mps.slp(b"INVITE MSNMSGR:" + peer + b" MSNSLP/1.0", peer, me, call, 0, call,
+                   b"application/x-msnmsgr-sessionreqbody", body)
+
+
+def p2p_ok(me, peer, call, session_id):
+    return mps.slp(b"MSNSLP/1.0 200 OK", me, peer, call, 1, call,
+                   b"application/x-msnmsgr-sessionreqbody",
+                   mps.keys((b"SessionID", b"%d" % session_id)))
+
+
+def p2p_transport(me, peer, call, session_id, nonce, addr, port):
+    """The transport offer and the peer's answer announcing addr:port."""
+    offer = mps.slp(b"INVITE MSNMSGR:" + peer + b" MSNSLP/1.0", peer, me, call, 0, call,
+                    b"application/x-msnmsgr-transreqbody",
+                    mps.keys((b"Bridges", b"TCPv1"), (b"Conn-Type", b"Direct-Connect"),
+                             (b"Nonce", nonce), (b"SessionID", b"%d" % session_id)))
+    answer = mps.slp(b"MSNSLP/1.0 200 OK", me, peer, call, 1, call,
+                     b"application/x-msnmsgr-transrespbody",
+                     mps.keys((b"Bridge", b"TCPv1"), (b"Listening", b"true"), (b"Nonce", nonce),
+                              (b"IPv4Internal-Addrs", addr.encode()),
+                              (b"IPv4Internal-Port", b"%d" % port),
+                              (b"SessionID", b"%d" % session_id)))
+    return offer, answer
+
+
+def p2p_direct_transfer(cap, rng, client, addr, port, session_id, nonce, data, ident):
+    """The direct connection: foo, the handshake, the data in 1352-byte chunks."""
+    dc = cap.tcp(client, client_port(ident), addr, port)
+    dc.client(mps.dc_frame(b"foo\0"))
+    shake = mps.p2p_header(0, ident, 0, 0, 0, 0x100)[:32] + nonce.bytes_le
+    dc.client(mps.dc_frame(shake))
+    dc.server(mps.dc_frame(mps.p2p_header(0, ident + 1, 0, 0, 0, 0x100)[:32] + nonce.bytes_le))
+    frames = b"".join(mps.dc_frame(mps.p2p_header(session_id, ident + 2, off, len(data), len(piece),
+                                                  0x01000030) + piece)
+                      for off, piece in mps.chunks(data, mps.DC_CHUNK))
+    send_split(rng, dc.client, frames)
+    dc.server(mps.dc_frame(mps.p2p_header(session_id, ident + 3, 0, len(data), 0, 0x2,
+                                          ident + 2, 0, len(data))))
+    dc.close()
+
+
+def msnp_p2p(cap, rng, n):
+    client, server = ip(15, n), "207.46.109.%d" % (n % 250 + 1)
+    c = cap.tcp(client, client_port(n), server, 1863)
+    me, peer = email(rng, n).encode(), email(rng, n + 104729).encode()
+    c.client(b"USR 1 %s %d.%d\r\n" % (me, rng.getrandbits(30), rng.getrandbits(20)))
+    c.server(b"USR 1 OK %s Me\r\n" % me)
+    c.client(b"CAL 2 %s\r\n" % peer)
+    c.server(b"CAL 2 RINGING %d\r\n" % rng.getrandbits(24))
+    c.server(b"JOI %s Friend\r\n" % peer)
+    yield
+    mine = mps.P2PSender(c, "c", me, peer, b"Me", rng.getrandbits(28), c2s_trid=3)
+    theirs = mps.P2PSender(c, "s", peer, me, b"Friend", rng.getrandbits(28))
+    session_id, call = rng.getrandbits(31) or 1, p2p_uuid(rng)
+    # Of ten sessions three fetch a picture, five send a file through the
+    # switchboard and two over a direct connection.
+    kind = n % 10
+    if kind < 3:
+        data = rng.randbytes(rng.randint(2000, 12000))
+        obj = mps.msnobj(peer, data, "pic%d.png" % n)
+        mine.message(0, p2p_invite(me, peer, call, session_id, mps.EUF_MSNOBJ, b"1",
+                                   base64.b64encode(obj + b"\0")), 0, 0)
+        yield
+        theirs.message(0, p2p_ok(me, peer, call, session_id), 0, 0)
+        theirs.message(session_id, b"\0\0\0\0", 0, 1)
+        yield
+        theirs.message(session_id, data, 0x20, 1)
+    else:
+        data = rng.randbytes(rng.randint(1000, 40000))
+        name = "file-%d.dat" % n
+        mine.message(0, p2p_invite(me, peer, call, session_id, mps.EUF_FILE, b"2",
+                                   mps.file_context(name, len(data))), 0, 0)
+        yield
+        theirs.message(0, p2p_ok(me, peer, call, session_id), 0, 0)
+        yield
+        if kind < 8:
+            mine.message(session_id, data, 0x01000030, 2)
+        else:
+            addr, port = ip(16, n), 20000 + n % 40000
+            nonce = uuid.UUID(bytes=rng.randbytes(16))
+            offer, answer = p2p_transport(me, peer, p2p_uuid(rng), session_id,
+                                          mps.guid_text(nonce), addr, port)
+            mine.message(0, offer, 0, 0)
+            theirs.message(0, answer, 0, 0)
+            yield
+            p2p_direct_transfer(cap, rng, client, addr, port, session_id, nonce, data, n * 8 + 1)
+    yield
+    c.client(b"OUT\r\n")
+    c.close()
+
+
 # ---------------------------------------------------------------------------
 # QQ sessions
 
@@ -306,10 +422,37 @@ def msnp_sb(cap, rng, n):
 QQ_CLASSIC_VERSIONS = (0x0d55, 0x0e1b, 0x0f5f, 0x1105, 0x1205, 0x1663)
 QQ2010_VERSIONS = (0x1c51, 0x1e0d, 0x2227)
 QQ2010_FILL = b"\x02\x00\x00\x00\x01\x01\x01\x00\x00"
+QQ_TEXTS = ("你好，今天下午开会吗？", "好的，谢谢", "Hello from QQ", "文件已经发给你了",
+            "see you tomorrow 明天见")
+
+
+def qq_session_key(uin):
+    """The session key of client uin: the key log bench.py writes (keyed runs)
+    lists it, so that its session traffic can be decrypted."""
+    return hashlib.md5(b"bench session key %d" % uin).digest()
+
+
+def qq_uins(scale):
+    """Every QQ number of an IM capture at this scale (for its key log)."""
+    uins = set()
+    for kind, first, step in (("qq_udp", 10000, 37), ("qq_tcp8000", 20000, 41),
+                              ("qq_tcp443", 20000, 41)):
+        uins.update(first + n * step for n in range(max(1, int(round(IM_MIX[kind] * scale)))))
+    return sorted(uins)
+
+
+def write_qq_keylog(scale, path):
+    with open(path, "w") as f:
+        f.write("# QQ session keys of the benchmark's IM capture at scale %g\n" % scale)
+        for uin in qq_uins(scale):
+            f.write("QQ_SESSION_KEY %d %s\n" % (uin, qq_session_key(uin).hex()))
 
 
 class QQClient:
-    """Builds QQ packets for one client (classic or QQ2010 header)."""
+    """Builds QQ packets for one client (classic or QQ2010 header) with real
+    QQ-TEA ciphertext: logins under the clear key they carry (their replies
+    under the request's key, as the touch of each generation does), the rest
+    under the client's session key."""
 
     def __init__(self, rng, uin):
         self.rng = rng
@@ -318,23 +461,57 @@ class QQClient:
         self.ver = rng.choice(QQ2010_VERSIONS if self.qq2010 else QQ_CLASSIC_VERSIONS)
         self.seq = rng.getrandbits(16)
         self.tail = rng.getrandbits(16)
+        self.key = qq_session_key(uin)
+        self.login_key = None
+        self.buddy = 10000 + rng.getrandbits(24)
 
-    def body(self, key=False):
-        b = self.rng.randbytes(8 * self.rng.randint(2, 24))
-        return (self.rng.randbytes(16) + b) if key else b
+    def encrypt(self, plain, key=None):
+        return qqtea.encrypt(plain, key or self.key, self.rng.randbytes(10))
 
-    def request(self, cmd, seq=None, key=False):
+    def filler(self):
+        return self.rng.randbytes(8 * self.rng.randint(1, 21) + self.rng.randint(0, 7))
+
+    def im_out(self):
+        """What the client sends with 0x0016 / 0x00cd: to whom, and the text."""
+        when = 1_262_304_000 + self.rng.getrandbits(20)
+        text = self.rng.choice(QQ_TEXTS)
+        head = struct.pack("!II", self.uin, self.buddy)
+        if self.qq2010:
+            head += bytes(17)
+        body = qcs.im_header(self.ver, self.uin, self.buddy, self.key) + qcs.text_header(
+            self.rng.getrandbits(16), when, self.rng.getrandbits(16))
+        return head + body + (qcs.segmented_text(text, when) if self.qq2010 else qcs.classic_text(text))
+
+    def im_in(self):
+        """A received IM pushed by the server (0x0017 / 0x00ce)."""
+        when = 1_262_304_000 + self.rng.getrandbits(20)
+        text = self.rng.choice(QQ_TEXTS)
+        return (qcs.recv_header(self.buddy, self.uin, self.rng.getrandbits(32),
+                                0x00A6 if self.qq2010 else 0x0009)
+                + qcs.im_header(self.ver, self.buddy, self.uin, self.key)
+                + qcs.text_header(self.rng.getrandbits(16), when, self.rng.getrandbits(16))
+                + (qcs.segmented_text(text, when) if self.qq2010 else qcs.classic_text(text)))
+
+    def body(self, plain=None, key=False):
+        plain = self.filler() if plain is None else plain
+        if key:
+            self.login_key = self.rng.randbytes(16)
+            return self.login_key + self.encrypt(plain, self.login_key)
+        return self.encrypt(plain)
+
+    def request(self, cmd, seq=None, key=False, plain=None):
         seq = self.next_seq() if seq is None else seq
         head = struct.pack("!BHHHI", 0x02, self.ver, cmd, seq, self.uin)
         if self.qq2010:
             head += QQ2010_FILL + struct.pack("!H", self.tail)
-        return head + self.body(key) + b"\x03"
+        return head + self.body(plain, key) + b"\x03"
 
-    def reply(self, cmd, seq):
+    def reply(self, cmd, seq, plain=None, login=False):
         head = struct.pack("!BHHH", 0x02, self.ver, cmd, seq)
         if self.qq2010:
             head += struct.pack("!I", self.uin) + b"\0\0\0"
-        return head + self.body() + b"\x03"
+        plain = self.filler() if plain is None else plain
+        return head + self.encrypt(plain, self.login_key if login else None) + b"\x03"
 
     def next_seq(self):
         self.seq = (self.seq + 1) & 0xFFFF
@@ -346,9 +523,10 @@ def qq_conversation(rng, q):
     steps = []
     login = q.request(0x0091, key=True)
     seq = q.seq
-    steps.append([("c", login), ("c", login), ("c", login), ("s", q.reply(0x0091, seq))])
-    req = q.request(0x00dd if q.qq2010 else 0x0022, key=True)
-    steps.append([("c", req), ("s", q.reply(0x00dd if q.qq2010 else 0x0022, q.seq))])
+    steps.append([("c", login), ("c", login), ("c", login), ("s", q.reply(0x0091, seq, login=True))])
+    cmd = 0x00dd if q.qq2010 else 0x0022
+    req = q.request(cmd, key=True)
+    steps.append([("c", req), ("s", q.reply(cmd, q.seq, login=True))])
     for _ in range(rng.randint(12, 30)):
         r = rng.random()
         if r < 0.25:
@@ -356,11 +534,12 @@ def qq_conversation(rng, q):
             steps.append([("c", q.request(cmd)), ("s", q.reply(cmd, q.seq))])
         elif r < 0.5:
             cmd = 0x00cd if q.qq2010 else 0x0016
-            steps.append([("c", q.request(cmd)), ("s", q.reply(cmd, q.seq))])
+            steps.append([("c", q.request(cmd, plain=q.im_out())), ("s", q.reply(cmd, q.seq, b"\x00"))])
         elif r < 0.75:
             cmd = 0x00ce if q.qq2010 else 0x0017
             s = rng.getrandbits(16)
-            steps.append([("s", q.reply(cmd, s)), ("c", q.request(cmd, seq=s))])
+            push = q.im_in()
+            steps.append([("s", q.reply(cmd, s, push)), ("c", q.request(cmd, seq=s, plain=push[:16]))])
         elif r < 0.85:
             steps.append([("s", q.reply(0x0081, rng.getrandbits(16)))])
         else:
@@ -391,6 +570,12 @@ def qq_tcp(port):
         for step in qq_conversation(rng, q):
             for side, pkt in step:
                 framed = struct.pack("!H", len(pkt) + 2) + pkt
+                other = "s" if side == "c" else "c"
+                if pending[other]:
+                    # What the other side held back goes first: a reply
+                    # never leaves before its request.
+                    (c.client if other == "c" else c.server)(pending[other])
+                    pending[other] = b""
                 pending[side] += framed
                 # Flush now and then: several packets per segment, some cut.
                 if rng.random() < 0.6:
@@ -539,7 +724,8 @@ def udp_random(cap, rng, n):
 
 
 SESSIONS = {
-    "msnp_ds": msnp_ds, "msnp_ns": msnp_ns, "msnp_sb": msnp_sb, "qq_udp": qq_udp,
+    "msnp_ds": msnp_ds, "msnp_ns": msnp_ns, "msnp_sb": msnp_sb, "msnp_p2p": msnp_p2p,
+    "qq_udp": qq_udp,
     "qq_tcp8000": qq_tcp(8000), "qq_tcp443": qq_tcp(443),
     "http": http, "tls": tls, "dns": dns, "text": text, "tcp_random": tcp_random,
     "udp_random": udp_random,
@@ -597,9 +783,12 @@ def generate(kind, scale, path):
 
 
 def main(argv):
-    if len(argv) != 4 or argv[1] not in ("im", "background"):
+    if len(argv) != 4 or argv[1] not in ("im", "background", "keys"):
         sys.stderr.write(__doc__)
         return 2
+    if argv[1] == "keys":
+        write_qq_keylog(float(argv[2]), argv[3])
+        return 0
     frames, kinds = generate(argv[1], float(argv[2]), argv[3])
     print("%s: %d frames" % (argv[3], frames))
     for kind, (sessions, n) in kinds.items():

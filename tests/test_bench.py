@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -64,7 +65,7 @@ def test_im_traffic_on_the_ports(ws, tiny):
     rows = ws.fields(path, ["tcp.dstport", "udp.dstport", "tcp.flags.syn", "tcp.flags.ack"],
                      plugin=False)
     syn_to = [r[0] for r in rows if r[2] == "1" and r[3] == "0"]
-    msnp = sessions["msnp_ds"][0] + sessions["msnp_ns"][0] + sessions["msnp_sb"][0]
+    msnp = sessions["msnp_ds"][0] + sessions["msnp_ns"][0] + sessions["msnp_sb"][0] + sessions["msnp_p2p"][0]
     assert syn_to.count("1863") == msnp
     assert syn_to.count("8000") == sessions["qq_tcp8000"][0]
     assert syn_to.count("443") == sessions["qq_tcp443"][0]
@@ -91,6 +92,42 @@ def test_payload_commands_split_and_stacked(tiny):
     assert re.search(rb"\r\nMSG \d+ [NUA] \d+\r\n", data)          # stacked after another
     assert re.search(rb"MSG Hotmail Hotmail \d+\r\n", data)
     assert data.count(b"ILN ") > data.count(b"CHG 6 NLN 0\r\nILN") > 0
+
+
+def test_p2p_sessions_export_their_files(ws, tmp_path):
+    """Ten P2P sessions of the IM mix (three pictures, five files through the
+    switchboard, two over a direct connection) give ten exported objects
+    of the sizes their offers announced, with no expert warning."""
+    path = str(tmp_path / "p2p.pcap")
+    with open(path, "wb") as f:
+        cap = gen.StreamCapture(f)
+        gen.schedule(cap, {"msnp_p2p": 10}, 1, 7)
+    d = tempfile.mkdtemp(prefix="bench-eo-", dir=ws.workdir)    # writable by tshark's user
+    os.chmod(d, 0o777)
+    ws.out(["-n", "-q", "-r", ws.path(path), "--export-objects", "msnp," + d])
+    names = sorted(os.listdir(d))
+    assert names == sorted(["pic%d.png" % n for n in range(3)] + ["file-%d.dat" % n for n in range(3, 10)])
+    sizes = ws.fields(path, ["msnp.ft.size", "msnp.msnobj.size"], dfilter="msnp.ft.size || msnp.msnobj.size")
+    announced = sorted(int(r[0] or r[1]) for r in sizes)
+    assert sorted(os.path.getsize(os.path.join(d, n)) for n in names) == announced
+    # The two direct connections, found only through the transport answers.
+    assert len(set(ws.column(path, "tcp.stream", dfilter="msnp.dc.length && msnp.p2p"))) == 2
+    assert ws.count(path, "msnp.dc.nonce_matches == 1") == 4
+    assert ws.count(path, "_ws.expert.severity >= 6291456") == 0      # no warning or error
+
+
+def test_qq_bodies_decrypt_with_the_key_log(ws, tiny, tmp_path):
+    """Every QQ packet of the IM capture is real QQ-TEA ciphertext: with the
+    key log bench.py writes beside it, every one decrypts."""
+    path, _, _ = tiny["im"]
+    keys = str(tmp_path / "im.keys")
+    gen.write_qq_keylog(TINY, keys)
+    rows = ws.fields(path, ["qq.cmd", "qq.key_source"], dfilter="qq",
+                     extra=["-o", "qq.keylog_file:" + ws.path(keys)])
+    assert rows and all(len(r[0].split(",")) == len(r[1].split(",")) for r in rows)
+    assert ws.count(path, "qq.decrypt_failed || qq.not_decrypted",
+                    extra=["-o", "qq.keylog_file:" + ws.path(keys)]) == 0
+    assert ws.count(path, "qq.im.text", extra=["-o", "qq.keylog_file:" + ws.path(keys)]) > 0
 
 
 def test_callgrind_parser(tmp_path):
@@ -166,15 +203,15 @@ def test_one_quick_pass(ws, tmp_path):
     printed = re.findall(r"^(.+?)\s+(\d+\.\d+)\s+(<= \d\.\d\d|\d\.\d\d\.\.\d\.\d\d)\s+(PASS|FAIL)$",
                          text, re.M)
     assert [t[0].strip() for t in printed] == [t["name"] for t in data["targets"]]
-    assert len(printed) == 18
+    assert len(printed) == 27
     for (name, ratio, _, result), t in zip(printed, data["targets"]):
         assert math.isfinite(t["value"]) and abs(float(ratio) - t["value"]) < 0.001
         assert result == t["result"]
     failed = [t["name"] for t in data["targets"] if t["result"] == "FAIL"]
     if failed:
-        assert "Targets not met: %d of 18" % len(failed) in text
+        assert "Targets not met: %d of 27" % len(failed) in text
         for name in failed:
             assert "NOT MET: %s" % name in text
     else:
-        assert "All 18 targets met." in text
+        assert "All 27 targets met." in text
     assert os.path.exists(tmp_path / "b" / "results.md")
