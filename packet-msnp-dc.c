@@ -189,13 +189,9 @@ msnp_dc_register(int proto, int proto_dc, module_t *prefs)
         { &ei_dc_nonce_mismatch, { "msnp.dc.nonce_mismatch", PI_SECURITY, PI_WARN,
             "Handshake nonce differs from the one the invitation gave", EXPFILL } },
     };
-    expert_module_t *expert;
 
     proto_msnp = proto;
-    proto_register_field_array(proto, hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
-    expert = expert_register_protocol(proto);
-    expert_register_field_array(expert, ei, array_length(ei));
+    msnp_register_part(proto, hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
     prefs_register_bool_preference(prefs, "dc_reassemble", "Reassemble direct-connection messages",
         "Whether a direct-connection message split over several TCP segments is reassembled.",
         &dc_reassemble);

@@ -643,13 +643,9 @@ msnp_p2p_register(int proto, module_t *prefs)
         { &ei_p2p_sha1_mismatch, { "msnp.p2p_sha1_mismatch", PI_CHECKSUM, PI_WARN,
             "Picture data does not match the SHA1D of its <msnobj/>", EXPFILL } },
     };
-    expert_module_t *expert;
 
     proto_msnp = proto;
-    proto_register_field_array(proto, hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
-    expert = expert_register_protocol(proto);
-    expert_register_field_array(expert, ei, array_length(ei));
+    msnp_register_part(proto, hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
     prefs_register_uint_preference(prefs, "p2p_max_size", "Largest P2P message reassembled",
         "P2P messages (files, pictures) whose total size exceeds this many bytes are not reassembled; "
         "unfinished messages together never hold more than this.",

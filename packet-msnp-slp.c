@@ -802,13 +802,9 @@ msnp_slp_register(int proto)
         { &ei_slp_unmatched, { "msnp.slp.unmatched", PI_SEQUENCE, PI_NOTE,
             "MSNSLP answer without an earlier request of the same Call-ID", EXPFILL } },
     };
-    expert_module_t *expert;
 
     proto_msnp = proto;
-    proto_register_field_array(proto, hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
-    expert = expert_register_protocol(proto);
-    expert_register_field_array(expert, ei, array_length(ei));
+    msnp_register_part(proto, hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
     slp_calls = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
     slp_offers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }

@@ -2226,6 +2226,15 @@ msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _
 /* Registration                                                             */
 
 void
+msnp_register_part(int proto, hf_register_info *hf, int n_hf, int *const *ett, int n_ett,
+        ei_register_info *ei, int n_ei)
+{
+    proto_register_field_array(proto, hf, n_hf);
+    proto_register_subtree_array(ett, n_ett);
+    expert_register_field_array(expert_register_protocol(proto), ei, n_ei);
+}
+
+void
 proto_register_msnp(void)
 {
     static hf_register_info hf[] = {

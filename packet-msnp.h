@@ -11,6 +11,7 @@
 #define MSNP_QQ_PACKET_MSNP_H
 
 #include <epan/packet.h>
+#include <epan/expert.h>
 #include <epan/prefs.h>
 
 #include "ws-compat.h"
@@ -41,6 +42,11 @@ typedef struct {
 
 /* packet-msnp.c */
 bool msnp_url_decode(wmem_allocator_t *pool, const uint8_t *raw, int len, const char **out);
+
+/* The fields, subtrees and expert infos of one part of the dissector (P2P,
+ * MSNSLP, direct connections), registered under the msnp protocol. */
+void msnp_register_part(int proto, hf_register_info *hf, int n_hf, int *const *ett, int n_ett,
+        ei_register_info *ei, int n_ei);
 
 /* packet-msnp-p2p.c: a P2P message carried in a MSG payload (binary header,
  * data, 4-byte footer) from offset off of tvb. */

@@ -476,10 +476,10 @@ def profiles(ts, build_dir, scale, our_filter):
     """Callgrind on small captures: IM without and with trees, background."""
     im, im_frames, _ = capture(build_dir, "im", scale)
     bg, bg_frames, _ = capture(build_dir, "background", scale)
+    ts.path(keylog_of(im))
     im, bg = ts.path(im), ts.path(bg)
     counts = {"msnp": ts.count(im, "msnp"), "qq": ts.count(im, "qq")}
     result = {}
-    ts.path(keylog_of(im))
     for key, pcap, frames, mode, ours in (("im-notree", im, im_frames, "notree", "plugin"),
                                           ("im-trees", im, im_frames, "filter", "plugin"),
                                           ("im-keyed", im, im_frames, "notree", "keyed"),
