@@ -4,13 +4,15 @@
 # Screenshots of the plugin in Debian's Wireshark Qt GUI, under Xvfb.
 #
 #   tests/gui_screenshot.sh                 doc/msnp-gui.png, doc/qq-gui.png,
+#                                           doc/qq-decrypt-gui.png,
 #                                           doc/gui-statistics-menu.png and
 #                                           doc/gui-msnp-preferences.png
 #   tests/gui_screenshot.sh CAPTURE FILTER FRAME OUT.png [WIDTHxHEIGHT]
 #                                           one screenshot: CAPTURE opened with
 #                                           display filter FILTER, frame FRAME
 #                                           selected, its last protocol layer
-#                                           expanded (GUI_KEYS: more keys)
+#                                           expanded (GUI_KEYS: more keys,
+#                                           GUI_OPTS: more wireshark options)
 #   tests/gui_screenshot.sh --deps          install the Debian packages it needs
 #
 # The GUI loads only the built module (PLUGIN_SO, default build/msnp_qq.so),
@@ -24,8 +26,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PLUGIN_SO=${PLUGIN_SO:-$ROOT/build/msnp_qq.so}
 # "wireshark" installs the Qt GUI on every Debian release (up to Debian 12 by
-# depending on wireshark-qt).
-DEPS=(wireshark xvfb xdotool imagemagick)
+# depending on wireshark-qt); a CJK font for the QQ messages in Chinese.
+DEPS=(wireshark xvfb xdotool imagemagick fonts-wqy-microhei)
 WAIT_LOAD=${WAIT_LOAD:-3}     # seconds after the capture is loaded
 
 die() { echo "gui_screenshot: $*" >&2; exit 1; }
@@ -127,7 +129,7 @@ EOF
         wireshark -r "$copy" -Y "$filter" -g "$frame" \
         -o gui.layout_type:2 -o gui.layout_content_1:PLIST \
         -o gui.layout_content_2:PDETAILS -o gui.layout_content_3:NONE \
-        -o gui.packet_list_show_minimap:FALSE -o gui.update.enabled:FALSE -n \
+        -o gui.packet_list_show_minimap:FALSE -o gui.update.enabled:FALSE -n ${GUI_OPTS:-} \
         >"$WORK/wireshark.log" 2>&1 &
     WS_PID=$!
 
@@ -200,6 +202,8 @@ elif [ $# -eq 0 ]; then
     # details' context menu: Protocol Preferences > Open ... preferences).
     shot sample-pcaps/msnp-login.pcap 'msnp' 54 doc/msnp-gui.png
     shot sample-pcaps/qq-udp-session.pcap 'qq' 2 doc/qq-gui.png
+    GUI_OPTS="-o qq.password:python" shot sample-pcaps/qq-decrypt-classic.pcap 'qq' 3 \
+        doc/qq-decrypt-gui.png 1280x1100
     GUI_KEYS="alt+s Up Right" shot sample-pcaps/qq-udp-session.pcap 'qq' 2 doc/gui-statistics-menu.png
     GUI_KEYS="Menu Up Up Right Return" shot sample-pcaps/msnp-login.pcap 'msnp' 54 \
         doc/gui-msnp-preferences.png
