@@ -3,7 +3,10 @@
  * server, start and participants as they join and leave (USR, ANS, CAL,
  * JOI, IRO, BYE, OUT), with friendly names where the capture tells them,
  * and one line per text message (text/plain MSG; typing notifications and
- * other control messages are not messages).
+ * other control messages are not messages).  MSNP18+ clients send messages
+ * through the notification server instead (SDG with a Routing block): each
+ * such connection is a session of its own, a line per message naming
+ * sender and recipient.
  *
  *   tshark -q -z msnp,chat[,filter]          the transcript as text
  *   Statistics > MSNP > Chat                 the same lines as a tree
@@ -22,9 +25,11 @@
 #include "ws-compat.h"
 #include "packet-msnp.h"
 
-/* One switchboard session (one TCP connection to a switchboard). */
+/* One switchboard session (one TCP connection to a switchboard), or the
+ * routed messages (SDG) of one notification-server connection. */
 typedef struct {
     unsigned   number;          /* in the order the sessions start */
+    bool       routed;          /* SDG messages, not a switchboard */
     char      *header;          /* "Session 1: switchboard ..., started ..." */
     char      *local;           /* the account of the capturing client, from USR or ANS */
     GPtrArray *lines;           /* char *, in frame order */
@@ -140,7 +145,7 @@ chat_one_line(const char *text)
 /* Events                                                                   */
 
 static chat_session_t *
-chat_session(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti)
+chat_session(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti, bool routed)
 {
     chat_session_t *s = (chat_session_t *)g_hash_table_lookup(chat->sessions, GUINT_TO_POINTER(ti->conv_id));
     char *start, *server;
@@ -154,7 +159,9 @@ chat_session(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti)
     start = chat_time(&pinfo->abs_ts, true);
     server = ti->srv_addr ? g_strdup_printf("%s:%u", address_to_str(pinfo->pool, ti->srv_addr), ti->srv_port)
                           : g_strdup("(unknown)");
-    s->header = g_strdup_printf("Session %u: switchboard %s, started %s UTC (frame %u)",
+    s->routed = routed;
+    s->header = g_strdup_printf(routed ? "Session %u: messages routed (SDG) through %s, started %s UTC (frame %u)"
+                                       : "Session %u: switchboard %s, started %s UTC (frame %u)",
                                 s->number, server, start, pinfo->num);
     g_free(start);
     g_free(server);
@@ -218,12 +225,42 @@ chat_names(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti)
         chat_learn_name(chat, pinfo, a[0], a[1]);
     else if (strcmp(cmd, "IRO") == 0 && ti->nargs >= 4)
         chat_learn_name(chat, pinfo, a[2], a[3]);
-    else if (strcmp(cmd, "USR") == 0 && ti->nargs >= 3 && strcmp(a[0], "OK") == 0 && strchr(a[1], '@'))
+    else if (strcmp(cmd, "USR") == 0 && ti->nargs >= 3 && strcmp(a[0], "OK") == 0 && strchr(a[1], '@')
+             && a[2][strspn(a[2], "0123456789")] != '\0')
+        /* (MSNP18+ answers "USR 2 OK alice@live.com 1 0": flags, not a name) */
         chat_learn_name(chat, pinfo, a[1], a[2]);
     else if ((strcmp(cmd, "ILN") == 0 || strcmp(cmd, "NLN") == 0) && ti->nargs >= 3)
         chat_learn_name(chat, pinfo, a[1], a[2]);
     else if (strcmp(cmd, "MSG") == 0 && ti->direction == MSNP_DIR_S2C && ti->nargs >= 2)
         chat_learn_name(chat, pinfo, a[0], a[1]);
+}
+
+/* A routed address without its network prefix ("1:") and end point. */
+static char *
+chat_routed_who(chat_t *chat, const char *raw)
+{
+    const char *colon = strchr(raw, ':');
+    const char *at = strchr(raw, '@');
+
+    if (colon && (!at || colon < at) && strspn(raw, "0123456789") == (size_t)(colon - raw))
+        raw = colon + 1;
+    return chat_who(chat, raw);
+}
+
+/* "sender to recipient: text" of a routed message (SDG). */
+static char *
+chat_routed_message(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti, chat_session_t **sp)
+{
+    char *from = chat_routed_who(chat, ti->from);
+    char *to = chat_routed_who(chat, ti->to);
+    char *text = chat_one_line(ti->text);
+    char *what = g_strdup_printf("%s to %s: %s", from, to, text);
+
+    *sp = chat_session(chat, pinfo, ti, true);
+    g_free(from);
+    g_free(to);
+    g_free(text);
+    return what;
 }
 
 /* What one command adds to the transcript (NULL if nothing) and its session. */
@@ -234,9 +271,13 @@ chat_event(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti, chat_ses
     char *what = NULL;
 
     chat_names(chat, pinfo, ti);
-    if (ti->role != MSNP_ROLE_SB || ti->is_error)
+    if (ti->is_error)
         return NULL;
-    s = chat_session(chat, pinfo, ti);
+    if (ti->text && ti->from && ti->to && ti->role != MSNP_ROLE_SB)
+        return chat_routed_message(chat, pinfo, ti, sp);
+    if (ti->role != MSNP_ROLE_SB)
+        return NULL;
+    s = chat_session(chat, pinfo, ti, false);
     if (strcmp(ti->cmd, "MSG") == 0 && ti->text) {
         const char *sender = ti->direction == MSNP_DIR_S2C && ti->nargs >= 1 ? ti->args[0] : s->local;
         char *who = chat_who(chat, sender ? sender : "(unknown)");
@@ -293,11 +334,16 @@ static void
 chat_draw(void *tapdata)
 {
     chat_t *chat = (chat_t *)tapdata;
-    unsigned i, j;
+    unsigned i, j, routed = 0;
 
+    for (i = 0; i < chat->order->len; i++)
+        routed += ((chat_session_t *)g_ptr_array_index(chat->order, i))->routed;
     printf("\n===================================================================\n");
-    printf("MSNP chat transcript: %u switchboard session%s\n", chat->order->len,
-           chat->order->len == 1 ? "" : "s");
+    printf("MSNP chat transcript: %u switchboard session%s", chat->order->len - routed,
+           chat->order->len - routed == 1 ? "" : "s");
+    if (routed)
+        printf(", %u connection%s with routed messages (SDG)", routed, routed == 1 ? "" : "s");
+    printf("\n");
     for (i = 0; i < chat->order->len; i++) {
         chat_session_t *s = (chat_session_t *)g_ptr_array_index(chat->order, i);
         printf("\n%s\n", s->header);

@@ -417,10 +417,18 @@ typedef struct {
 enum {
     MSNP_PD_FRAME = 0,  /* pinfo->pool: msnp_frame_t */
     MSNP_PD_SKIP  = 1,  /* file scope: bytes of a payload continued from an earlier segment */
-    MSNP_PD_TEXT  = 2,  /* pinfo->pool: decoded text of the last text/plain MSG, for the tap */
+    MSNP_PD_TEXT  = 2,  /* pinfo->pool: msnp_text_t of the last text/plain payload, for the tap */
     MSNP_PD_TRANS = 3   /* file scope, plus the number of the tracked command in the frame:
                          * its msnp_trans_t (requests and matched replies only) */
 };
+
+/* A text message for the chat transcript: its text and, for routed
+ * messages (SDG), the Routing block's From and To. */
+typedef struct {
+    const char *text;
+    const char *from;
+    const char *to;
+} msnp_text_t;
 
 /* One dissection of one frame (pinfo->pool): the frame may hold several
  * commands, handed to us in several calls (TCP, the HTTP gateway). */
@@ -1294,6 +1302,7 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     unsigned text_enc = ENC_UTF_8;
     char namebuf[16], ctypebuf[32];
     bool routing = false;
+    const char *route_from = NULL, *route_to = NULL;
     int blocks = 1, headers = 0;
 
     while (off < len) {
@@ -1323,6 +1332,10 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                 const char *addr = (const char *)tvb_get_string_enc(pinfo->pool, tvb, vstart, vend - vstart, ENC_ASCII);
                 int elen;
                 const char *email = msnp_email_len(addr, &elen);
+                if (g_ascii_strcasecmp(name, "From") == 0)
+                    route_from = addr;
+                else
+                    route_to = addr;
                 if (email)
                     proto_tree_add_item(tree, hf_msnp_account, tvb, vstart + (int)(email - addr), elen, ENC_ASCII);
             } else if (g_ascii_strcasecmp(name, "Content-Type") == 0) {
@@ -1344,9 +1357,13 @@ msnp_dissect_mime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         if (have_tap_listener(msnp_tap)) {
             /* for the chat transcript (msnp-chat.c), taken in msnp_queue_tap */
             const uint8_t *text;
+            msnp_text_t *t = wmem_new(pinfo->pool, msnp_text_t);
             proto_tree_add_item_ret_string(tree, hf_msnp_msg_text, tvb, off, len - off, text_enc,
                                            pinfo->pool, &text);
-            p_add_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_TEXT, (void *)text);
+            t->text = (const char *)text;
+            t->from = route_from;
+            t->to = route_to;
+            p_add_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_TEXT, t);
         } else {
             proto_tree_add_item(tree, hf_msnp_msg_text, tvb, off, len - off, text_enc);
         }
@@ -1576,6 +1593,7 @@ msnp_queue_tap(packet_info *pinfo, const msnp_conv_t *mc, const msnp_cmd_t *c, b
                uint16_t errcode, int dir, const msnp_tok_t *toks, int ntoks, int first_arg, int nargs)
 {
     msnp_tap_info_t *tap = wmem_new0(pinfo->pool, msnp_tap_info_t);
+    const msnp_text_t *text;
     int i;
 
     if (c) {
@@ -1598,8 +1616,11 @@ msnp_queue_tap(packet_info *pinfo, const msnp_conv_t *mc, const msnp_cmd_t *c, b
     tap->args = wmem_alloc_array(pinfo->pool, const char *, MAX(tap->nargs, 1));
     for (i = 0; i < tap->nargs; i++)
         tap->args[i] = wmem_strdup(pinfo->pool, toks[first_arg + i].str);
-    tap->text = (const char *)p_get_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_TEXT);
-    if (tap->text)
+    text = (const msnp_text_t *)p_get_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_TEXT);
+    tap->text = text ? text->text : NULL;
+    tap->from = text ? text->from : NULL;
+    tap->to = text ? text->to : NULL;
+    if (text)
         p_remove_proto_data(pinfo->pool, pinfo, proto_msnp, MSNP_PD_TEXT);
     tap_queue_packet(msnp_tap, pinfo, tap);
 }

@@ -37,7 +37,9 @@ typedef struct {
     uint32_t    srv_port;
     int         nargs;        /* parameters after the TrID, without a payload length */
     const char **args;        /* as on the wire (friendly names stay URL-encoded) */
-    const char *text;         /* text of a text/plain MSG, decoded; else NULL */
+    const char *text;         /* text of a text/plain MSG or SDG, decoded; else NULL */
+    const char *from;         /* with text: the Routing block's From and To (MSNP18+ */
+    const char *to;           /* SDG, "1:bob@example.com;epid={...}"), else NULL */
 } msnp_tap_info_t;
 
 /* packet-msnp.c */

@@ -9,16 +9,14 @@ export), and compares it with the page: a dissector change that breaks an
 answer, or an answer edited wrongly, fails here.  Every question of the
 worksheets needs an answer and a test.
 
-Questions on features that a build may lack (the chat transcript, QQ
-decryption, exporting files) and on captures that come with those features
-are skipped, saying what is missing, when they are absent.
+Every feature the questions use (the chat transcript, QQ decryption,
+exporting files) and every capture they name is part of the plugin: a
+missing one fails its question, saying what is missing.
 """
 
 import os
 import re
 import tempfile
-
-import pytest
 
 from conftest import ROOT, SAMPLES
 
@@ -53,9 +51,7 @@ ANSWER = parse_answers(read(ANSWERS))
 
 
 def need_sample(name):
-    if not os.path.exists(os.path.join(SAMPLES, name)):
-        pytest.skip("sample capture %s is not in this checkout (it comes with the feature "
-                    "the question is about)" % name)
+    assert os.path.exists(os.path.join(SAMPLES, name)), "sample capture %s is missing" % name
 
 
 def why(p):
@@ -153,8 +149,7 @@ def test_m7(ws):
 
 def test_m8(ws):
     p = ws.run(["-n", "-q", "-r", ws.path(MSNP_LOGIN), "-z", "msnp,chat"], check=False)
-    if p.returncode != 0:
-        pytest.skip("this build has no chat transcript (tshark -z msnp,chat): %s" % why(p))
+    assert p.returncode == 0, "tshark -z msnp,chat failed: %s" % why(p)
     lines = [l for l in p.stdout.decode("utf-8").splitlines() if "see you" in l]
     assert len(lines) == 1, p.stdout.decode("utf-8")
     assert ANSWER["M8"][0] in lines[0]
@@ -166,8 +161,7 @@ def test_m9(ws):
     os.chmod(out, 0o777)  # tshark runs as nobody
     p = ws.run(["-n", "-q", "-r", ws.path("msnp-p2p-switchboard.pcap"),
                 "--export-objects", "msnp,%s" % out], check=False)
-    if p.returncode != 0:
-        pytest.skip("this build cannot export MSNP objects: %s" % why(p))
+    assert p.returncode == 0, "tshark --export-objects msnp failed: %s" % why(p)
     name, size, first_line = ANSWER["M9"]
     files = [f for f in os.listdir(out) if f.endswith(name)]
     assert len(files) == 1, os.listdir(out)
@@ -254,8 +248,7 @@ def test_q8(ws):
     need_sample(pcap)
     extra = ["-o", "qq.password:python"]
     p = ws.run(["-n", "-r", ws.path(pcap), "-c", "1"] + extra, check=False)
-    if p.returncode != 0:
-        pytest.skip("this build cannot decrypt QQ (no qq.password preference): %s" % why(p))
+    assert p.returncode == 0, "tshark -o qq.password failed: %s" % why(p)
     key = first(ws.fields(pcap, ["qq.session_key"], "frame.number == 2", two_pass=True, extra=extra))[0]
     text = first(ws.fields(pcap, ["qq.im.text"], "frame.number == 3", two_pass=True, extra=extra))[0]
     assert ANSWER["Q8"] == [bytes.fromhex(key.replace(":", "")).decode("ascii"), text]

@@ -128,6 +128,21 @@ def test_chat_transcript_of_the_login_sample(ws):
     ]
 
 
+def test_chat_transcript_of_routed_messages(ws):
+    """MSNP21 has no switchboard: SDG messages through the notification
+    server are a session of their own, naming sender and recipient (without
+    the "1:" network prefix and the end point); "USR 2 OK alice@live.com 1 0"
+    gives no friendly name."""
+    got = transcript(ws, "msnp-versions.pcap")
+    assert got[0] == "MSNP chat transcript: 1 switchboard session, 1 connection with routed messages (SDG)"
+    assert got[2:5] == [
+        "Session 1: messages routed (SDG) through 207.46.4.22:443, started 2005-11-03 06:40:00.640 UTC (frame 65)",
+        "  frame 65  06:40:00.640  alice@live.com to bob@hotmail.com (Bob ★): hello bob",
+        "  frame 66  06:40:00.650  bob@hotmail.com (Bob ★) to alice@live.com: 你好 alice",
+    ]
+    assert got[6] == "Session 2: switchboard 207.46.108.59:1863, started 2005-11-03 06:40:00.950 UTC (frame 96)"
+
+
 def test_text_decoded_as_its_charset_says(ws):
     assert row(ws, CHAT, 17, ["msnp.msg.text"]) == ["Oui, à 15 h au café."]
     assert row(ws, CHAT, 14, ["msnp.msg.text"]) == ["大家好！今天开会吗？"]
