@@ -26,7 +26,8 @@
 #              (../shared/pcaps/real/*.pcap and *.pcapng, the latter
 #              converted to pcap), repeated into many conversations,
 #              damaged by editcap -E at several rates and offsets, dissected
-#              by tshark -2 -V with the sanitizer-built plugin
+#              by tshark -2 -V (with the -z msnp,chat and -z qq,chat taps)
+#              with the sanitizer-built plugin
 #   random     random payloads shaped for each protocol (pcaptool.py random:
 #              on its ports and others, so handles and heuristics), and
 #              randpkt packets forced through each handle with -d
@@ -176,7 +177,10 @@ run_dissect() {
     local name="$1" capture="$2"; shift 2
     local out="$WS/work/out.txt" err="$WS/work/err.txt" rc=0
     chmod a+r "$capture"
-    timeout 900 "${TSHARK_ASAN[@]}" -n -2 -V -r "$capture" -z io,stat,0,frame,msnp,qq "$@" \
+    # The chat transcripts too: their taps make the dissectors hand over
+    # message texts and routing, code that runs only with a listener.
+    timeout 900 "${TSHARK_ASAN[@]}" -n -2 -V -r "$capture" -z io,stat,0,frame,msnp,qq \
+        -z msnp,chat -z qq,chat "$@" \
         >"$out" 2>"$err" || rc=$?
     if [ "$rc" -eq 124 ]; then echo "timeout: tshark ran more than 900 s" >>"$err"; fi
     check_run "$name" "$capture" "$rc" "$err" "$@"
