@@ -11,18 +11,13 @@
  *      md5(md5(password)) and md5(md5(password) || 00000000 || QQ number);
  *      a successful login reply teaches the session key, which then opens
  *      every later packet of that QQ number;
- *   3. the session key learned from a login reply earlier in the capture;
- *   4. keys of the key log file (qq.keylog_file) and of the qq_keys table.
+ *   3. session keys from the key store (qq-keys.c): those learned from a
+ *      login reply earlier in the capture, the key log file
+ *      (qq.keylog_file) and the qq_keys table.
  * A key is right when the cipher's 7 check bytes come out zero, so a wrong
  * key is recognised, never shown as garbage. Without any key nothing is
  * decrypted and no cipher work is done; a note says once per conversation
  * which key would open it.
- *
- * Key log lines (also the content of the qq_keys table):
- *   QQ_SESSION_KEY  <QQ number> <32 hex digits>   the session key
- *   QQ_PASSWORD_MD5 <QQ number> <32 hex digits>   md5(password), from which
- *                                                 both password keys follow
- * Lines starting with '#' and blank lines are ignored.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -32,30 +27,20 @@
 #include <epan/prefs.h>
 #include <epan/tap.h>
 #include <epan/stat_tap_ui.h>
-#include <epan/uat.h>
 #include <epan/strutil.h>
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
-#include <wsutil/report_message.h>
-#include <wsutil/strtoi.h>
 #include <wsutil/utf8_entities.h>
 
-#include <glib/gstdio.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "packet-qq-decrypt.h"
+#include "qq-keys.h"
 #include "qq-tea.h"
 #include "ws-compat.h"
 
-#define QQ_KEY_LEN              QQ_TEA_KEY_LEN
-#define QQ_MAX_CANDIDATES       12
-#define QQ_MAX_KEYS_PER_UIN     6
-#define QQ_KEYLOG_MAX_LINES     100000
-#define QQ_KEYLOG_LINE_LEN      512
-#define QQ_KEYLOG_MAX_REPORTED  10
+#define QQ_MAX_CANDIDATES       16
 #define QQ_IM_TEXT_SEGMENTS_MAX 32
 
 /* Where a key came from (qq.key_source). */
@@ -67,9 +52,6 @@ enum {
     QQ_KEY_SRC_KEYLOG,
     QQ_KEY_SRC_TABLE
 };
-
-/* What a configured key opens. */
-enum { QQ_KEY_KIND_SESSION, QQ_KEY_KIND_LOGIN };
 
 static const value_string qq_key_source_vals[] = {
     { QQ_KEY_SRC_PACKET,   "Key in this packet (sent in clear before the encrypted part)" },
@@ -118,38 +100,14 @@ typedef struct {
     const uint8_t *key;
     uint8_t source;
     uint32_t frame;             /* frame that carried or taught the key, 0 if none */
+    const qq_key_t *stored;     /* the key store's entry, NULL for keys in the packets */
 } qq_key_try_t;
 
 typedef struct {
     qq_key_try_t tries[QQ_MAX_CANDIDATES];
     unsigned n;
-    uint8_t password_keys[2][QQ_KEY_LEN];
+    qq_key_t password_keys[4];
 } qq_candidates_t;
-
-/* Keys of one QQ number from the key log and the table. */
-typedef struct {
-    uint8_t key[QQ_KEY_LEN];
-    uint8_t source;
-    uint8_t kind;
-} qq_static_key_t;
-
-typedef struct {
-    unsigned n;
-    qq_static_key_t keys[QQ_MAX_KEYS_PER_UIN];
-} qq_uin_keys_t;
-
-/* A session key learned from a login reply. */
-typedef struct {
-    uint8_t key[QQ_KEY_LEN];
-    uint32_t frame;
-} qq_learned_key_t;
-
-/* A row of the qq_keys table. */
-typedef struct {
-    char *type;
-    char *uin;
-    char *key;
-} qq_key_row_t;
 
 /* What the "qq_im" tap receives: one decrypted instant message. */
 typedef struct {
@@ -212,26 +170,7 @@ static expert_field ei_qq_not_decrypted = EI_INIT;
 static expert_field ei_qq_decrypt_failed = EI_INIT;
 static expert_field ei_qq_plaintext_short = EI_INIT;
 
-static ws_bool qq_decrypt_enabled = true;
-static const char *qq_password_pref = "";
-static const char *qq_keylog_file_pref = "";
-
-static qq_key_row_t *qq_key_rows;
-static unsigned qq_key_rows_num;
-
-/* Built at the start of each dissection pass over a capture (init
- * routine) from the preferences and the table: never per packet. */
-static GHashTable *qq_static_keys;          /* uin -> qq_uin_keys_t */
-static bool qq_have_password;
-static uint8_t qq_password_md5[QQ_KEY_LEN];
-static uint8_t qq_password_key[QQ_KEY_LEN];
-/* The key log file already warned about (path and modification time), so
- * that a bad line is reported once, not at every re-dissection. */
-static char *qq_keylog_warned_path;
-static time_t qq_keylog_warned_mtime;
-
 /* Per capture (wmem file scope, reset with each file). */
-static wmem_map_t *qq_learned_keys;         /* uin -> wmem_tree frame -> qq_learned_key_t */
 /* request frame -> its requests' clear keys; a TCP segment can carry
  * several requests (a touch and a login, each with its own key), so an
  * entry is a short chain told apart by command and sequence. */
@@ -244,213 +183,6 @@ typedef struct qq_request_key {
 static wmem_map_t *qq_request_keys;
 static wmem_map_t *qq_noted_conversations;  /* conversation -> frame of its note */
 static wmem_map_t *qq_conversation_uins;    /* conversation -> the client's QQ number */
-
-/* ---------------------------------------------------------------------- */
-/* Key material                                                           */
-
-static void
-qq_md5(const uint8_t *data, size_t len, uint8_t out[QQ_KEY_LEN])
-{
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_MD5);
-    gsize out_len = QQ_KEY_LEN;
-
-    g_checksum_update(sum, data, (gssize)len);
-    g_checksum_get_digest(sum, out, &out_len);
-    g_checksum_free(sum);
-}
-
-/* md5(md5(password) || 00 00 00 00 || QQ number big-endian): the password
- * key of QQ2010 and later clients. */
-static void
-qq_password_key_2010(const uint8_t password_md5[QQ_KEY_LEN], uint32_t uin, uint8_t out[QQ_KEY_LEN])
-{
-    uint8_t buf[QQ_KEY_LEN + 8];
-
-    memcpy(buf, password_md5, QQ_KEY_LEN);
-    memset(buf + QQ_KEY_LEN, 0, 4);
-    buf[QQ_KEY_LEN + 4] = (uint8_t)(uin >> 24);
-    buf[QQ_KEY_LEN + 5] = (uint8_t)(uin >> 16);
-    buf[QQ_KEY_LEN + 6] = (uint8_t)(uin >> 8);
-    buf[QQ_KEY_LEN + 7] = (uint8_t)uin;
-    qq_md5(buf, sizeof buf, out);
-}
-
-/* 32 hex digits to 16 bytes. */
-static bool
-qq_parse_key_hex(const char *hex, size_t len, uint8_t out[QQ_KEY_LEN])
-{
-    size_t i;
-
-    if (len != 2 * QQ_KEY_LEN)
-        return false;
-    for (i = 0; i < QQ_KEY_LEN; i++) {
-        int hi = g_ascii_xdigit_value(hex[2 * i]), lo = g_ascii_xdigit_value(hex[2 * i + 1]);
-
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
-}
-
-/* The key type word of a key log line or table row. */
-static bool
-qq_parse_key_kind(const char *word, uint8_t *kind)
-{
-    if (strcmp(word, "QQ_SESSION_KEY") == 0) {
-        *kind = QQ_KEY_KIND_SESSION;
-        return true;
-    }
-    if (strcmp(word, "QQ_PASSWORD_MD5") == 0) {
-        *kind = QQ_KEY_KIND_LOGIN;
-        return true;
-    }
-    return false;
-}
-
-/* Check one key entry; on failure return a reason (static string). */
-static const char *
-qq_parse_key_entry(const char *type, const char *uin_str, const char *hex, uint8_t *kind,
-        uint32_t *uin, uint8_t key[QQ_KEY_LEN])
-{
-    if (!type || !qq_parse_key_kind(type, kind))
-        return "the type must be QQ_SESSION_KEY or QQ_PASSWORD_MD5";
-    if (!uin_str || !ws_strtou32(uin_str, NULL, uin) || *uin == 0)
-        return "the QQ number must be a decimal number from 1 to 4294967295";
-    if (!hex || !qq_parse_key_hex(hex, strlen(hex), key))
-        return "the key must be 32 hexadecimal digits (16 bytes)";
-    return NULL;
-}
-
-static void
-qq_static_key_add(uint32_t uin, uint8_t kind, uint8_t source, const uint8_t key[QQ_KEY_LEN])
-{
-    qq_uin_keys_t *keys = (qq_uin_keys_t *)g_hash_table_lookup(qq_static_keys, GUINT_TO_POINTER(uin));
-    qq_static_key_t *k;
-
-    if (!keys) {
-        keys = g_new0(qq_uin_keys_t, 1);
-        g_hash_table_insert(qq_static_keys, GUINT_TO_POINTER(uin), keys);
-    }
-    if (keys->n >= QQ_MAX_KEYS_PER_UIN)
-        return;
-    k = &keys->keys[keys->n++];
-    k->source = source;
-    k->kind = kind;
-    if (kind == QQ_KEY_KIND_SESSION) {
-        memcpy(k->key, key, QQ_KEY_LEN);
-        return;
-    }
-    /* A password MD5 gives two login keys: the classic one and QQ2010's. */
-    qq_md5(key, QQ_KEY_LEN, k->key);
-    if (keys->n < QQ_MAX_KEYS_PER_UIN) {
-        k = &keys->keys[keys->n++];
-        k->source = source;
-        k->kind = kind;
-        qq_password_key_2010(key, uin, k->key);
-    }
-}
-
-/* One key log line; returns NULL or why it is bad. */
-static const char *
-qq_keylog_line(char *line)
-{
-    char **words;
-    const char *err = NULL;
-    uint8_t kind, key[QQ_KEY_LEN];
-    uint32_t uin;
-
-    g_strstrip(line);
-    if (line[0] == '\0' || line[0] == '#')
-        return NULL;
-    words = g_strsplit_set(line, " \t", 4);
-    if (g_strv_length(words) != 3)
-        err = "a line has three words: QQ_SESSION_KEY or QQ_PASSWORD_MD5, the QQ number, 32 hex digits";
-    else
-        err = qq_parse_key_entry(words[0], words[1], words[2], &kind, &uin, key);
-    if (!err)
-        qq_static_key_add(uin, kind, QQ_KEY_SRC_KEYLOG, key);
-    g_strfreev(words);
-    return err;
-}
-
-/* Read the whole key log file (bounded). Bad lines are skipped and named in
- * one warning (the first QQ_KEYLOG_MAX_REPORTED of them), once per version
- * of the file, not at every re-dissection. */
-static void
-qq_keylog_load(void)
-{
-    FILE *f;
-    char line[QQ_KEYLOG_LINE_LEN];
-    unsigned line_no = 0, bad = 0;
-    GStatBuf st;
-    GString *report;
-    time_t mtime;
-    bool warn;
-
-    if (!qq_keylog_file_pref || !qq_keylog_file_pref[0])
-        return;
-    f = g_fopen(qq_keylog_file_pref, "r");
-    if (!f) {
-        report_warning("QQ: cannot open the key log file \"%s\": %s", qq_keylog_file_pref, g_strerror(errno));
-        return;
-    }
-    mtime = g_stat(qq_keylog_file_pref, &st) == 0 ? st.st_mtime : 0;
-    warn = !qq_keylog_warned_path || strcmp(qq_keylog_warned_path, qq_keylog_file_pref) != 0
-        || qq_keylog_warned_mtime != mtime;
-    report = g_string_new("");
-    while (line_no < QQ_KEYLOG_MAX_LINES && fgets(line, sizeof line, f)) {
-        const char *err;
-
-        line_no++;
-        err = qq_keylog_line(line);
-        if (err && bad++ < QQ_KEYLOG_MAX_REPORTED)
-            g_string_append_printf(report, "\n  line %u: %s", line_no, err);
-    }
-    fclose(f);
-    if (warn && bad)
-        report_warning("QQ: key log file \"%s\": %u bad line%s ignored:%s%s", qq_keylog_file_pref, bad,
-                plurality(bad, "", "s"), report->str, bad > QQ_KEYLOG_MAX_REPORTED ? "\n  ..." : "");
-    g_string_free(report, TRUE);
-    if (warn) {
-        g_free(qq_keylog_warned_path);
-        qq_keylog_warned_path = g_strdup(qq_keylog_file_pref);
-        qq_keylog_warned_mtime = mtime;
-    }
-}
-
-/* Start of a pass over a capture: rebuild the configured keys. */
-static void
-qq_decrypt_init(void)
-{
-    unsigned i;
-
-    if (!qq_static_keys)
-        qq_static_keys = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    g_hash_table_remove_all(qq_static_keys);
-    qq_have_password = qq_password_pref && qq_password_pref[0];
-    if (qq_have_password) {
-        qq_md5((const uint8_t *)qq_password_pref, strlen(qq_password_pref), qq_password_md5);
-        qq_md5(qq_password_md5, QQ_KEY_LEN, qq_password_key);
-    }
-    if (!qq_decrypt_enabled)
-        return;
-    qq_keylog_load();
-    for (i = 0; i < qq_key_rows_num; i++) {
-        uint8_t kind, key[QQ_KEY_LEN];
-        uint32_t uin;
-
-        if (!qq_parse_key_entry(qq_key_rows[i].type, qq_key_rows[i].uin, qq_key_rows[i].key, &kind, &uin, key))
-            qq_static_key_add(uin, kind, QQ_KEY_SRC_TABLE, key);
-    }
-}
-
-static void
-qq_decrypt_cleanup(void)
-{
-    if (qq_static_keys)
-        g_hash_table_remove_all(qq_static_keys);
-}
 
 /* ---------------------------------------------------------------------- */
 /* Which key could open a body                                            */
@@ -482,40 +214,39 @@ qq_body_in_clear(const qq_decrypt_packet_info_t *info)
 }
 
 static void
-qq_add_try(qq_candidates_t *c, const uint8_t *key, uint8_t source, uint32_t frame)
+qq_add_try(qq_candidates_t *c, const uint8_t *key, uint8_t source, uint32_t frame, const qq_key_t *stored)
 {
     if (c->n < QQ_MAX_CANDIDATES) {
         c->tries[c->n].key = key;
         c->tries[c->n].source = source;
         c->tries[c->n].frame = frame;
+        c->tries[c->n].stored = stored;
         c->n++;
     }
 }
 
-/* The newest session key of `uin` learned before this frame. */
-static const qq_learned_key_t *
-qq_learned_key(uint32_t uin, uint32_t frame)
+/* The qq.key_source value of a key from the store. */
+static uint8_t
+qq_store_source(const qq_key_t *key)
 {
-    wmem_tree_t *tree = uin ? (wmem_tree_t *)wmem_map_lookup(qq_learned_keys, GUINT_TO_POINTER(uin)) : NULL;
-
-    if (!tree || frame < 2)
-        return NULL;
-    return (const qq_learned_key_t *)wmem_tree_lookup32_le(tree, frame - 1);
+    switch (key->origin) {
+    case QQ_KEYORIGIN_KEYLOG:   return QQ_KEY_SRC_KEYLOG;
+    case QQ_KEYORIGIN_TABLE:    return QQ_KEY_SRC_TABLE;
+    case QQ_KEYORIGIN_PASSWORD: return QQ_KEY_SRC_PASSWORD;
+    default:                    return QQ_KEY_SRC_SESSION;
+    }
 }
 
+/* Keys of the store: every key of `type` for the packet's QQ number. */
 static void
-qq_add_static_tries(qq_candidates_t *c, const qq_decrypt_packet_info_t *info, bool login_reply)
+qq_add_store_tries(qq_candidates_t *c, packet_info *pinfo, const qq_decrypt_packet_info_t *info,
+        qq_key_type_t type)
 {
-    const qq_uin_keys_t *keys;
-    unsigned i;
+    const qq_key_t *keys[QQ_KEYS_MAX_PER_LOOKUP];
+    unsigned n = qq_keys_lookup(info->uin, type, pinfo->num, keys, QQ_KEYS_MAX_PER_LOOKUP), i;
 
-    if (!info->uin || !qq_static_keys)
-        return;
-    keys = (const qq_uin_keys_t *)g_hash_table_lookup(qq_static_keys, GUINT_TO_POINTER(info->uin));
-    for (i = 0; keys && i < keys->n; i++) {
-        if (keys->keys[i].kind == QQ_KEY_KIND_SESSION || login_reply)
-            qq_add_try(c, keys->keys[i].key, keys->keys[i].source, 0);
-    }
+    for (i = 0; i < n; i++)
+        qq_add_try(c, keys[i]->key, qq_store_source(keys[i]), keys[i]->frame, keys[i]);
 }
 
 static void
@@ -549,13 +280,12 @@ qq_collect_candidates(qq_candidates_t *c, tvbuff_t *tvb, packet_info *pinfo,
         const qq_decrypt_packet_info_t *info)
 {
     bool login_reply = qq_is_login_reply(info);
-    const qq_learned_key_t *learned;
 
     c->n = 0;
     if (info->key_off >= 0) {
         uint8_t *key = (uint8_t *)tvb_memdup(pinfo->pool, tvb, info->key_off, QQ_KEY_LEN);
 
-        qq_add_try(c, key, QQ_KEY_SRC_PACKET, pinfo->num);
+        qq_add_try(c, key, QQ_KEY_SRC_PACKET, pinfo->num, NULL);
         if (!PINFO_FD_VISITED(pinfo))
             qq_remember_request_key(pinfo->num, info, key);
     }
@@ -563,20 +293,15 @@ qq_collect_candidates(qq_candidates_t *c, tvbuff_t *tvb, packet_info *pinfo,
         const uint8_t *key = qq_request_key(info->request_frame, info);
 
         if (key)
-            qq_add_try(c, key, QQ_KEY_SRC_REQUEST, info->request_frame);
+            qq_add_try(c, key, QQ_KEY_SRC_REQUEST, info->request_frame, NULL);
     }
-    if (login_reply && qq_have_password) {
-        memcpy(c->password_keys[0], qq_password_key, QQ_KEY_LEN);
-        qq_add_try(c, c->password_keys[0], QQ_KEY_SRC_PASSWORD, 0);
-        if (info->uin) {
-            qq_password_key_2010(qq_password_md5, info->uin, c->password_keys[1]);
-            qq_add_try(c, c->password_keys[1], QQ_KEY_SRC_PASSWORD, 0);
-        }
+    if (login_reply) {
+        unsigned n = qq_keys_password_keys(info->uin, c->password_keys, G_N_ELEMENTS(c->password_keys)), i;
+
+        for (i = 0; i < n; i++)
+            qq_add_try(c, c->password_keys[i].key, QQ_KEY_SRC_PASSWORD, 0, NULL);
     }
-    learned = qq_learned_key(info->uin, pinfo->num);
-    if (learned)
-        qq_add_try(c, learned->key, QQ_KEY_SRC_SESSION, learned->frame);
-    qq_add_static_tries(c, info, login_reply);
+    qq_add_store_tries(c, pinfo, info, QQ_KEYTYPE_SESSION);
 }
 
 /* The note for a body nobody could open: once per conversation, at the
@@ -616,26 +341,6 @@ qq_has(tvbuff_t *tvb, int off, int n)
     return off >= 0 && n >= 0 && tvb_captured_length_remaining(tvb, off) >= n;
 }
 
-/* First pass: the session key of `uin` from this frame on. */
-static void
-qq_learn_session_key(packet_info *pinfo, uint32_t uin, tvbuff_t *tvb, int off)
-{
-    wmem_tree_t *tree;
-    qq_learned_key_t *learned;
-
-    if (PINFO_FD_VISITED(pinfo) || pinfo->flags.in_error_pkt || uin == 0)
-        return;
-    tree = (wmem_tree_t *)wmem_map_lookup(qq_learned_keys, GUINT_TO_POINTER(uin));
-    if (!tree) {
-        tree = wmem_tree_new(wmem_file_scope());
-        wmem_map_insert(qq_learned_keys, GUINT_TO_POINTER(uin), tree);
-    }
-    learned = wmem_new(wmem_file_scope(), qq_learned_key_t);
-    tvb_memcpy(tvb, learned->key, off, QQ_KEY_LEN);
-    learned->frame = pinfo->num;
-    wmem_tree_insert32(tree, pinfo->num, learned);
-}
-
 /* Success: session key, QQ number, the client's address as the server sees
  * it, then (classic) the server's address and the login time, or (QQ2010)
  * the login time and the client's local address. */
@@ -660,7 +365,12 @@ qq_decode_login_ok(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qq
         proto_tree_add_item(tree, hf_qq_reply_server_time, tvb, 27, 4, ENC_TIME_SECS | ENC_BIG_ENDIAN);
         proto_tree_add_item(tree, hf_qq_reply_local_ip, tvb, 31, 4, ENC_BIG_ENDIAN);
     }
-    qq_learn_session_key(pinfo, uin ? uin : info->uin, tvb, 1);
+    {
+        uint8_t key[QQ_KEY_LEN];
+
+        tvb_memcpy(tvb, key, 1, QQ_KEY_LEN);
+        qq_keys_learn(pinfo, uin ? uin : info->uin, QQ_KEYTYPE_SESSION, key, "session key of a login reply");
+    }
     col_append_str(pinfo->cinfo, COL_INFO, " [login OK, session key learned]");
 }
 
@@ -1104,7 +814,7 @@ qq_decrypt_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
     uint8_t *cipher, *plain;
     unsigned i;
 
-    if (!qq_decrypt_enabled || qq_body_in_clear(&info) || pinfo->flags.in_error_pkt)
+    if (!qq_keys_decrypt_enabled() || qq_body_in_clear(&info) || pinfo->flags.in_error_pkt)
         return;
     info.uin = qq_client_uin(pinfo, &info);
     if (len <= 0 || !tvb_bytes_exist(tvb, info.body_off, len)
@@ -1127,6 +837,8 @@ qq_decrypt_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
         size_t off, plen;
 
         if (qq_tea_decrypt(c.tries[i].key, cipher, (size_t)len, plain, &off, &plen) == QQ_TEA_OK) {
+            if (c.tries[i].stored)
+                qq_keys_report_used(pinfo, c.tries[i].stored);
             qq_show_plaintext(tvb, pinfo, tree, &info, &c.tries[i], plain + off, plen);
             return;
         }
@@ -1217,68 +929,6 @@ qq_chat_init(const char *opt_arg, void *userdata _U_)
         WS_STAT_TAP_INIT_DONE(false);
     }
     WS_STAT_TAP_INIT_DONE(true);
-}
-
-/* ---------------------------------------------------------------------- */
-/* The qq_keys table                                                      */
-
-UAT_CSTRING_CB_DEF(qq_keys, type, qq_key_row_t)
-UAT_CSTRING_CB_DEF(qq_keys, uin, qq_key_row_t)
-UAT_CSTRING_CB_DEF(qq_keys, key, qq_key_row_t)
-
-static void *
-qq_key_row_copy(void *dest, const void *source, size_t len _U_)
-{
-    qq_key_row_t *d = (qq_key_row_t *)dest;
-    const qq_key_row_t *s = (const qq_key_row_t *)source;
-
-    d->type = g_strdup(s->type);
-    d->uin = g_strdup(s->uin);
-    d->key = g_strdup(s->key);
-    return d;
-}
-
-static void
-qq_key_row_free(void *record)
-{
-    qq_key_row_t *row = (qq_key_row_t *)record;
-
-    g_free(row->type);
-    g_free(row->uin);
-    g_free(row->key);
-}
-
-static ws_uat_bool
-qq_key_row_update(void *record, char **error)
-{
-    const qq_key_row_t *row = (const qq_key_row_t *)record;
-    uint8_t kind, key[QQ_KEY_LEN];
-    uint32_t uin;
-    const char *err = qq_parse_key_entry(row->type, row->uin, row->key, &kind, &uin, key);
-
-    if (err) {
-        *error = g_strdup_printf("QQ key table: %s", err);
-        return false;
-    }
-    return true;
-}
-
-static void
-qq_decrypt_register_uat(module_t *module)
-{
-    static uat_field_t fields[] = {
-        UAT_FLD_CSTRING(qq_keys, type, "Key type",
-                "QQ_SESSION_KEY (the session key of the QQ number) or QQ_PASSWORD_MD5 (md5 of its password)"),
-        UAT_FLD_CSTRING(qq_keys, uin, "QQ number", "The QQ number (decimal) the key belongs to"),
-        UAT_FLD_CSTRING(qq_keys, key, "Key", "16 bytes as 32 hexadecimal digits"),
-        UAT_END_FIELDS
-    };
-    uat_t *uat = uat_new("QQ keys", sizeof(qq_key_row_t), "qq_keys", true, &qq_key_rows, &qq_key_rows_num,
-            UAT_AFFECTS_DISSECTION, NULL, qq_key_row_copy, qq_key_row_update, qq_key_row_free, NULL, NULL,
-            fields);
-
-    prefs_register_uat_preference(module, "keys", "QQ keys",
-            "Session keys and password MD5s per QQ number, with the same content as key log lines", uat);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1430,32 +1080,13 @@ qq_decrypt_register(int proto, module_t *module, expert_module_t *expert)
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert, ei, array_length(ei));
 
-    prefs_register_bool_preference(module, "decrypt", "Decrypt QQ bodies",
-            "Decrypt packet bodies with every key that is known: keys the client sends in clear, the password,"
-            " session keys learned from login replies, the key log file and the QQ keys table",
-            &qq_decrypt_enabled);
-    /* A string, not a password preference: Wireshark never reads password
-     * preferences from the command line, and tshark -o qq.password:... is
-     * the way to use it there. It is saved in the profile in clear. */
-    prefs_register_string_preference(module, "password", "Password",
-            "Password of the QQ account in the capture; with the login in the capture it opens the login reply,"
-            " which gives the session key of the whole session. Saved in clear in the preferences file:"
-            " a key log line QQ_PASSWORD_MD5 keeps only its MD5",
-            &qq_password_pref);
-    prefs_register_filename_preference(module, "keylog_file", "Key log file",
-            "A text file with one key a line: QQ_SESSION_KEY <QQ number> <32 hex digits> or"
-            " QQ_PASSWORD_MD5 <QQ number> <32 hex digits> (md5 of the password); '#' lines are comments",
-            &qq_keylog_file_pref, false);
-    qq_decrypt_register_uat(module);
+    qq_keys_register(module);
 
-    qq_learned_keys = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     qq_request_keys = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     qq_noted_conversations = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash,
             g_direct_equal);
     qq_conversation_uins = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash,
             g_direct_equal);
-    register_init_routine(qq_decrypt_init);
-    register_cleanup_routine(qq_decrypt_cleanup);
 
     qq_im_tap = register_tap("qq_im");
     register_stat_tap_ui(&chat_ui, NULL);
