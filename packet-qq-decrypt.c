@@ -299,7 +299,7 @@ qq_collect_candidates(qq_candidates_t *c, tvbuff_t *tvb, packet_info *pinfo,
         unsigned n = qq_keys_password_keys(info->uin, c->password_keys, G_N_ELEMENTS(c->password_keys)), i;
 
         for (i = 0; i < n; i++)
-            qq_add_try(c, c->password_keys[i].key, QQ_KEY_SRC_PASSWORD, 0, NULL);
+            qq_add_try(c, c->password_keys[i].key, qq_store_source(&c->password_keys[i]), 0, NULL);
     }
     qq_add_store_tries(c, pinfo, info, QQ_KEYTYPE_SESSION);
 }

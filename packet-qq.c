@@ -68,9 +68,10 @@
 #define QQ_EXT_LOGIN        0x03
 #define QQ_EXT_ZERO_RUN     0x04
 
-/* The other Tencent family that starts 02 03: 02 03 len(4) QQ# ... 03. */
+/* The other Tencent family that starts 02 03: 02 03 len(4) QQ#(4) 4 bytes
+ * 4 bytes, then `len` bytes of ciphertext and the 03 tail. */
 #define QQ_FAMILY_0203_MARK 0x03
-#define QQ_FAMILY_0203_HDR  10
+#define QQ_FAMILY_0203_HDR  18
 
 /* TCP framing: a 2-byte length that counts itself, then one packet. */
 #define QQ_TCP_LEN_LEN      2
@@ -138,7 +139,8 @@ static int hf_qq_reply_flag2 = -1;
 static int hf_qq_reply_flag3 = -1;
 static int hf_qq_family_marker = -1;
 static int hf_qq_family_length = -1;
-static int hf_qq_family_data = -1;
+static int hf_qq_family_word1 = -1;
+static int hf_qq_family_word2 = -1;
 static int hf_qq_login_key = -1;
 static int hf_qq_login_fields = -1;
 static int hf_qq_body = -1;
@@ -489,6 +491,8 @@ typedef struct {
     bool srv_known;
     uint16_t client_version;
     uint32_t client_version_frame;  /* frame that taught the client's version, 0 if none */
+    uint16_t server_version;        /* the version server packets carry, when in a range */
+    uint32_t server_version_frame;  /*   and the frame that taught it, 0 if none */
     uint32_t unknown_version_frame; /* the one packet noted for a version outside */
     unsigned unknown_version_pdu;   /*   every range: frame and packet in the frame */
     int tls_state;
@@ -516,6 +520,7 @@ typedef struct {
     uint8_t generation;      /* QQ_GEN_* */
     bool version_in_range;   /* the version lies in a generation's range */
     bool version_is_build;   /* a server packet carrying the client's build there */
+    bool generation_by_layout; /* a classic-range version framed like QQ2010 */
     bool has_uin;
     uint16_t version;        /* bytes 1-2 (a build when version_is_build) */
     uint16_t cmd;
@@ -675,8 +680,15 @@ static const char qq_why_classic_rep[] =
 static const char qq_why_login[] =
     "Extension flag 0x03 marks the 26-byte login header (a login body need not be whole cipher blocks)";
 static const char qq_why_ext_zero_run[] =
-    "Extension flag 0x04 and 8 zero bytes after the 22-byte header: the ciphertext starts after the zeros"
-    " (both lengths leave whole cipher blocks)";
+    "Extension flag 0x04 and 8 zero bytes after the 22-byte header: the body starts after the zeros";
+static const char qq_why_classic_ext[] =
+    "A version in the classic range, but only a 22-byte header leaves a body of whole 8-byte cipher blocks:"
+    " the client frames its packets like QQ2010 and later";
+static const char qq_why_classic_reply[] =
+    "A version in the classic range, but only a 14-byte header leaves a body of whole 8-byte cipher blocks:"
+    " the server frames its packets like QQ2010 and later";
+static const char qq_why_login_fields[] =
+    "The header and then clear-text login fields (type, length, value) that leave whole cipher blocks after them";
 static const char qq_why_basic_zero_run[] =
     "8 zero bytes after the QQ number: the ciphertext starts after them"
     " (an 11-byte header alone also leaves whole cipher blocks)";
@@ -724,8 +736,7 @@ qq_choose_client_header(tvbuff_t *tvb, qq_header_t *h)
 
     if (pcqq && ext_flag == QQ_EXT_LOGIN && len > QQ_HDR_LOGIN_REQ)
         qq_set_variant(h, QQ_VAR_LOGIN_REQ, qq_why_login);
-    else if (pcqq && ext_flag == QQ_EXT_ZERO_RUN && qq_zero_run_at(tvb, QQ_HDR_EXT_REQ)
-            && qq_body_aligned(len, QQ_HDR_EXT_REQ + QQ_ZERO_RUN))
+    else if (ext_flag == QQ_EXT_ZERO_RUN && qq_zero_run_at(tvb, QQ_HDR_EXT_REQ) && len > QQ_HDR_EXT_REQ + QQ_ZERO_RUN)
         qq_set_variant(h, QQ_VAR_EXT_ZERO_RUN, qq_why_ext_zero_run);
     else if (qq_body_aligned(len, QQ_HDR_EXT_REQ))
         qq_set_variant(h, QQ_VAR_EXT_REQ, qq_why_ext);
@@ -762,6 +773,41 @@ qq_choose_server_header(tvbuff_t *tvb, qq_header_t *h)
         qq_set_variant(h, QQ_VAR_CLASSIC_REP, NULL);
 }
 
+/* Classic clients and servers: 11- and 7-byte headers, unless only the
+ * headers of later generations leave whole cipher blocks (version 0x1b55
+ * of 2011 lies in the classic range and sends 22- and 14-byte headers):
+ * then the packet is read as that generation's. The classic token
+ * exchange (0x0062) travels in clear and keeps its header. */
+static void
+qq_choose_classic_header(tvbuff_t *tvb, qq_header_t *h, uint8_t dir)
+{
+    int len = tvb_reported_length(tvb);
+    int caplen = tvb_captured_length(tvb);
+    uint8_t ext_flag = caplen > QQ_HDR_CLASSIC_REQ ? tvb_get_uint8(tvb, QQ_HDR_CLASSIC_REQ) : 0;
+
+    if (dir == QQ_DIR_C2S) {
+        h->variant = QQ_VAR_CLASSIC_REQ;
+        if (h->cmd == 0x0062 || qq_body_aligned(len, QQ_HDR_CLASSIC_REQ)
+                || ext_flag < QQ_EXT_COMMON || ext_flag > QQ_EXT_ZERO_RUN)
+            return;
+        if (ext_flag == QQ_EXT_ZERO_RUN && qq_zero_run_at(tvb, QQ_HDR_EXT_REQ)
+                && qq_body_aligned(len, QQ_HDR_EXT_REQ + QQ_ZERO_RUN))
+            qq_set_variant(h, QQ_VAR_EXT_ZERO_RUN, qq_why_ext_zero_run);
+        else if (qq_body_aligned(len, QQ_HDR_EXT_REQ))
+            qq_set_variant(h, QQ_VAR_EXT_REQ, qq_why_classic_ext);
+    } else {
+        h->variant = QQ_VAR_CLASSIC_REP;
+        if (h->cmd == 0x0062 || qq_body_aligned(len, QQ_HDR_CLASSIC_REP))
+            return;
+        if (qq_body_aligned(len, QQ_HDR_REPLY))
+            qq_set_variant(h, QQ_VAR_REPLY, qq_why_classic_reply);
+    }
+    if (h->variant != QQ_VAR_CLASSIC_REQ && h->variant != QQ_VAR_CLASSIC_REP) {
+        h->generation = QQ_GEN_2010;
+        h->generation_by_layout = true;
+    }
+}
+
 /* Choose the header layout from direction, generation and structure (never
  * from fill bytes); sets variant 0 when the packet is shorter than any
  * header its direction can have. */
@@ -783,7 +829,7 @@ qq_choose_header(tvbuff_t *tvb, qq_header_t *h)
     if (len < (dir == QQ_DIR_C2S ? QQ_HDR_CLASSIC_REQ : QQ_HDR_CLASSIC_REP) + 1)
         return;
     if (h->generation == QQ_GEN_CLASSIC)
-        h->variant = dir == QQ_DIR_C2S ? QQ_VAR_CLASSIC_REQ : QQ_VAR_CLASSIC_REP;
+        qq_choose_classic_header(tvb, h, dir);
     else if (dir == QQ_DIR_C2S)
         qq_choose_client_header(tvb, h);
     else
@@ -804,35 +850,79 @@ qq_header_len(int variant)
     }
 }
 
-/* Login requests that carry no key start their body with clear-text TLVs
- * (type, length, value; 0x0836 after a 2-byte count: mirai's
- * SubmitPasswordPacket, JavaPcQQ925's pack_0836 and pack_0828): the
- * ciphertext starts after the first whole TLV that leaves whole cipher
- * blocks behind it. At most 4 TLVs, each inside the packet. */
+/* Login requests that carry no key start their body with clear-text
+ * fields before the ciphertext (doc/qq.md, PC QQ login):
+ *   0x0836: u16 ECDH mode | u16 tag | u16 n | n-byte public key |
+ *           00 00 00 10 | 16-byte key
+ *   0x0828: u16 tag | u16 n + 2 | u16 n | n-byte token
+ * and other ones type-length-value blocks. Each layout counts only when its
+ * lengths add up and leave whole cipher blocks (at least 16 bytes). */
 #define QQ_LOGIN_TLV_MAX 4
+#define QQ_LOGIN_PUBKEY_MAX 255
 
-static void
+static bool
+qq_use_login_prefix(qq_header_t *h, int off, int end)
+{
+    if (off <= h->body_off || off > end || !qq_body_aligned(end + 1, off))
+        return false;
+    h->clear_off = h->body_off;
+    h->clear_len = off - h->body_off;
+    h->body_off = off;
+    h->body_len = end - off;
+    return true;
+}
+
+static bool
+qq_login_prefix_0836(tvbuff_t *tvb, qq_header_t *h, int end, int avail)
+{
+    int off = h->body_off;
+    unsigned n;
+
+    if (avail - off < 6)
+        return false;
+    n = tvb_get_ntohs(tvb, off + 4);
+    off += 6 + (int)n;
+    if (n == 0 || n > QQ_LOGIN_PUBKEY_MAX || avail - off < 4 || tvb_get_ntohl(tvb, off) != QQ_LOGIN_KEY_LEN)
+        return false;
+    return qq_use_login_prefix(h, off + 4 + QQ_LOGIN_KEY_LEN, end);
+}
+
+static bool
+qq_login_prefix_0828(tvbuff_t *tvb, qq_header_t *h, int end, int avail)
+{
+    int off = h->body_off;
+    unsigned outer;
+
+    if (avail - off < 6)
+        return false;
+    outer = tvb_get_ntohs(tvb, off + 2);
+    if (outer != tvb_get_ntohs(tvb, off + 4) + 2u)
+        return false;
+    return qq_use_login_prefix(h, off + 4 + (int)outer, end);
+}
+
+static bool
 qq_skip_login_tlvs(tvbuff_t *tvb, qq_header_t *h)
 {
     int end = (int)tvb_reported_length(tvb) - 1;
     int avail = (int)tvb_captured_length(tvb);
     int prefix, off, i;
 
+    if (h->cmd == 0x0836 && qq_login_prefix_0836(tvb, h, end, avail))
+        return true;
+    if (h->cmd == 0x0828 && qq_login_prefix_0828(tvb, h, end, avail))
+        return true;
     for (prefix = 0; prefix <= 2; prefix += 2) {
         off = h->body_off + prefix;
         for (i = 0; i < QQ_LOGIN_TLV_MAX && off + 4 <= avail && off + 4 <= end; i++) {
             off += 4 + tvb_get_ntohs(tvb, off + 2);
+            if (qq_use_login_prefix(h, off, end))
+                return true;
             if (off > end)
                 break;
-            if (qq_body_aligned(end + 1, off)) {
-                h->clear_off = h->body_off;
-                h->clear_len = off - h->body_off;
-                h->body_off = off;
-                h->body_len = end - off;
-                return;
-            }
         }
     }
+    return false;
 }
 
 /* Where the login key and the ciphertext lie once the header is known. A
@@ -854,8 +944,11 @@ qq_locate_body(tvbuff_t *tvb, qq_header_t *h)
         h->key_off = h->body_off;
         h->body_off += QQ_LOGIN_KEY_LEN;
         h->body_len -= QQ_LOGIN_KEY_LEN;
-    } else if (h->variant == QQ_VAR_LOGIN_REQ && !qq_body_aligned(len, h->hdr_len)) {
-        qq_skip_login_tlvs(tvb, h);
+    } else if (h->dir == QQ_DIR_C2S && h->generation == QQ_GEN_PCQQ && !qq_body_aligned(len, h->hdr_len)
+            && (h->variant == QQ_VAR_LOGIN_REQ || h->variant == QQ_VAR_EXT_REQ || h->variant == QQ_VAR_EXT_ZERO_RUN)) {
+        /* 0x0836 after the 26-byte header, 0x0828 after the 22-byte one. */
+        if (qq_skip_login_tlvs(tvb, h) && h->variant != QQ_VAR_LOGIN_REQ)
+            h->reason = qq_why_login_fields;
     }
 }
 
@@ -904,33 +997,41 @@ qq_track_request(qq_conv_t *qc, packet_info *pinfo, tvbuff_t *tvb, uint16_t cmd,
     return txn;
 }
 
-/* First pass: bind a reply to the earliest unanswered copy of the latest
- * resend group (so three logouts answered three times pair up in order).
- * Returns the copy, or NULL; *duplicate when every copy had its reply. */
+/* Copies of one (command, sequence) further apart than this are not
+ * answered out of order: a sequence number reused after it wrapped around
+ * starts afresh. */
+#define QQ_SEQ_REUSE_WINDOW_SECS 60
+
+/* First pass: bind a reply to the earliest unanswered copy with its
+ * command and sequence (within QQ_SEQ_REUSE_WINDOW_SECS of the newest), so
+ * that three logouts answered three times pair up in order, and so do two
+ * server pushes that share a sequence number (same microsecond, different
+ * ciphertext) and the client's two acks. Returns the copy, or NULL;
+ * *duplicate when every copy had its reply. */
 static qq_txn_t *
 qq_track_reply(qq_conv_t *qc, packet_info *pinfo, uint16_t cmd, uint16_t seq, bool *duplicate)
 {
     qq_txn_t *latest = qc->txns ? (qq_txn_t *)wmem_map_lookup(qc->txns, qq_txn_key(cmd, seq)) : NULL;
-    qq_txn_t *cur, *pick = NULL, *first = NULL;
+    qq_txn_t *cur, *pick = NULL, *head;
     int steps = 0;
 
     if (!latest)
         return NULL;
     for (cur = latest; cur && steps++ < 64; cur = cur->prev) {
+        if (cur != latest && cur->req_time.secs + QQ_SEQ_REUSE_WINDOW_SECS < latest->req_time.secs)
+            break;
         if (!cur->rep_frame)
             pick = cur;
-        if (!cur->resend) {
-            first = cur;
-            break;
-        }
     }
     if (!pick) {
         *duplicate = true;
         return latest;
     }
     pick->rep_frame = pinfo->num;
-    if (first)
-        first->answered = true;
+    /* The resend group's first copy says that the group was answered. */
+    for (head = pick, steps = 0; head->resend && head->prev && steps++ < 64; head = head->prev)
+        ;
+    head->answered = true;
     return pick;
 }
 
@@ -1068,8 +1169,9 @@ qq_dissect_family(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, uint8_t fla
 }
 
 /* Is this the other Tencent family that starts 02 03 (doc/qq.md section 3):
- * a 4-byte length that counts the bytes between its QQ number and the
- * tail? Only a length that adds up exactly makes it one. */
+ * an 18-byte header whose 4-byte length counts the ciphertext between the
+ * header and the tail? Only a length that adds up exactly makes it one
+ * (real packets: 83 bytes with length 0x40, 43 bytes with 0x18). */
 static bool
 qq_is_family_0203(tvbuff_t *tvb)
 {
@@ -1080,13 +1182,18 @@ qq_is_family_0203(tvbuff_t *tvb)
         && tvb_get_ntohl(tvb, 2) == (uint32_t)(len - QQ_FAMILY_0203_HDR - 1);
 }
 
+static void qq_decrypt_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *qq_tree, proto_item *ti,
+        const qq_conv_t *qc, const qq_header_t *h, uint32_t request_frame);
+
 static int
-qq_dissect_family_0203(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti)
+qq_dissect_family_0203(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, qq_conv_t *qc)
 {
     int len = tvb_reported_length(tvb);
+    int body_len = len - 1 - QQ_FAMILY_0203_HDR;
     proto_item *it;
     proto_tree *qq_tree;
     uint32_t uin;
+    qq_header_t h;
 
     proto_item_append_text(ti, ", %s", val_to_str_const(QQ_VAR_FAMILY_0203, qq_variant_vals, "?"));
     qq_tree = proto_item_add_subtree(ti, ett_qq);
@@ -1094,13 +1201,24 @@ qq_dissect_family_0203(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti)
     proto_tree_add_item(qq_tree, hf_qq_family_marker, tvb, 1, 1, ENC_NA);
     proto_tree_add_item(qq_tree, hf_qq_family_length, tvb, 2, 4, ENC_BIG_ENDIAN);
     proto_tree_add_item_ret_uint(qq_tree, hf_qq_uin, tvb, 6, 4, ENC_BIG_ENDIAN, &uin);
+    proto_tree_add_item(qq_tree, hf_qq_family_word1, tvb, 10, 4, ENC_BIG_ENDIAN);
+    proto_tree_add_item(qq_tree, hf_qq_family_word2, tvb, 14, 4, ENC_BIG_ENDIAN);
     it = proto_tree_add_uint(qq_tree, hf_qq_variant, tvb, 0, 0, QQ_VAR_FAMILY_0203);
     proto_item_set_generated(it);
-    if (len - 1 > QQ_FAMILY_0203_HDR)
-        proto_tree_add_item(qq_tree, hf_qq_family_data, tvb, QQ_FAMILY_0203_HDR, len - 1 - QQ_FAMILY_0203_HDR,
-                ENC_NA);
+    if (body_len > 0)
+        proto_tree_add_item(qq_tree, hf_qq_body, tvb, QQ_FAMILY_0203_HDR, body_len, ENC_NA);
     qq_add_tail(tvb, pinfo, qq_tree, len - 1);
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "02 03 family packet, QQ=%u, %d bytes", uin, len);
+    /* Its ciphertext opens with the QQ number's session key, when known. */
+    memset(&h, 0, sizeof h);
+    h.dir = qq_direction(qc, pinfo);
+    h.generation = QQ_GEN_PCQQ;
+    h.uin = uin;
+    h.has_uin = true;
+    h.key_off = -1;
+    h.body_off = QQ_FAMILY_0203_HDR;
+    h.body_len = body_len;
+    qq_decrypt_body(tvb, pinfo, qq_tree, ti, qc, &h, 0);
     qq_tap_family(pinfo, QQ_VAR_FAMILY_0203);
     return len;
 }
@@ -1139,6 +1257,30 @@ qq_info_uint(qq_info_t *info, uint32_t value)
     qq_info_add(info, num);
 }
 
+/* A server packet whose version field lies outside every range carries the
+ * client's build there (replies to 0x00b9 do) when the conversation's
+ * version is known to differ: from the client's packets, or from other
+ * server packets when the capture holds one direction only. A 0x00b9 reply
+ * with no version known yet is taken for PC QQ's. */
+static void
+qq_check_build_in_version(packet_info *pinfo, const qq_conv_t *qc, qq_header_t *h)
+{
+    uint16_t known = 0;
+    bool in_range;
+
+    if (qc->client_version_frame && qc->client_version_frame < pinfo->num)
+        known = qc->client_version;
+    else if (qc->server_version_frame && qc->server_version_frame < pinfo->num)
+        known = qc->server_version;
+    if (known && known != h->version) {
+        h->version_is_build = true;
+        h->generation = qq_generation(known, &in_range);
+    } else if (!known && h->cmd == 0x00b9) {
+        h->version_is_build = true;
+        h->generation = QQ_GEN_PCQQ;
+    }
+}
+
 /* Read the fixed fields, the direction and the generation, then choose the
  * header layout and locate the body. A server packet whose version field
  * lies outside every range and differs from the client's known version
@@ -1155,13 +1297,8 @@ qq_parse_header(tvbuff_t *tvb, packet_info *pinfo, const qq_conv_t *qc, qq_heade
     h->cmd = caplen >= 5 ? tvb_get_ntohs(tvb, 3) : 0;
     h->seq = caplen >= 7 ? tvb_get_ntohs(tvb, 5) : 0;
     h->generation = qq_generation(h->version, &h->version_in_range);
-    if (!h->version_in_range && h->dir == QQ_DIR_S2C && qc->client_version_frame
-            && qc->client_version_frame < pinfo->num && qc->client_version != h->version) {
-        bool client_in_range;
-
-        h->version_is_build = true;
-        h->generation = qq_generation(qc->client_version, &client_in_range);
-    }
+    if (!h->version_in_range && h->dir == QQ_DIR_S2C)
+        qq_check_build_in_version(pinfo, qc, h);
     qq_choose_header(tvb, h);
     if (h->variant)
         qq_locate_body(tvb, h);
@@ -1173,10 +1310,15 @@ qq_parse_header(tvbuff_t *tvb, packet_info *pinfo, const qq_conv_t *qc, qq_heade
 static void
 qq_learn_client(qq_conv_t *qc, packet_info *pinfo, const qq_header_t *h)
 {
-    if (PINFO_FD_VISITED(pinfo) || pinfo->flags.in_error_pkt || h->dir != QQ_DIR_C2S || qc->client_version_frame)
+    if (PINFO_FD_VISITED(pinfo) || pinfo->flags.in_error_pkt)
         return;
-    qc->client_version = h->version;
-    qc->client_version_frame = pinfo->num;
+    if (h->dir == QQ_DIR_C2S && !qc->client_version_frame) {
+        qc->client_version = h->version;
+        qc->client_version_frame = pinfo->num;
+    } else if (h->dir == QQ_DIR_S2C && !qc->server_version_frame && h->version_in_range) {
+        qc->server_version = h->version;
+        qc->server_version_frame = pinfo->num;
+    }
 }
 
 /* Version (or build), command and their names, generation. A version
@@ -1188,10 +1330,16 @@ qq_add_version_and_command(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     const char *cmd_name = qq_cmd_name(h->generation, h->version, h->cmd);
     proto_item *ver_it, *cmd_it, *it;
 
-    if (h->version_is_build)
+    if (h->version_is_build) {
         ver_it = proto_tree_add_item(tree, hf_qq_build, tvb, 1, 2, ENC_BIG_ENDIAN);
-    else
+    } else {
         ver_it = proto_tree_add_item(tree, hf_qq_version, tvb, 1, 2, ENC_BIG_ENDIAN);
+        /* A version the table does not list is still named by its
+         * generation (from its range, or from its header layout). */
+        if (h->version_in_range && !try_val_to_str(h->version, qq_version_vals))
+            proto_item_set_text(ver_it, "Version: %s, a version the table does not list (0x%04x)",
+                    val_to_str_const(h->generation, qq_generation_vals, "?"), h->version);
+    }
     cmd_it = proto_tree_add_item(tree, hf_qq_cmd, tvb, 3, 2, ENC_BIG_ENDIAN);
     if (cmd_name) {
         proto_item_append_text(cmd_it, " (%s)", cmd_name);
@@ -1233,6 +1381,8 @@ qq_add_decoding_notes(tvbuff_t *tvb, proto_tree *tree, const qq_header_t *h)
     proto_item_set_generated(it);
     if (h->version_is_build)
         proto_item_append_text(it, " (of the client's version; this server packet carries the client's build)");
+    else if (h->generation_by_layout)
+        proto_item_append_text(it, " (by its header layout: version 0x%04x lies in the classic range)", h->version);
     else if (!h->version_in_range)
         proto_item_append_text(it, " (assumed: version 0x%04x lies outside every generation's range)", h->version);
     it = proto_tree_add_uint(tree, hf_qq_direction, tvb, 0, 0, h->dir);
@@ -1389,10 +1539,10 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
         ti = proto_tree_add_item(tree, proto_qq, tvb, 0, -1, ENC_NA);
     if (flag != QQ_FLAG_BASIC)
         return qq_dissect_family(tvb, pinfo, ti, flag);
-    if (qq_is_family_0203(tvb))
-        return qq_dissect_family_0203(tvb, pinfo, ti);
-
     qq_learn_server(qc, pinfo, server_port);
+    if (qq_is_family_0203(tvb))
+        return qq_dissect_family_0203(tvb, pinfo, ti, qc);
+
     qq_parse_header(tvb, pinfo, qc, &h);
     qq_tree = proto_item_add_subtree(ti, ett_qq);
     proto_tree_add_item(qq_tree, hf_qq_flag, tvb, 0, 1, ENC_NA);
@@ -1902,10 +2052,14 @@ proto_register_qq(void)
             "Second byte 0x03 of the 02 03 family, where the basic family has the version", HFILL }},
         { &hf_qq_family_length,
           { "Family length", "qq.family_length", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "Bytes 2-5 of the 02 03 family: the number of bytes between its QQ number and the tail", HFILL }},
-        { &hf_qq_family_data,
-          { "Family data", "qq.family_data", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "The bytes of a 02 03 family packet after its QQ number", HFILL }},
+            "Bytes 2-5 of the 02 03 family: the length of its ciphertext, which follows the 18-byte header"
+            " (real packets: 0x40 in an 83-byte packet, 0x18 in a 43-byte one)", HFILL }},
+        { &hf_qq_family_word1,
+          { "Family word 1", "qq.family_word1", FT_UINT32, BASE_HEX, NULL, 0x0,
+            "Bytes 10-13 of the 02 03 family, after the QQ number; no public source names them", HFILL }},
+        { &hf_qq_family_word2,
+          { "Family word 2", "qq.family_word2", FT_UINT32, BASE_HEX, NULL, 0x0,
+            "Bytes 14-17 of the 02 03 family, the last of its header; no public source names them", HFILL }},
         { &hf_qq_login_key,
           { "Login key", "qq.login_key", FT_BYTES, BASE_NONE, NULL, 0x0,
             "Random 16-byte key the client sends in clear at the start of a login-family request; the rest of"

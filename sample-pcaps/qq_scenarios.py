@@ -372,9 +372,11 @@ def tlv(tag, value):
 
 
 # mirai's SubmitPasswordPacket: a count, TLV 0x0103 (the 25-byte public
-# key), TLV 0x0000 (a 16-byte key); JavaPcQQ925's pack_0828: TLV 0x0030.
+# key), TLV 0x0000 (a 16-byte key); the 0x0828 request of a real 0x3649
+# client: 00 30 00 3a 00 38 and a 56-byte token (TLV 0x0030 holding the
+# token with its own 2-byte length).
 LOGIN_0836_CLEAR = b"\x00\x01" + tlv(0x0103, noise("pc/pubkey", 25)) + tlv(0x0000, noise("pc/key0836", 16))
-LOGIN_0828_CLEAR = tlv(0x0030, noise("pc/token0109", 56))
+LOGIN_0828_CLEAR = tlv(0x0030, struct.pack("!H", 56) + noise("pc/token0109", 56))
 
 
 def pcqq():
@@ -431,10 +433,10 @@ def pcqq():
     c2s(qq(v, 0x0818, 0x3003, login_body("pc/qr", 64), uin=0, ext=pcqq_login_ext()), cport=4002, server=login)
     s2c(qq(v, 0x0818, 0x3003, noise("pc/qr-reply", 80), uin=0, ext=pcqq_reply_flags(0, 0, 0)),
         cport=4002, server=login)
-    # 21: the other Tencent family: 02 03, a 4-byte length of the bytes
-    # between the QQ number and the tail, the QQ number.
-    data = noise("pc/0203", 20)
-    c2s(b"\x02\x03" + struct.pack("!II", len(data), uin) + data + b"\x03", cport=5000)
+    # 21: the other Tencent family: 02 03, a 4-byte length of the
+    # ciphertext, the QQ number, two 4-byte words, the ciphertext (83 bytes
+    # with length 0x40, as on the wire).
+    c2s(family_0203(uin, 0x0000015B, 0x00010000, noise("pc/0203", 64)), cport=5000)
     # 22-23: a version inside the PC QQ range that no table lists.
     c2s(qq(0x3D11, 0x0058, 0x5001, noise("pc/3d11", 16), uin=uin, ext=pcqq_ext(0x02)), cport=4003)
     s2c(qq(0x3D11, 0x0058, 0x5001, noise("pc/3d11-reply", 16), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
@@ -449,9 +451,10 @@ def pcqq():
     # flag (client) and the generation's server header decide.
     c2s(qq(v, 0x0058, 0x1B6B, noise("pc/odd", 10), uin=uin, ext=pcqq_ext(0x02)))
     s2c(qq(v, 0x0058, 0x1B6B, noise("pc/odd-reply", 10), uin=uin, ext=pcqq_reply_flags(0, 0x04, 0)))
-    # 29-30: a session-key request (0x0828: a clear-text token TLV before
-    # the ciphertext) and its reply.
-    c2s(qq(v, 0x0828, 0x3004, LOGIN_0828_CLEAR + noise("pc/session-enc", 64), uin=uin, ext=pcqq_login_ext()),
+    # 29-30: a session-key request (0x0828: the 22-byte header of extension
+    # flag 0x02, then the clear-text token before the ciphertext, as a real
+    # 0x3649 client sends it) and its reply.
+    c2s(qq(v, 0x0828, 0x3004, LOGIN_0828_CLEAR + noise("pc/session-enc", 64), uin=uin, ext=pcqq_ext(0x02)),
         cport=4002, server=login)
     s2c(qq(v, 0x0828, 0x3004, noise("pc/session-reply", 112), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
         cport=4002, server=login)
@@ -471,7 +474,54 @@ def pcqq():
     c.client(framed(qq(0x3841, 0x0058, 0x3560, noise("pc443/hb", 16), uin=uin, ext=pcqq_ext(0x02, 0x6942))))
     c.server(framed(qq(0x3841, 0x0058, 0x3560, noise("pc443/hb-reply", 24), uin=uin,
                        ext=pcqq_reply_flags(0, 0, 0))))
+    real_layouts(cap, c2s, s2c)
     return cap
+
+
+def family_0203(uin, word1, word2, cipher):
+    """02 03 | u32 ciphertext length | QQ number | 4 bytes | 4 bytes | ciphertext | 03."""
+    return b"\x02\x03" + struct.pack("!IIII", len(cipher), uin, word1, word2) + cipher + b"\x03"
+
+
+V_2011 = 0x1B55
+UIN_2011 = 0x010134DC
+
+
+def real_layouts(cap, c2s, s2c):
+    """Frames 37-52: layouts real captures of 2011-2022 show (doc/qq.md)."""
+    uin = PCQQ_UIN
+    # 37-38: version 0x1b55 (2011), in the classic range, sends the 22-byte
+    # request and 14-byte reply headers (bytes as on the wire, bodies 24 and 32).
+    c2s(qq(V_2011, 0x0058, 0x4F6A, noise("2011/ka", 24), uin=UIN_2011, ext=pcqq_ext(0x02, 0x648D)), cport=4005)
+    s2c(qq(V_2011, 0x0058, 0x4F6A, noise("2011/ka-reply", 32), uin=UIN_2011, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4005)
+    # 39: the same client, extension flag 0x04 and 8 zero bytes.
+    c2s(qq(V_2011, 0x00CD, 0x4F6B, b"\0" * 8 + noise("2011/send", 32), uin=UIN_2011, ext=pcqq_ext(0x04, 0x648D)),
+        cport=4005)
+    # 40: a 43-byte packet of the 02 03 family (length 0x18).
+    s2c(family_0203(uin, 0x0000015B, 0x00020000, noise("pc/0203-short", 24)), cport=5000)
+    # 41-44: two server pushes with one sequence number in the same
+    # microsecond (different ciphertext), then the client's two acks.
+    cap.step_us = 0
+    s2c(qq(PCQQ_VERSION, 0x0017, 0x7A7A, noise("pc/push-a", 64), uin=uin, ext=pcqq_reply_flags(0, 0, 0)))
+    s2c(qq(PCQQ_VERSION, 0x0017, 0x7A7A, noise("pc/push-b", 72), uin=uin, ext=pcqq_reply_flags(0, 0, 0)))
+    cap.step_us = 10000
+    cap.advance(0.01)
+    c2s(qq(PCQQ_VERSION, 0x0017, 0x7A7A, noise("pc/push-a-ack", 32), uin=uin, ext=pcqq_ext(0x02)))
+    c2s(qq(PCQQ_VERSION, 0x0017, 0x7A7A, noise("pc/push-b-ack", 32), uin=uin, ext=pcqq_ext(0x02)))
+    # 45-46: a capture of one direction only (server to client): a status
+    # push, then a 0x00b9 reply carrying the client's build 0x67b7.
+    s2c(qq(PCQQ_VERSION, 0x0081, 0x1111, noise("oneway/status", 72), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4006)
+    s2c(qq(0x67B7, 0x00B9, 0x2222, noise("oneway/b9", 16), uin=uin, ext=pcqq_reply_flags(0, 0, 0)), cport=4006)
+    # 47: a 0x00b9 reply alone in its conversation (no version known yet).
+    s2c(qq(0x67B7, 0x00B9, 0x2223, noise("oneway/b9-alone", 16), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4007)
+    # 48-50: versions of real captures that the version table does not list.
+    for port, version in ((4008, 0x3649), (4009, 0x3A27)):
+        c2s(qq(version, 0x0058, 0x0101, noise("ver/%04x" % version, 16), uin=uin, ext=pcqq_ext(0x02)), cport=port)
+    s2c(qq(0x3649, 0x0058, 0x0101, noise("ver/3649-reply", 24), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4008)
 
 
 CAPTURES = {

@@ -809,15 +809,18 @@ def test_pcqq_header_variants(ws):
         15: [C2S, LOGIN_REQ, str(PCQQ_UIN), "0x03", "", ""],
         17: [C2S, LOGIN_REQ, str(PCQQ_UIN), "0x03", "", ""],
         18: [S2C, REPLY, str(PCQQ_UIN), "", "0x000800", ""],
-        29: [C2S, LOGIN_REQ, str(PCQQ_UIN), "0x03", "", ""],
+        # 0x0828 as a real 0x3649 client sends it: extension flag 0x02.
+        29: [C2S, EXT_REQ, str(PCQQ_UIN), "0x02", "", ""],
         32: [C2S, EXT_ZERO_RUN, str(PCQQ_UIN), "0x04", "", "0000000000000000"],
     }
     for frame, want in expected.items():
         assert rows[frame][:6] == want, frame
-    assert all(rows[n][6] == GEN_PCQQ for n in rows if n != 21)
+    # The 02 03 family has no generation; version 0x1b55 (frames 37-39) is
+    # read as QQ2010 by its header layout.
+    assert all(rows[n][6] == GEN_PCQQ for n in rows if n not in (21, 37, 38, 39, 40))
     # Every server packet of the capture shows its QQ number.
     assert ws.count(PCQQ, "qq.direction == 2 && !qq.uin") == 0
-    assert ws.count(PCQQ, "qq.direction == 2") == 16
+    assert ws.count(PCQQ, "qq.direction == 2") == 23
 
 
 def test_pcqq_every_encrypted_body_is_whole_cipher_blocks(ws):
@@ -880,11 +883,79 @@ def test_pcqq_build_in_the_0x00b9_reply(ws):
 
 
 def test_pcqq_0203_family(ws):
-    rows = ws.fields(PCQQ, ["qq.variant", "qq.flag", "qq.family_marker", "qq.family_length", "qq.uin",
-                            "qq.family_data", "qq.tail", "qq.version", "qq.cmd", "_ws.col.Info"],
-                     dfilter="frame.number == 21")
-    assert rows == [[FAM_0203, "0x02", "0x03", "20", str(PCQQ_UIN), noise("pc/0203", 20).hex(), "0x03", "", "",
-                     "02 03 family packet, QQ=%d, 31 bytes" % PCQQ_UIN]]
+    # 02 03 | ciphertext length | QQ number | two 4-byte words | ciphertext | 03:
+    # an 83-byte packet says 0x40, a 43-byte one 0x18, as on the wire.
+    rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.variant", "qq.flag", "qq.family_marker",
+                                     "qq.family_length", "qq.uin", "qq.family_word1", "qq.family_word2", "qq.body",
+                                     "qq.tail", "qq.version", "qq.cmd", "_ws.col.Info"],
+                              dfilter="qq.variant == 13"))
+    assert rows == {
+        21: [FAM_0203, "0x02", "0x03", "64", str(PCQQ_UIN), "0x0000015b", "0x00010000", noise("pc/0203", 64).hex(),
+             "0x03", "", "", "02 03 family packet, QQ=%d, 83 bytes" % PCQQ_UIN],
+        40: [FAM_0203, "0x02", "0x03", "24", str(PCQQ_UIN), "0x0000015b", "0x00020000",
+             noise("pc/0203-short", 24).hex(), "0x03", "", "", "02 03 family packet, QQ=%d, 43 bytes" % PCQQ_UIN],
+    }
+
+
+def test_pcqq_classic_range_version_with_qq2010_headers(ws):
+    # Version 0x1b55 (2011) lies in the classic range, yet sends the 22-byte
+    # request and 14-byte reply headers: whole cipher blocks decide.
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.variant", "qq.generation", "qq.uin", "qq.cmd_name",
+                                         "qq.body", "qq.response_to"],
+                                  dfilter="qq.version == 0x1b55", two_pass=two_pass))
+        assert rows[37][:5] == [EXT_REQ, GEN_2010, "16856284", "Keep alive", noise("2011/ka", 24).hex()]
+        assert rows[38] == [REPLY, GEN_2010, "16856284", "Keep alive", noise("2011/ka-reply", 32).hex(), "37"]
+        assert rows[39][:5] == [EXT_ZERO_RUN, GEN_2010, "16856284", "Send IM", noise("2011/send", 32).hex()]
+    text = ws.out(["-n", "-r", ws.path(PCQQ), "-O", "qq", "-V", "-Y", "frame.number == 37"])
+    assert "Version: QQ2010 to QQ2012, a version the table does not list (0x1b55)" in text
+    assert ("[Client generation: QQ2010 to QQ2012 (2) (by its header layout: version 0x1b55 lies in the classic"
+            " range)]") in text
+    assert "only a 22-byte header leaves a body of whole 8-byte cipher blocks" in text
+
+
+def test_pcqq_0828_token_before_the_ciphertext(ws):
+    # 02 ver 0828 seq QQ | 02 0000 00010101 build | 00 30 00 3a 00 38 <56-byte
+    # token> | ciphertext | 03: the body starts after the token.
+    from qq_scenarios import LOGIN_0828_CLEAR
+    rows = ws.fields(PCQQ, ["qq.variant", "qq.login_fields", "qq.body", "qq.variant_reason"],
+                     dfilter="frame.number == 29")
+    assert rows[0][:3] == [EXT_REQ, LOGIN_0828_CLEAR.hex(), noise("pc/session-enc", 64).hex()]
+    assert LOGIN_0828_CLEAR[:6].hex() == "0030003a0038"
+    assert rows[0][3].startswith("The header and then clear-text login fields")
+
+
+def test_pcqq_pushes_sharing_a_sequence_pair_with_their_acks_in_order(ws):
+    # Two pushes with one sequence in the same microsecond, two acks: each
+    # ack answers its own push; no "already answered", no "no reply".
+    for two_pass in (False, True):
+        links = by_frame(ws.fields(PCQQ, ["frame.number", "qq.response_in", "qq.response_to"],
+                                   dfilter="qq.seq == 0x7a7a", two_pass=two_pass))
+        if two_pass:
+            assert links == {41: ["43", ""], 42: ["44", ""], 43: ["", "41"], 44: ["", "42"]}
+        else:
+            assert links[43] == ["", "41"] and links[44] == ["", "42"]
+        assert ws.count(PCQQ, "qq.seq == 0x7a7a && (qq.duplicate_response || qq.no_response)",
+                        two_pass=two_pass) == 0
+
+
+def test_pcqq_build_in_a_0x00b9_reply_without_its_request(ws):
+    # A capture of one direction: the other server packets give the version,
+    # or, with none, the 0x00b9 reply itself is known to carry a build.
+    for two_pass in (False, True):
+        rows = by_frame(ws.fields(PCQQ, ["frame.number", "qq.version", "qq.build", "qq.generation"],
+                                  dfilter="(frame.number == 46 || frame.number == 47)", two_pass=two_pass))
+        assert rows == {46: ["", "0x67b7", GEN_PCQQ], 47: ["", "0x67b7", GEN_PCQQ]}
+        assert ws.count(PCQQ, "qq.unknown_version && (frame.number == 46 || frame.number == 47)", two_pass=two_pass) == 0
+
+
+def test_pcqq_versions_missing_from_the_table_are_named(ws):
+    text = ws.out(["-n", "-r", ws.path(PCQQ), "-O", "qq", "-V", "-Y", "frame.number == 48 || frame.number == 49"])
+    for version in ("0x3649", "0x3a27"):
+        assert ("Version: PC QQ 2012 and later (TIM shares it), a version the table does not list (%s)"
+                % version) in text
+    assert "Unknown (0x3" not in text
+    assert ws.count(PCQQ, "qq.unknown_version && frame.number >= 48", two_pass=True) == 0
 
 
 def test_pcqq_pushes_acks_and_replies_in_info(ws):
@@ -912,8 +983,10 @@ def test_no_reply_verdict_only_after_the_whole_capture(ws):
     # not been read yet, so no request is called unanswered.
     for pcap in (SESSION, TCP443, VARIANTS, MALFORMED, COMMANDS, PCQQ):
         assert ws.count(pcap, "qq.no_response") == 0, pcap
-    # Two passes: the truly unanswered ones (0x0319 and the second 0x5a5a).
-    assert [r[0] for r in ws.fields(PCQQ, ["frame.number"], "qq.no_response", two_pass=True)] == ["12", "25"]
+    # Two passes: the truly unanswered ones (0x0319, the second 0x5a5a, the
+    # 0x1b55 message and the 0x3a27 heartbeat).
+    assert [r[0] for r in ws.fields(PCQQ, ["frame.number"], "qq.no_response", two_pass=True)] == [
+        "12", "25", "39", "49"]
     assert ws.count(SESSION, "qq.no_response", two_pass=True) == 1
 
 

@@ -26,6 +26,11 @@ BODY = "Encrypted QQ body"
 FAILED = "Decryption failed"
 
 
+# The key types a key log line or a qq_keys row may name, as the message lists them.
+KEY_TYPES = ("QQ_SESSION_KEY, QQ_PASSWORD_MD5, QQ_SHARE_KEY, QQ_TGTGT_KEY, QQ_LOGIN_KEY, QQ_D2_KEY"
+             " or QQ_WTLOGIN_KEY")
+
+
 def rows(ws, pcap, fields, extra=(), dfilter=None):
     return ws.fields(pcap, ["frame.number"] + fields, dfilter=dfilter, two_pass=True, extra=extra)
 
@@ -236,7 +241,7 @@ def test_key_table_rejects_a_bad_row(ws):
     p = ws.run(["-n", "-r", ws.path(KEYLOG), "-o", 'uat:qq_keys:"QQ_SESSION","1","00"', "-c", "1"],
                check=False)
     assert p.returncode != 0
-    assert "QQ key table: the type must be QQ_SESSION_KEY or QQ_PASSWORD_MD5" in p.stderr.decode()
+    assert "QQ key table: the type must be %s" % KEY_TYPES in p.stderr.decode()
 
 
 def test_password_md5_line_opens_a_login_reply(ws, tmp_path):
@@ -264,7 +269,7 @@ def test_keylog_bad_lines_are_named_once_and_good_lines_work(ws, tmp_path):
     assert ("QQ: key log file \"%s\": 3 bad lines ignored:\n"
             "  line 4: the QQ number must be a decimal number from 1 to 4294967295\n"
             "  line 5: the key must be 32 hexadecimal digits (16 bytes)\n"
-            "  line 6: the type must be QQ_SESSION_KEY or QQ_PASSWORD_MD5" % ws.path(path)) in err
+            "  line 6: the type must be %s" % (ws.path(path), KEY_TYPES)) in err
     assert p.stdout.decode().split()[:6] == [SRC_KEYLOG] * 6
 
 
