@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "packet-qq-decrypt.h"
+#include "packet-qq-login.h"
 #include "qq-keys.h"
 #include "qq-tea.h"
 #include "ws-compat.h"
@@ -50,16 +51,18 @@ enum {
     QQ_KEY_SRC_PASSWORD,
     QQ_KEY_SRC_SESSION,
     QQ_KEY_SRC_KEYLOG,
-    QQ_KEY_SRC_TABLE
+    QQ_KEY_SRC_TABLE,
+    QQ_KEY_SRC_KNOWN_PAIR
 };
 
 static const value_string qq_key_source_vals[] = {
     { QQ_KEY_SRC_PACKET,   "Key in this packet (sent in clear before the encrypted part)" },
-    { QQ_KEY_SRC_REQUEST,  "Key of the request (sent in clear in the request this packet answers)" },
+    { QQ_KEY_SRC_REQUEST,  "Key of the request this packet answers (sent in clear in it, or the share key that opened it)" },
     { QQ_KEY_SRC_PASSWORD, "Password (qq.password preference)" },
-    { QQ_KEY_SRC_SESSION,  "Session key learned from a login reply" },
+    { QQ_KEY_SRC_SESSION,  "Key learned from a decrypted packet of this capture (frame in qq.key_frame)" },
     { QQ_KEY_SRC_KEYLOG,   "Key log file (qq.keylog_file preference)" },
     { QQ_KEY_SRC_TABLE,    "Key table (qq_keys)" },
+    { QQ_KEY_SRC_KNOWN_PAIR, "Public constant: the share key of a fixed ECDH key pair of PC QQ clients" },
     { 0, NULL }
 };
 
@@ -68,9 +71,23 @@ static const value_string qq_key_source_short_vals[] = {
     { QQ_KEY_SRC_PACKET,   "key in this packet" },
     { QQ_KEY_SRC_REQUEST,  "key of the request" },
     { QQ_KEY_SRC_PASSWORD, "password" },
-    { QQ_KEY_SRC_SESSION,  "learned session key" },
+    { QQ_KEY_SRC_SESSION,  "learned key" },
     { QQ_KEY_SRC_KEYLOG,   "key log" },
     { QQ_KEY_SRC_TABLE,    "key table" },
+    { QQ_KEY_SRC_KNOWN_PAIR, "known key pair" },
+    { 0, NULL }
+};
+
+/* qq.key_type: 0 for keys sent in clear, else the key store's types. */
+static const value_string qq_key_type_vals[] = {
+    { 0,                       "Key sent in clear (login request)" },
+    { QQ_KEYTYPE_SESSION,      "Session key (QQ_SESSION_KEY)" },
+    { QQ_KEYTYPE_PASSWORD_MD5, "Password key (from the password or QQ_PASSWORD_MD5)" },
+    { QQ_KEYTYPE_SHARE,        "ECDH share key (QQ_SHARE_KEY)" },
+    { QQ_KEYTYPE_TGTGT,        "TGTGT key (QQ_TGTGT_KEY)" },
+    { QQ_KEYTYPE_LOGIN,        "Login exchange key (QQ_LOGIN_KEY)" },
+    { QQ_KEYTYPE_D2,           "D2 key (QQ_D2_KEY)" },
+    { QQ_KEYTYPE_WTLOGIN,      "wtlogin share key (QQ_WTLOGIN_KEY)" },
     { 0, NULL }
 };
 
@@ -101,6 +118,7 @@ typedef struct {
     uint8_t source;
     uint32_t frame;             /* frame that carried or taught the key, 0 if none */
     const qq_key_t *stored;     /* the key store's entry, NULL for keys in the packets */
+    uint8_t type;               /* qq.key_type: a qq_key_type_t, 0 for a key sent in clear */
 } qq_key_try_t;
 
 typedef struct {
@@ -125,6 +143,8 @@ static int qq_im_tap = -1;
 static int hf_qq_decrypted = -1;
 static int hf_qq_key_source = -1;
 static int hf_qq_key_frame = -1;
+static int hf_qq_key_type = -1;
+static int hf_qq_key = -1;
 static int hf_qq_session_key = -1;
 static int hf_qq_reply_result = -1;
 static int hf_qq_reply_uin = -1;
@@ -138,9 +158,6 @@ static int hf_qq_reply_redirect_ip = -1;
 static int hf_qq_reply_redirect_port = -1;
 static int hf_qq_reply_token = -1;
 static int hf_qq_reply_message = -1;
-static int hf_qq_reply_tlv_type = -1;
-static int hf_qq_reply_tlv_length = -1;
-static int hf_qq_reply_tlv_value = -1;
 static int hf_qq_im_from = -1;
 static int hf_qq_im_to = -1;
 static int hf_qq_im_server_seq = -1;
@@ -177,6 +194,7 @@ static expert_field ei_qq_plaintext_short = EI_INIT;
 typedef struct qq_request_key {
     uint16_t cmd;
     uint16_t seq;
+    uint8_t type;               /* 0: sent in clear; QQ_KEYTYPE_SHARE: the share key that opened it */
     uint8_t key[QQ_KEY_LEN];
     struct qq_request_key *next;
 } qq_request_key_t;
@@ -221,6 +239,7 @@ qq_add_try(qq_candidates_t *c, const uint8_t *key, uint8_t source, uint32_t fram
         c->tries[c->n].source = source;
         c->tries[c->n].frame = frame;
         c->tries[c->n].stored = stored;
+        c->tries[c->n].type = stored ? stored->type : 0;
         c->n++;
     }
 }
@@ -250,28 +269,75 @@ qq_add_store_tries(qq_candidates_t *c, packet_info *pinfo, const qq_decrypt_pack
 }
 
 static void
-qq_remember_request_key(uint32_t frame, const qq_decrypt_packet_info_t *info, const uint8_t *key)
+qq_remember_request_key(uint32_t frame, const qq_decrypt_packet_info_t *info, const uint8_t *key, uint8_t type)
 {
     qq_request_key_t *rk = wmem_new(wmem_file_scope(), qq_request_key_t);
 
     rk->cmd = info->cmd;
     rk->seq = info->seq;
+    rk->type = type;
     memcpy(rk->key, key, QQ_KEY_LEN);
     rk->next = (qq_request_key_t *)wmem_map_lookup(qq_request_keys, GUINT_TO_POINTER(frame));
     wmem_map_insert(qq_request_keys, GUINT_TO_POINTER(frame), rk);
 }
 
-/* The clear key of the request in `frame` that this reply answers. */
-static const uint8_t *
+/* The key of the request in `frame` that this reply answers. */
+static const qq_request_key_t *
 qq_request_key(uint32_t frame, const qq_decrypt_packet_info_t *reply)
 {
     const qq_request_key_t *rk = (const qq_request_key_t *)wmem_map_lookup(qq_request_keys, GUINT_TO_POINTER(frame));
 
     for (; rk; rk = rk->next) {
         if (rk->cmd == reply->cmd && rk->seq == reply->seq)
-            return rk->key;
+            return rk;
     }
     return NULL;
+}
+
+/* Share keys a PC QQ 0x0836 or 0x0818 exchange may use: the known key
+ * pair of the request's public key first, then the key log's, then the
+ * other known pairs (a client may reuse one whose public key it does not
+ * send); the request's clear 16-byte key, which a resending client uses. */
+static void
+qq_add_share_tries(qq_candidates_t *c, tvbuff_t *tvb, packet_info *pinfo, const qq_decrypt_packet_info_t *info)
+{
+    const qq_key_t *known[8];
+    unsigned n, i;
+
+    if (info->known_pair)
+        qq_add_try(c, info->known_pair->key, QQ_KEY_SRC_KNOWN_PAIR, 0, info->known_pair);
+    qq_add_store_tries(c, pinfo, info, QQ_KEYTYPE_SHARE);
+    n = qq_login_known_share_keys(known, G_N_ELEMENTS(known));
+    for (i = 0; i < n; i++) {
+        if (known[i] != info->known_pair)
+            qq_add_try(c, known[i]->key, QQ_KEY_SRC_KNOWN_PAIR, 0, known[i]);
+    }
+    if (info->login_key_off >= 0 && tvb_bytes_exist(tvb, info->login_key_off, QQ_KEY_LEN))
+        qq_add_try(c, (uint8_t *)tvb_memdup(pinfo->pool, tvb, info->login_key_off, QQ_KEY_LEN), QQ_KEY_SRC_PACKET,
+                pinfo->num, NULL);
+}
+
+/* The keys of the PC QQ login chain (doc/qq.md): 0x0836 and 0x0818 under
+ * an ECDH share key, 0x0828 and 0x0819 under keys an earlier reply gave
+ * (TLV 0x0109 and 0x0107, TLV 0x0009). 0x0825 carries its key in clear. */
+static void
+qq_add_login_tries(qq_candidates_t *c, tvbuff_t *tvb, packet_info *pinfo, const qq_decrypt_packet_info_t *info)
+{
+    switch (info->cmd) {
+    case 0x0836:
+    case 0x0818:
+        if (info->cmd == 0x0836 || info->from_server)
+            qq_add_share_tries(c, tvb, pinfo, info);
+        break;
+    case 0x0828:
+    case 0x0819:
+        qq_add_store_tries(c, pinfo, info, QQ_KEYTYPE_LOGIN);
+        if (info->from_server)
+            qq_add_store_tries(c, pinfo, info, QQ_KEYTYPE_TGTGT);
+        break;
+    default:
+        break;
+    }
 }
 
 /* Every key that could open this body, in the order they are tried. */
@@ -287,13 +353,15 @@ qq_collect_candidates(qq_candidates_t *c, tvbuff_t *tvb, packet_info *pinfo,
 
         qq_add_try(c, key, QQ_KEY_SRC_PACKET, pinfo->num, NULL);
         if (!PINFO_FD_VISITED(pinfo))
-            qq_remember_request_key(pinfo->num, info, key);
+            qq_remember_request_key(pinfo->num, info, key, 0);
     }
     if (info->from_server && info->request_frame) {
-        const uint8_t *key = qq_request_key(info->request_frame, info);
+        const qq_request_key_t *rk = qq_request_key(info->request_frame, info);
 
-        if (key)
-            qq_add_try(c, key, QQ_KEY_SRC_REQUEST, info->request_frame, NULL);
+        if (rk) {
+            qq_add_try(c, rk->key, QQ_KEY_SRC_REQUEST, info->request_frame, NULL);
+            c->tries[c->n - 1].type = rk->type;
+        }
     }
     if (login_reply) {
         unsigned n = qq_keys_password_keys(info->uin, c->password_keys, G_N_ELEMENTS(c->password_keys)), i;
@@ -301,7 +369,10 @@ qq_collect_candidates(qq_candidates_t *c, tvbuff_t *tvb, packet_info *pinfo,
         for (i = 0; i < n; i++)
             qq_add_try(c, c->password_keys[i].key, qq_store_source(&c->password_keys[i]), 0, NULL);
     }
-    qq_add_store_tries(c, pinfo, info, QQ_KEYTYPE_SESSION);
+    if (info->generation == QQ_DECRYPT_GEN_PCQQ && qq_login_is_login_cmd(info->cmd))
+        qq_add_login_tries(c, tvb, pinfo, info);
+    else
+        qq_add_store_tries(c, pinfo, info, QQ_KEYTYPE_SESSION);
 }
 
 /* The note for a body nobody could open: once per conversation, at the
@@ -325,6 +396,16 @@ qq_note_no_key(packet_info *pinfo, proto_item *item, const qq_decrypt_packet_inf
         expert_add_info_format(pinfo, item, &ei_qq_not_decrypted,
                 "Encrypted QQ body not decrypted: it opens with the key of its request and that request is not in "
                 "the capture; later packets of this conversation are not noted again");
+    else if (info->generation == QQ_DECRYPT_GEN_PCQQ && (info->cmd == 0x0836 || info->cmd == 0x0818))
+        expert_add_info_format(pinfo, item, &ei_qq_not_decrypted,
+                "Encrypted QQ body not decrypted: it opens with the ECDH share key of the client's public key, which"
+                " belongs to no known key pair (a QQ_SHARE_KEY key log line for QQ number %u opens it); later"
+                " packets of this conversation are not noted again", info->uin);
+    else if (info->generation == QQ_DECRYPT_GEN_PCQQ && (info->cmd == 0x0828 || info->cmd == 0x0819))
+        expert_add_info_format(pinfo, item, &ei_qq_not_decrypted,
+                "Encrypted QQ body not decrypted: it opens with a key of the 0x0836 reply (the password in"
+                " qq.password, with the whole login in the capture, or QQ_LOGIN_KEY key log lines of QQ number %u);"
+                " later packets of this conversation are not noted again", info->uin);
     else
         expert_add_info_format(pinfo, item, &ei_qq_not_decrypted,
                 "Encrypted QQ body not decrypted: it needs the session key of QQ number %u (the password "
@@ -435,33 +516,6 @@ qq_decode_touch_reply(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
 }
 
-/* PC QQ touch (0x0825) and QR login (0x0818) replies: a result byte, then
- * type-length-value blocks (2-byte type, 2-byte length). */
-static void
-qq_decode_tlv_reply(tvbuff_t *tvb, proto_tree *tree)
-{
-    int off = 1, len = tvb_captured_length(tvb), n = 0;
-
-    if (len < 1)
-        return;
-    proto_tree_add_item(tree, hf_qq_reply_result, tvb, 0, 1, ENC_NA);
-    while (off + 4 <= len && n++ < 64) {
-        uint32_t vlen = tvb_get_ntohs(tvb, off + 2);
-        proto_item *ti;
-        proto_tree *tlv;
-
-        if ((int)vlen > len - off - 4)
-            break;
-        ti = proto_tree_add_item(tree, hf_qq_reply_tlv_type, tvb, off, 2, ENC_BIG_ENDIAN);
-        tlv = proto_item_add_subtree(ti, ett_qq_tlv);
-        proto_tree_add_item(tlv, hf_qq_reply_tlv_length, tvb, off + 2, 2, ENC_BIG_ENDIAN);
-        if (vlen)
-            proto_tree_add_item(tlv, hf_qq_reply_tlv_value, tvb, off + 4, vlen, ENC_NA);
-        proto_item_set_len(ti, 4 + vlen);
-        off += 4 + vlen;
-    }
-}
-
 /* ---------------------------------------------------------------------- */
 /* Instant messages                                                       */
 
@@ -476,6 +530,8 @@ qq_decode_tlv_reply(tvbuff_t *tvb, proto_tree *tree)
 #define QQ_IM_RECV_HEADER_LEN 20
 #define QQ_IM_SEND_PREFIX_CLASSIC 8
 #define QQ_IM_SEND_PREFIX_2010    25
+/* PC QQ (Tangent-PC's pack00CD): sender, receiver, 12 bytes. */
+#define QQ_IM_SEND_PREFIX_PCQQ    20
 #define QQ_IM_TYPE_TEXT       0x000b
 
 typedef struct {
@@ -685,15 +741,19 @@ qq_decode_plaintext(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const q
         qq_decode_login_reply(tvb, pinfo, tree, info);
         return;
     }
+    if (info->generation == QQ_DECRYPT_GEN_PCQQ && qq_login_is_login_cmd(info->cmd)) {
+        qq_login_ctx_t ctx;
+
+        ctx.cmd = info->cmd;
+        ctx.from_server = info->from_server;
+        ctx.uin = info->uin;
+        qq_login_dissect_plaintext(tvb, pinfo, tree, &ctx);
+        return;
+    }
     switch (info->cmd) {
     case 0x0091:
         if (info->from_server)
             qq_decode_touch_reply(tvb, pinfo, tree);
-        break;
-    case 0x0825:
-    case 0x0818:
-        if (info->from_server && info->generation == QQ_DECRYPT_GEN_PCQQ)
-            qq_decode_tlv_reply(tvb, tree);
         break;
     case 0x0016:
     case 0x00cd:
@@ -703,7 +763,8 @@ qq_decode_plaintext(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const q
         } else if (info->cmd == 0x0016 && classic)
             qq_decode_im_send(tvb, pinfo, tree, QQ_IM_SEND_PREFIX_CLASSIC);
         else if (info->cmd == 0x00cd && !classic)
-            qq_decode_im_send(tvb, pinfo, tree, QQ_IM_SEND_PREFIX_2010);
+            qq_decode_im_send(tvb, pinfo, tree, info->generation == QQ_DECRYPT_GEN_PCQQ
+                    ? QQ_IM_SEND_PREFIX_PCQQ : QQ_IM_SEND_PREFIX_2010);
         break;
     case 0x00ce:
         if (classic)
@@ -738,10 +799,18 @@ qq_show_plaintext(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qq_
     sub = proto_item_add_subtree(ti, ett_qq_decrypted);
     it = proto_tree_add_uint(sub, hf_qq_key_source, ptvb, 0, 0, used->source);
     proto_item_set_generated(it);
+    if (used->stored && used->stored->what && used->source != QQ_KEY_SRC_SESSION)
+        proto_item_append_text(it, ": %s", used->stored->what);
     if (used->frame) {
         it = proto_tree_add_uint(sub, hf_qq_key_frame, ptvb, 0, 0, used->frame);
         proto_item_set_generated(it);
     }
+    it = proto_tree_add_uint(sub, hf_qq_key_type, ptvb, 0, 0, used->type);
+    proto_item_set_generated(it);
+    if (used->stored && used->source == QQ_KEY_SRC_SESSION && used->stored->what)
+        proto_item_append_text(it, " (%s)", used->stored->what);
+    it = proto_tree_add_bytes_with_length(sub, hf_qq_key, ptvb, 0, 0, used->key, QQ_KEY_LEN);
+    proto_item_set_generated(it);
     TRY {
         qq_decode_plaintext(ptvb, pinfo, sub, info);
     }
@@ -752,15 +821,17 @@ qq_show_plaintext(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qq_
 }
 
 /* Was a key the user gave (directly or through the password) among the
- * failed ones? Keys that travel in clear failing is normal: a successful
- * login reply, say, is not encrypted with its request's key. */
+ * failed ones? Keys that travel in clear or are public constants failing
+ * is normal: a successful login reply, say, is not encrypted with its
+ * request's key, and most clients use no known ECDH key pair. */
 static bool
 qq_tried_given_key(const qq_candidates_t *c)
 {
     unsigned i;
 
     for (i = 0; i < c->n; i++) {
-        if (c->tries[i].source != QQ_KEY_SRC_PACKET && c->tries[i].source != QQ_KEY_SRC_REQUEST)
+        if (c->tries[i].source != QQ_KEY_SRC_PACKET && c->tries[i].source != QQ_KEY_SRC_REQUEST
+                && c->tries[i].source != QQ_KEY_SRC_KNOWN_PAIR)
             return true;
     }
     return false;
@@ -839,6 +910,10 @@ qq_decrypt_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
         if (qq_tea_decrypt(c.tries[i].key, cipher, (size_t)len, plain, &off, &plen) == QQ_TEA_OK) {
             if (c.tries[i].stored)
                 qq_keys_report_used(pinfo, c.tries[i].stored);
+            /* The reply of a PC QQ 0x0836 opens with its request's share key. */
+            if (!info.from_server && info.generation == QQ_DECRYPT_GEN_PCQQ && info.key_off < 0
+                    && (info.cmd == 0x0836 || info.cmd == 0x0818) && !PINFO_FD_VISITED(pinfo))
+                qq_remember_request_key(pinfo->num, &info, c.tries[i].key, c.tries[i].type);
             qq_show_plaintext(tvb, pinfo, tree, &info, &c.tries[i], plain + off, plen);
             return;
         }
@@ -944,6 +1019,13 @@ qq_decrypt_register(int proto, module_t *module, expert_module_t *expert)
         { &hf_qq_key_source,
           { "Key source", "qq.key_source", FT_UINT8, BASE_DEC, VALS(qq_key_source_vals), 0x0,
             "Where the key that opened this body came from", HFILL }},
+        { &hf_qq_key_type,
+          { "Key type", "qq.key_type", FT_UINT8, BASE_DEC, VALS(qq_key_type_vals), 0x0,
+            "What kind of key opened this body: one sent in clear, or a key of the key store (the types of"
+            " key log lines)", HFILL }},
+        { &hf_qq_key,
+          { "Key", "qq.key", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "The 16 bytes of the key that opened this body", HFILL }},
         { &hf_qq_key_frame,
           { "Key from frame", "qq.key_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
             "The frame that carried the key in clear, or the login reply that taught the session key", HFILL }},
@@ -986,15 +1068,6 @@ qq_decrypt_register(int proto, module_t *module, expert_module_t *expert)
         { &hf_qq_reply_message,
           { "Server message", "qq.reply.message", FT_STRING, BASE_NONE, NULL, 0x0,
             "Text of a failed login reply (GB18030)", HFILL }},
-        { &hf_qq_reply_tlv_type,
-          { "TLV type", "qq.reply.tlv_type", FT_UINT16, BASE_HEX, NULL, 0x0,
-            "Type of a type-length-value block in a PC QQ login reply", HFILL }},
-        { &hf_qq_reply_tlv_length,
-          { "TLV length", "qq.reply.tlv_length", FT_UINT16, BASE_DEC, NULL, 0x0,
-            "Length of the value of a type-length-value block", HFILL }},
-        { &hf_qq_reply_tlv_value,
-          { "TLV value", "qq.reply.tlv_value", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Value of a type-length-value block", HFILL }},
         { &hf_qq_im_from,
           { "From QQ", "qq.im.from", FT_UINT32, BASE_DEC, NULL, 0x0,
             "QQ number of the sender of the instant message", HFILL }},
@@ -1081,6 +1154,7 @@ qq_decrypt_register(int proto, module_t *module, expert_module_t *expert)
     expert_register_field_array(expert, ei, array_length(ei));
 
     qq_keys_register(module);
+    qq_login_register(proto);
 
     qq_request_keys = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     qq_noted_conversations = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash,

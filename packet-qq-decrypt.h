@@ -12,6 +12,8 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 
+#include "qq-keys.h"
+
 /* Client generations, which decide where keys sit and how bodies read. */
 enum {
     QQ_DECRYPT_GEN_CLASSIC = 1, /* QQ2000 to QQ2009: 11-byte requests, 7-byte replies */
@@ -32,6 +34,8 @@ typedef struct {
     int body_len;
     uint32_t request_frame;     /* for a reply: frame of its request, else 0 */
     const void *conversation;   /* identity of the QQ conversation (file scope) */
+    int login_key_off;          /* PC QQ 0x0836 request: its clear 16-byte key, -1 if none */
+    const qq_key_t *known_pair; /* PC QQ 0x0836 request: share key of its known key pair, or NULL */
 } qq_decrypt_packet_info_t;
 
 /* Called from proto_register_qq: fields, expert infos, preferences, the

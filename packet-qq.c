@@ -41,6 +41,7 @@
 #include <wsutil/utf8_entities.h>
 
 #include "packet-qq-decrypt.h"
+#include "packet-qq-login.h"
 #include "plugin.h"
 #include "ws-compat.h"
 
@@ -159,6 +160,7 @@ static int hf_qq_retransmission_of = -1;
 static int ett_qq = -1;
 static int ett_qq_header_ext = -1;
 static int ett_qq_reply_flags = -1;
+static int ett_qq_login_fields = -1;
 
 static expert_field ei_qq_bad_tail = EI_INIT;
 static expert_field ei_qq_bad_length = EI_INIT;
@@ -530,6 +532,7 @@ typedef struct {
     int key_off;             /* clear-text 16-byte login key, -1 if none */
     int clear_off;           /* clear-text TLVs of a login request before the */
     int clear_len;           /*   ciphertext (0x0836, 0x0828), clear_len 0 if none */
+    int prefix_zeros;        /* zero bytes between the header and those fields */
     int body_off;            /* QQ-TEA ciphertext: offset and length (may be 0) */
     int body_len;
     const char *reason;      /* why this variant (static text), NULL if unambiguous */
@@ -853,7 +856,7 @@ qq_header_len(int variant)
 /* Login requests that carry no key start their body with clear-text
  * fields before the ciphertext (doc/qq.md, PC QQ login):
  *   0x0836: u16 ECDH mode | u16 tag | u16 n | n-byte public key |
- *           00 00 00 10 | 16-byte key
+ *           u16 m | m bytes (usually none) | 00 10 | 16-byte key
  *   0x0828: u16 tag | u16 n + 2 | u16 n | n-byte token
  * and other ones type-length-value blocks. Each layout counts only when its
  * lengths add up and leave whole cipher blocks (at least 16 bytes). */
@@ -873,18 +876,43 @@ qq_use_login_prefix(qq_header_t *h, int off, int end)
 }
 
 static bool
-qq_login_prefix_0836(tvbuff_t *tvb, qq_header_t *h, int end, int avail)
+qq_login_prefix_0836_at(tvbuff_t *tvb, qq_header_t *h, int off, int end, int avail)
 {
-    int off = h->body_off;
     unsigned n;
 
     if (avail - off < 6)
         return false;
     n = tvb_get_ntohs(tvb, off + 4);
     off += 6 + (int)n;
-    if (n == 0 || n > QQ_LOGIN_PUBKEY_MAX || avail - off < 4 || tvb_get_ntohl(tvb, off) != QQ_LOGIN_KEY_LEN)
+    if (n == 0 || n > QQ_LOGIN_PUBKEY_MAX || avail - off < 2)
         return false;
-    return qq_use_login_prefix(h, off + 4 + QQ_LOGIN_KEY_LEN, end);
+    /* Data of a second exchange (usually none), then the 16-byte key. */
+    n = tvb_get_ntohs(tvb, off);
+    off += 2 + (int)n;
+    if (n > QQ_LOGIN_PUBKEY_MAX || avail - off < 2 || tvb_get_ntohs(tvb, off) != QQ_LOGIN_KEY_LEN)
+        return false;
+    return qq_use_login_prefix(h, off + 2 + QQ_LOGIN_KEY_LEN, end);
+}
+
+/* The fields may start right after the header or after 4 or 8 more zero
+ * bytes: sources disagree on the header's last bytes (4 zero bytes after
+ * the 22-byte header, 8 with extension flag 0x04), the lengths decide. */
+static bool
+qq_login_prefix_0836(tvbuff_t *tvb, qq_header_t *h, int end, int avail)
+{
+    int skip;
+
+    for (skip = 0; skip <= 8; skip += 4) {
+        if (skip && (avail - h->body_off < skip || tvb_get_ntohl(tvb, h->body_off + skip - 4) != 0))
+            break;
+        if (qq_login_prefix_0836_at(tvb, h, h->body_off + skip, end, avail)) {
+            h->clear_off += skip;
+            h->clear_len -= skip;
+            h->prefix_zeros = skip;
+            return true;
+        }
+    }
+    return false;
 }
 
 static bool
@@ -1183,7 +1211,7 @@ qq_is_family_0203(tvbuff_t *tvb)
 }
 
 static void qq_decrypt_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *qq_tree, proto_item *ti,
-        const qq_conv_t *qc, const qq_header_t *h, uint32_t request_frame);
+        const qq_conv_t *qc, const qq_header_t *h, uint32_t request_frame, const qq_login_prefix_t *prefix);
 
 static int
 qq_dissect_family_0203(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, qq_conv_t *qc)
@@ -1218,7 +1246,7 @@ qq_dissect_family_0203(tvbuff_t *tvb, packet_info *pinfo, proto_item *ti, qq_con
     h.key_off = -1;
     h.body_off = QQ_FAMILY_0203_HDR;
     h.body_len = body_len;
-    qq_decrypt_body(tvb, pinfo, qq_tree, ti, qc, &h, 0);
+    qq_decrypt_body(tvb, pinfo, qq_tree, ti, qc, &h, 0, NULL);
     qq_tap_family(pinfo, QQ_VAR_FAMILY_0203);
     return len;
 }
@@ -1393,12 +1421,21 @@ qq_add_decoding_notes(tvbuff_t *tvb, proto_tree *tree, const qq_header_t *h)
  * the QQ-TEA ciphertext (offset and length in h). A decryption step goes
  * here. */
 static void
-qq_dissect_body(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, const qq_header_t *h)
+qq_dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qq_header_t *h,
+        qq_login_prefix_t *prefix)
 {
+    prefix->key_off = -1;
+    prefix->known_pair = NULL;
     if (h->key_off >= 0)
         proto_tree_add_item(tree, hf_qq_login_key, tvb, h->key_off, QQ_LOGIN_KEY_LEN, ENC_NA);
-    if (h->clear_len > 0)
-        proto_tree_add_item(tree, hf_qq_login_fields, tvb, h->clear_off, h->clear_len, ENC_NA);
+    if (h->prefix_zeros > 0)
+        proto_tree_add_item(tree, hf_qq_zero_run, tvb, h->clear_off - h->prefix_zeros, h->prefix_zeros, ENC_NA);
+    if (h->clear_len > 0) {
+        proto_item *ti = proto_tree_add_item(tree, hf_qq_login_fields, tvb, h->clear_off, h->clear_len, ENC_NA);
+
+        qq_login_dissect_prefix(tvb, pinfo, proto_item_add_subtree(ti, ett_qq_login_fields), h->cmd, h->clear_off,
+                h->clear_len, prefix);
+    }
     if (h->body_len > 0)
         proto_tree_add_item(tree, hf_qq_body, tvb, h->body_off, h->body_len, ENC_NA);
 }
@@ -1483,7 +1520,7 @@ qq_set_info(packet_info *pinfo, const qq_header_t *h, const char *cmd_name, bool
  * the header says; it does nothing when no key could open the body. */
 static void
 qq_decrypt_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *qq_tree, proto_item *ti, const qq_conv_t *qc,
-        const qq_header_t *h, uint32_t request_frame)
+        const qq_header_t *h, uint32_t request_frame, const qq_login_prefix_t *prefix)
 {
     qq_decrypt_packet_info_t d;
 
@@ -1500,6 +1537,8 @@ qq_decrypt_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *qq_tree, proto_it
     d.body_len = h->body_len;
     d.request_frame = request_frame;
     d.conversation = qc;
+    d.login_key_off = prefix ? prefix->key_off : -1;
+    d.known_pair = prefix ? prefix->known_pair : NULL;
     qq_decrypt_packet(tvb, pinfo, qq_tree, ti, &d);
 }
 
@@ -1527,6 +1566,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
     int len = tvb_reported_length(tvb);
     uint8_t flag = tvb_get_uint8(tvb, 0);
     qq_header_t h;
+    qq_login_prefix_t prefix;
     bool push;
     unsigned pdu = 0;
     uint32_t retrans_of, request_frame;
@@ -1564,7 +1604,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
         proto_tree_add_item(qq_tree, hf_qq_uin, tvb, 7, 4, ENC_BIG_ENDIAN);
     qq_dissect_header_ext(tvb, qq_tree, &h);
     qq_add_decoding_notes(tvb, qq_tree, &h);
-    qq_dissect_body(tvb, pinfo, qq_tree, &h);
+    qq_dissect_body(tvb, pinfo, qq_tree, &h, &prefix);
     qq_add_tail(tvb, pinfo, qq_tree, len - 1);
 
     push = qq_is_push(h.generation, h.cmd);
@@ -1574,7 +1614,7 @@ qq_dissect_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t
             val_to_str_const(h.variant, qq_variant_vals, "Unknown"),
             cmd_name ? cmd_name : "Unknown", h.cmd, h.seq);
     qq_set_info(pinfo, &h, cmd_name, push, retrans_of);
-    qq_decrypt_body(tvb, pinfo, qq_tree, ti, qc, &h, request_frame);
+    qq_decrypt_body(tvb, pinfo, qq_tree, ti, qc, &h, request_frame, &prefix);
     qq_tap_basic(pinfo, &h, cmd_name);
     return len;
 }
@@ -2031,8 +2071,9 @@ proto_register_qq(void)
             "Four bytes that end the 26-byte login header, zero in known clients", HFILL }},
         { &hf_qq_zero_run,
           { "Zero bytes", "qq.zero_bytes", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Eight zero bytes between the header and the ciphertext: after the 22-byte header of requests with"
-            " extension flag 0x04, and after the 11-byte header of the one-way 0x0001 packets", HFILL }},
+            "Zero bytes between the header and the body: 8 after the 22-byte header of requests with extension"
+            " flag 0x04 and after the 11-byte header of the one-way 0x0001 packets; 4 or 8 before the clear-text"
+            " fields of a 0x0836 request whose header ends early", HFILL }},
         { &hf_qq_reply_flags,
           { "Reply flags", "qq.reply_flags", FT_UINT24, BASE_HEX, NULL, 0x0,
             "The 3 bytes after the QQ number in a 14-byte server header; real servers send 00 00 00,"
@@ -2115,6 +2156,7 @@ proto_register_qq(void)
         &ett_qq,
         &ett_qq_header_ext,
         &ett_qq_reply_flags,
+        &ett_qq_login_fields,
     };
 
     static ei_register_info ei[] = {

@@ -443,8 +443,9 @@ qq_keys_lookup(uint32_t uin, qq_key_type_t type, uint32_t frame, const qq_key_t 
     learned = (const qq_learned_keys_t *)wmem_map_lookup(qq_learned_keys, GUINT_TO_POINTER(uin));
     if (!learned || !learned->by_type[type])
         return n;
-    /* Newest first: walk back over the frames before this one. */
-    for (before = frame; before > 1 && n < max && steps++ < QQ_KEYS_MAX_LEARNED_WALK; ) {
+    /* Newest first: walk back over this frame (a key an earlier part of it
+     * taught: TLV 0x0006 gives the key of TLV 0x001A) and the ones before. */
+    for (before = frame + 1; before > 1 && n < max && steps++ < QQ_KEYS_MAX_LEARNED_WALK; ) {
         const qq_learned_t *l = (const qq_learned_t *)wmem_tree_lookup32_le(learned->by_type[type], before - 1);
 
         if (!l)

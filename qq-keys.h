@@ -55,8 +55,8 @@ typedef struct {
 #define QQ_KEYS_MAX_PER_LOOKUP 8
 
 /* Keys of `uin` and `type` usable when dissecting frame `frame`: the
- * configured ones (key log, table), then those learned in earlier frames,
- * newest first. Returns how many were written to `out` (at most `max`). */
+ * configured ones (key log, table), then those learned in this and earlier
+ * frames, newest first. Returns how many were written to `out` (at most `max`). */
 unsigned qq_keys_lookup(uint32_t uin, qq_key_type_t type, uint32_t frame, const qq_key_t **out, unsigned max);
 
 /* Login keys made from the password preference and from QQ_PASSWORD_MD5

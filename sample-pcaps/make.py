@@ -5,7 +5,8 @@
     python3 sample-pcaps/make.py [OUTDIR]
 
 The scenarios live in msnp_scenarios.py, msnp_p2p_scenarios.py,
-qq_scenarios.py and qq_crypto_scenarios.py beside this file; each module has CAPTURES, a dict
+qq_scenarios.py, qq_crypto_scenarios.py and qq_pcqq_login_scenarios.py
+beside this file; each module has CAPTURES, a dict
 from file name to a function that returns a pcapgen.Capture, and may have
 TEXT_FILES (name -> text, e.g. a key log).  Output is byte-for-byte
 deterministic.
@@ -20,9 +21,10 @@ sys.path.insert(0, HERE)
 import msnp_scenarios  # noqa: E402
 import msnp_p2p_scenarios  # noqa: E402
 import qq_crypto_scenarios  # noqa: E402
+import qq_pcqq_login_scenarios  # noqa: E402
 import qq_scenarios  # noqa: E402
 
-MODULES = (msnp_scenarios, msnp_p2p_scenarios, qq_scenarios, qq_crypto_scenarios)
+MODULES = (msnp_scenarios, msnp_p2p_scenarios, qq_scenarios, qq_crypto_scenarios, qq_pcqq_login_scenarios)
 
 
 def all_captures():

@@ -488,7 +488,7 @@ UIN_2011 = 0x010134DC
 
 
 def real_layouts(cap, c2s, s2c):
-    """Frames 37-52: layouts real captures of 2011-2022 show (doc/qq.md)."""
+    """Frames 37-51: layouts real captures of 2011-2022 show (doc/qq.md)."""
     uin = PCQQ_UIN
     # 37-38: version 0x1b55 (2011), in the classic range, sends the 22-byte
     # request and 14-byte reply headers (bytes as on the wire, bodies 24 and 32).
@@ -521,6 +521,12 @@ def real_layouts(cap, c2s, s2c):
     for port, version in ((4008, 0x3649), (4009, 0x3A27)):
         c2s(qq(version, 0x0058, 0x0101, noise("ver/%04x" % version, 16), uin=uin, ext=pcqq_ext(0x02)), cport=port)
     s2c(qq(0x3649, 0x0058, 0x0101, noise("ver/3649-reply", 24), uin=uin, ext=pcqq_reply_flags(0, 0, 0)),
+        cport=4008)
+    # 51: a 0x0836 request of extension flag 0x04 whose 8 zero bytes come
+    # before the clear-text fields (mode 1, DH version 0x0102, the key).
+    clear = (struct.pack("!HHH", 1, 0x0102, 25) + noise("pc/pubkey-0102", 25) + b"\0\0"
+             + struct.pack("!H", 16) + noise("pc/key-0102", 16))
+    c2s(qq(0x3649, 0x0836, 0x0102, b"\0" * 8 + clear + noise("pc/0836-flag4", 120), uin=uin, ext=pcqq_ext(0x04)),
         cport=4008)
 
 

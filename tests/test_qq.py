@@ -984,9 +984,9 @@ def test_no_reply_verdict_only_after_the_whole_capture(ws):
     for pcap in (SESSION, TCP443, VARIANTS, MALFORMED, COMMANDS, PCQQ):
         assert ws.count(pcap, "qq.no_response") == 0, pcap
     # Two passes: the truly unanswered ones (0x0319, the second 0x5a5a, the
-    # 0x1b55 message and the 0x3a27 heartbeat).
+    # 0x1b55 message, the 0x3a27 heartbeat and the last 0x0836).
     assert [r[0] for r in ws.fields(PCQQ, ["frame.number"], "qq.no_response", two_pass=True)] == [
-        "12", "25", "39", "49"]
+        "12", "25", "39", "49", "51"]
     assert ws.count(SESSION, "qq.no_response", two_pass=True) == 1
 
 

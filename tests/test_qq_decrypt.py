@@ -157,11 +157,13 @@ def test_chat_transcript_with_filter(ws):
 # -- keys in clear: QQ2010 touch, PC QQ touch ---------------------------------------
 
 def test_touches_decrypt_with_no_secret(ws):
-    got = rows(ws, TOUCH, ["qq.variant", "qq.key_source", "qq.key_frame", "qq.reply.result"], dfilter="qq")
-    assert got[:4] == [["1", "3", SRC_PACKET, "1", ""],
-                       ["2", "4", SRC_REQUEST, "1", "0x00"],
-                       ["3", "6", SRC_PACKET, "3", ""],
-                       ["4", "4", SRC_REQUEST, "3", "0x00"]]
+    got = rows(ws, TOUCH, ["qq.variant", "qq.key_source", "qq.key_frame", "qq.reply.result", "qq.login.result"],
+               dfilter="qq")
+    # The QQ2010 touch reply has its result field; the PC QQ one the login's.
+    assert got[:4] == [["1", "3", SRC_PACKET, "1", "", ""],
+                       ["2", "4", SRC_REQUEST, "1", "0x00", ""],
+                       ["3", "6", SRC_PACKET, "3", "", ""],
+                       ["4", "4", SRC_REQUEST, "3", "", "0x00"]]
     assert expert_messages(ws, TOUCH) == []
 
 
@@ -179,11 +181,12 @@ def test_replies_sharing_a_segment_open_with_their_own_requests_keys(ws):
 
 
 def test_touch_reply_fields(ws):
-    got = rows(ws, TOUCH, ["qq.reply.server_time", "qq.reply.ip", "qq.reply.token", "qq.reply.tlv_type",
-                           "qq.reply.tlv_length"], dfilter="qq.reply.result && frame.number <= 4")
+    got = rows(ws, TOUCH, ["qq.reply.server_time", "qq.reply.ip", "qq.reply.token", "qq.tlv.type",
+                           "qq.tlv.length", "qq.tlv.server_time", "qq.tlv.client_ip"],
+               dfilter="(qq.reply.result || qq.login.result) && frame.number <= 4")
     token = sc.noise("touch2010/token", 24).hex()
-    assert got == [["2", "Mar 13, 2011 07:06:40.000000000 UTC", "58.61.23.9", token, "", ""],
-                   ["4", "", "", "", "0x0017,0x0001", "14,4"]]
+    assert got == [["2", "Mar 13, 2011 07:06:40.000000000 UTC", "58.61.23.9", token, "", "", "", ""],
+                   ["4", "", "", "", "0x0017,0x0001", "14,4", "Mar 13, 2011 07:06:40.000000000 UTC", "58.61.23.9"]]
 
 
 # -- key log and key table -----------------------------------------------------------
