@@ -172,8 +172,11 @@ def touches():
     tlv_in = struct.pack("!HH", 0x0018, 22) + noise("tlv18", 22) + struct.pack("!HH", 0x0309, 10) + noise("tlv309", 10)
     cap.udp(c, 4002, s, 8000, qq(0x3713, 0x0825, 0x0201, key + enc("touch-pcqq", tlv_in, key),
                                  uin=PCQQ_UIN, ext=TIM_EXT))                                    # 3
-    tlv_out = (b"\x00" + struct.pack("!HH", 0x0017, 14) + struct.pack("!I", TIME_2010) + bytes([58, 61, 23, 9])
-               + b"\x1f\x40" + b"\0\0\0\0" + struct.pack("!HH", 0x0001, 4) + noise("tlv1", 4))
+    # TLV 0x0017: version, server time, the client's address and port, an
+    # empty 2-byte-length field (the offsets mirai reads: time at 67, address
+    # at 71 of a reply that starts with TLV 0x0112).
+    tlv_out = (b"\x00" + struct.pack("!HHH", 0x0017, 14, 1) + struct.pack("!I", TIME_2010) + bytes([58, 61, 23, 9])
+               + b"\x1f\x40" + b"\0\0" + struct.pack("!HH", 0x0001, 4) + noise("tlv1", 4))
     cap.udp(s, 8000, c, 4002, qq(0x3713, 0x0825, 0x0201, enc("touch-pcqq/reply", tlv_out, key),
                                  uin=PCQQ_UIN, ext=EXT_2010_REPLY))                             # 4
     # Over TCP 8000, a QQ2010 touch and a login in one segment, each with its
