@@ -81,6 +81,7 @@ static int ett_qq_tlv = -1;
 static int ett_qq_tlv_inner = -1;
 
 static expert_field ei_qq_tlv_truncated = EI_INIT;
+static expert_field ei_qq_tlv_short = EI_INIT;
 static expert_field ei_qq_tlv_not_decrypted = EI_INIT;
 static expert_field ei_qq_login_inner_not_decrypted = EI_INIT;
 
@@ -331,6 +332,14 @@ qq_add_l16(proto_tree *tree, int hf, tvbuff_t *tvb, int off, int end)
     return off + 2 + (int)n;
 }
 
+/* A TLV too short for the key its type hands out. */
+static void
+qq_tlv_short(packet_info *pinfo, proto_tree *tree, uint16_t type)
+{
+    expert_add_info_format(pinfo, proto_tree_get_parent(tree), &ei_qq_tlv_short,
+            "TLV 0x%04x is too short for the 16-byte key it hands out", type);
+}
+
 /* A 16-byte key the TLV hands out: shown, and learned for the QQ number. */
 static void
 qq_tlv_key(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, const qq_login_ctx_t *ctx,
@@ -421,8 +430,10 @@ qq_tlv_tickets(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int
 {
     proto_tree_add_item(tree, hf_qq_tlv_version, tvb, off, 2, ENC_BIG_ENDIAN);
     off = qq_add_l16(tree, hf_qq_tlv_value, tvb, off + 2, end);
-    if (off < 0 || off + QQ_KEY_LEN > end)
+    if (off < 0 || off + QQ_KEY_LEN > end) {
+        qq_tlv_short(pinfo, tree, 0x0107);
         return;
+    }
     qq_tlv_key(tvb, pinfo, tree, off, ctx, QQ_KEYTYPE_LOGIN, qq_what_0107);
     off = qq_add_l16(tree, hf_qq_tlv_token, tvb, off + QQ_KEY_LEN, end);
     if (off < 0 || off + QQ_KEY_LEN > end)
@@ -439,8 +450,10 @@ qq_tlv_session_seed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off
         const qq_login_ctx_t *ctx)
 {
     proto_tree_add_item(tree, hf_qq_tlv_version, tvb, off, 2, ENC_BIG_ENDIAN);
-    if (off + 2 + QQ_KEY_LEN > end)
+    if (off + 2 + QQ_KEY_LEN > end) {
+        qq_tlv_short(pinfo, tree, 0x0109);
         return;
+    }
     qq_tlv_key(tvb, pinfo, tree, off + 2, ctx, QQ_KEYTYPE_LOGIN, qq_what_0109);
     off = qq_add_l16(tree, hf_qq_tlv_token, tvb, off + 2 + QQ_KEY_LEN, end);
     if (off > 0)
@@ -454,8 +467,10 @@ qq_tlv_session_key(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off,
         const qq_login_ctx_t *ctx)
 {
     proto_tree_add_item(tree, hf_qq_tlv_version, tvb, off, 2, ENC_BIG_ENDIAN);
-    if (off + 2 + QQ_KEY_LEN > end)
+    if (off + 2 + QQ_KEY_LEN > end) {
+        qq_tlv_short(pinfo, tree, 0x010c);
         return;
+    }
     qq_tlv_key(tvb, pinfo, tree, off + 2, ctx, QQ_KEYTYPE_SESSION, qq_what_010c);
     off += 2 + QQ_KEY_LEN;
     if (off + 14 > end)
@@ -873,6 +888,8 @@ qq_login_register(int proto)
     static ei_register_info ei[] = {
         { &ei_qq_tlv_truncated,
           { "qq.tlv.truncated", PI_MALFORMED, PI_WARN, "TLV longer than the bytes that follow", EXPFILL }},
+        { &ei_qq_tlv_short,
+          { "qq.tlv.short", PI_MALFORMED, PI_WARN, "TLV shorter than its layout", EXPFILL }},
         { &ei_qq_tlv_not_decrypted,
           { "qq.tlv.not_decrypted", PI_UNDECODED, PI_NOTE, "Encrypted TLV not decrypted", EXPFILL }},
         { &ei_qq_login_inner_not_decrypted,

@@ -233,10 +233,63 @@ def pcqq_login():
     return cap
 
 
+
+
+def hostile():
+    """qq-pcqq-login-hostile.pcap: validly encrypted login packets whose
+    plaintexts lie: lengths past the end, keys cut short, layers nested
+    deeper than any client sends, a public key length past the packet."""
+    cap = Capture(start=1_479_622_000.0)
+    uin = A_UIN
+
+    def c2s(cmd, seq, body, ext):
+        cap.udp(CLIENT, 4100, LOGIN2, 8000, qq(VERSION, cmd, seq, body, uin=uin, ext=ext))
+
+    def s2c(cmd, seq, body):
+        cap.udp(LOGIN2, 8000, CLIENT, 4100, qq(VERSION, cmd, seq, body, uin=uin, ext=REPLY_EXT))
+
+    def req_0836(tag, tlvs):
+        clear = struct.pack("!HHH", 1, 0x0103, 25) + DEFAULT_PUBLIC_KEY + l16(b"") + l16(noise(tag + "/k", 16))
+        return clear + enc(tag, tlvs, DEFAULT_SHARE_KEY)
+
+    # 1: a TLV that says 0xffff bytes after a good one.
+    c2s(0x0836, 0x7101, req_0836("h1", tlv(0x0005, struct.pack("!HI", 2, uin)) + b"\x01\x12\xff\xff" + b"x" * 8),
+        login_ext())
+    # 2: TLV 0x0006 whose plaintext is 20 bytes, and TLV 0x001A nested in
+    # TLV 0x001A four times (each under the TGTGT key it carries).
+    short6 = tlv(0x0006, enc("h2/6", noise("h2/short", 20), pwd_qq_key(PASSWORD, uin)))
+    nested = tlv(0x0005, struct.pack("!HI", 2, uin))
+    for depth in range(5):
+        nested = tlv(0x001A, enc("h2/nest%d" % depth, nested, TGTGT_KEY))
+    full6 = tlv(0x0006, enc("h2/6b", tgtgt_plain(uin), pwd_qq_key(PASSWORD, uin)))
+    c2s(0x0836, 0x7102, req_0836("h2", short6 + full6 + nested), login_ext())
+    # 3: its reply, whose inner layer has TLV 0x0109 of 3 bytes and TLV
+    # 0x0107 cut after its timings.
+    inner = b"\x00" + tlv(0x0109, b"\x00\x01\x02") + tlv(0x0107, struct.pack("!H", 1) + l16(b"\0" * 22) + b"\x01")
+    s2c(0x0836, 0x7102, enc("h3", enc("h3/inner", inner, TGTGT_KEY), DEFAULT_SHARE_KEY))
+    # 4: a 0x0828 reply (under a key the key log gives) with TLV 0x010C of
+    # 5 bytes and an empty TLV 0x0108.
+    bad = b"\x00" + tlv(0x010C, b"\x00\x01\x02\x03\x04") + tlv(0x0108, b"")
+    c2s(0x0828, 0x7103, tlv(0x0030, l16(noise("h4/token", 56))) + enc("h4/req", b"\x00\x07\x00\x00", KEY_0109),
+        session_ext())
+    s2c(0x0828, 0x7103, enc("h4", bad, KEY_0107))
+    # 6: a 0x0836 request whose public key length runs past the packet.
+    c2s(0x0836, 0x7104, struct.pack("!HHH", 1, 0x0103, 0xFFF0) + noise("h6", 40), login_ext())
+    return cap
+
+
+HOSTILE_KEYS_TEXT = """# Key log for qq-pcqq-login-hostile.pcap (with -o qq.password:%s)
+QQ_LOGIN_KEY %d %s
+QQ_LOGIN_KEY %d %s
+""" % (PASSWORD, A_UIN, KEY_0109.hex(), A_UIN, KEY_0107.hex())
+
+
 CAPTURES = {
     "qq-pcqq-login.pcap": pcqq_login,
+    "qq-pcqq-login-hostile.pcap": hostile,
 }
 
 TEXT_FILES = {
     "qq-pcqq-login.keys": KEYS_TEXT,
+    "qq-pcqq-login-hostile.keys": HOSTILE_KEYS_TEXT,
 }

@@ -160,3 +160,22 @@ def test_pcqq_messages_in_the_transcript(ws):
     assert "QQ instant messages (decrypted): 2" in out
     assert "    13  2016-11-20 05:51:00   185131606       10002  %s" % sc.TEXT_OUT in out
     assert "    15  2016-11-20 05:51:15       10002   185131606  %s" % sc.TEXT_IN in out
+
+
+def test_hostile_login_plaintexts_are_bounded_and_named(ws):
+    """Validly encrypted login packets whose plaintexts lie: each lie gets its
+    expert info, every frame is still dissected, nothing throws."""
+    extra = PASSWORD + ["-o", "qq.keylog_file:" + ws.path(os.path.join(SAMPLES, "qq-pcqq-login-hostile.keys"))]
+    hostile = "qq-pcqq-login-hostile.pcap"
+    rows = {int(r[0]): r[1] for r in ws.fields(hostile, ["frame.number", "_ws.expert.message"], two_pass=True,
+                                                 extra=extra)}
+    assert "TLV 0x0112 says 65535 bytes, only 8 follow" in rows[1]
+    assert rows[3] == ("TLV 0x0109 is too short for the 16-byte key it hands out,"
+                       "TLV 0x0107 is too short for the 16-byte key it hands out")
+    assert rows[5] == "TLV 0x010c is too short for the 16-byte key it hands out"
+    assert "not a multiple of the 8-byte cipher block" in rows[6]
+    # TLV 0x001A nested five times is opened three levels deep, no deeper.
+    nested = ws.column(hostile, "qq.tlv.type", dfilter="frame.number == 2", extra=extra)[0].split(",")
+    assert nested.count("0x001a") == 4 and "0x0005" not in nested
+    assert ws.count(hostile, "qq", two_pass=True, extra=extra) == 6
+    assert ws.count(hostile, "_ws.malformed && !(qq.tlv.truncated || qq.tlv.short)", two_pass=True, extra=extra) == 0

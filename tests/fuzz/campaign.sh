@@ -206,6 +206,9 @@ write_qq_keylog() {
 QQ_SESSION_KEY 87654321 4edf9e71bf246e6bb387b1113d47d73b
 QQ_PASSWORD_MD5 476705269 23eeeb4347bdd26bfc6b7ee9a3b755dd
 QQ_SESSION_KEY 11112222 00112233445566778899aabbccddeeff
+# the PC QQ login of qq-pcqq-login.pcap: password md5 of client A, share key of client B
+QQ_PASSWORD_MD5 185131606 9b684cd1a2977698d062656da5e9b1f7
+QQ_SHARE_KEY 3141592653 5d8bf7464f3ed2fbce83118dfb0b3cab
 KEYS
     chmod a+r "$QQ_KEYLOG"
 }

@@ -272,7 +272,10 @@ set_qq_keys(void)
         "# fuzz-target keyed mode\n"
         "QQ_SESSION_KEY 87654321 4edf9e71bf246e6bb387b1113d47d73b\n"
         "QQ_PASSWORD_MD5 476705269 23eeeb4347bdd26bfc6b7ee9a3b755dd\n"
-        "QQ_SESSION_KEY 11112222 00112233445566778899aabbccddeeff\n";
+        "QQ_SESSION_KEY 11112222 00112233445566778899aabbccddeeff\n"
+        /* The PC QQ login chain of qq-pcqq-login.pcap. */
+        "QQ_PASSWORD_MD5 185131606 9b684cd1a2977698d062656da5e9b1f7\n"
+        "QQ_SHARE_KEY 3141592653 5d8bf7464f3ed2fbce83118dfb0b3cab\n";
     GError *err = NULL;
     int fd = g_file_open_tmp("fuzz-qq-keys-XXXXXX", &qq_keylog_path, &err);
 
