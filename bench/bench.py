@@ -50,6 +50,7 @@ MODES = {
 VARIANTS = {
     "plugin": "plugin",
     "keyed": "plugin with the QQ key log (-o qq.keylog_file)",
+    "password": "plugin with the PC QQ password (-o qq.password)",
     "disabled": "--disable-protocol msnp, qq",
     "builtin": "built-in msnms/oicq (no plugin)",
 }
@@ -229,6 +230,8 @@ def tshark_args(mode, variant, pcap, our_filter):
         args += ["-Y", BUILTIN_FILTER if variant == "builtin" else our_filter]
     if variant == "keyed":
         args += ["-o", "qq.keylog_file:" + keylog_of(pcap)]
+    if variant == "password":
+        args += ["-o", "qq.password:" + gen.BENCH_PASSWORD]
     if variant == "disabled":
         args += DISABLE
     return args
@@ -240,8 +243,8 @@ def matrix(linear):
     for mode in MODES:
         for variant in VARIANTS:
             configs.append(("im", mode, variant))
-            if variant == "keyed":
-                continue          # the key log belongs to the IM capture
+            if variant in ("keyed", "password"):
+                continue          # the key log and the logins belong to the IM capture
             configs.append(("empty", mode, variant))
             if variant != "builtin":
                 configs.append(("background", mode, variant))
@@ -300,6 +303,12 @@ def targets(res, frames, linear):
             rows.append(("IM %s, QQ keys: CPU plugin / %s" % (label, base),
                          ratio(("im", mode, "keyed"), ("im", mode, base)), None,
                          cpu_limits[mode], "im-keyed"))
+    # With the password every PC QQ login is followed key by key (issue 19).
+    for mode, label in MODES.items():
+        for base in ("disabled", "builtin"):
+            rows.append(("IM %s, QQ password: CPU plugin / %s" % (label, base),
+                         ratio(("im", mode, "password"), ("im", mode, base)), None,
+                         cpu_limits[mode], "im-password"))
     for mode, label in MODES.items():
         rows.append(("background %s: CPU plugin / disabled" % label,
                      ratio(("background", mode, "plugin"), ("background", mode, "disabled")),
@@ -313,6 +322,10 @@ def targets(res, frames, linear):
     for mode, label in MODES.items():
         rows.append(("IM %s, QQ keys: peak RSS plugin / disabled" % label,
                      ratio(("im", mode, "keyed"), ("im", mode, "disabled"), "rss_kib"),
+                     None, 1.2, "memory"))
+    for mode, label in MODES.items():
+        rows.append(("IM %s, QQ password: peak RSS plugin / disabled" % label,
+                     ratio(("im", mode, "password"), ("im", mode, "disabled"), "rss_kib"),
                      None, 1.2, "memory"))
     if linear:
         rows.append(("IM 4x no tree: peak RSS plugin / disabled",
@@ -463,7 +476,7 @@ def callgrind(ts, pcap, args, out_name, keep_dir=None, plugin=True):
 
 # The callgrind profiles: IM without and with trees, IM with the QQ key log
 # (no tree), background.
-PROFILES = ("im-notree", "im-trees", "im-keyed", "background")
+PROFILES = ("im-notree", "im-trees", "im-keyed", "im-password", "background")
 
 
 def dissector_of(filename):
@@ -483,6 +496,7 @@ def profiles(ts, build_dir, scale, our_filter):
     for key, pcap, frames, mode, ours in (("im-notree", im, im_frames, "notree", "plugin"),
                                           ("im-trees", im, im_frames, "filter", "plugin"),
                                           ("im-keyed", im, im_frames, "notree", "keyed"),
+                                          ("im-password", im, im_frames, "notree", "password"),
                                           ("background", bg, bg_frames, "notree", "plugin")):
         log("callgrind: %s (%d frames)" % (key, frames))
         prof = callgrind(ts, pcap, tshark_args(mode, ours, pcap, our_filter),
@@ -617,6 +631,7 @@ def report(res, frames, rows, prof, info, args):
         for r in failed:
             groups.setdefault(r[4], []).append(r[0])
         explain = {"im-notree": "im-notree", "im-trees": "im-trees", "im-keyed": "im-keyed",
+                   "im-password": "im-password",
                    "background": "background",
                    "linear": "im-notree", "memory": None}
         for g, names in groups.items():

@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "sample-pcaps"))
 import pcapgen  # noqa: E402
 import msnp_p2p_scenarios as mps  # noqa: E402
 import qq_crypto_scenarios as qcs  # noqa: E402
+import qq_pcqq_login_scenarios as pcl  # noqa: E402
 import qqtea  # noqa: E402
 
 # Sessions per scale unit; tuned so that scale 1 gives > 200,000 frames each.
@@ -421,6 +422,9 @@ def msnp_p2p(cap, rng, n):
 
 QQ_CLASSIC_VERSIONS = (0x0d55, 0x0e1b, 0x0f5f, 0x1105, 0x1205, 0x1663)
 QQ2010_VERSIONS = (0x1c51, 0x1e0d, 0x2227)
+PCQQ_VERSIONS = (0x3649, 0x3841, 0x3b0b)
+# The password of every PC QQ client (the "password" runs of bench.py).
+BENCH_PASSWORD = "bench-pcqq-password"
 QQ2010_FILL = b"\x02\x00\x00\x00\x01\x01\x01\x00\x00"
 QQ_TEXTS = ("你好，今天下午开会吗？", "好的，谢谢", "Hello from QQ", "文件已经发给你了",
             "see you tomorrow 明天见")
@@ -430,6 +434,13 @@ def qq_session_key(uin):
     """The session key of client uin: the key log bench.py writes (keyed runs)
     lists it, so that its session traffic can be decrypted."""
     return hashlib.md5(b"bench session key %d" % uin).digest()
+
+
+def pcqq_login_keys(uin):
+    """The TGTGT key and the 0x0828 keys (TLV 0x0109, 0x0107) of a PC QQ
+    client's login: the key log lists them too, so that a keyed run opens
+    the login without the password."""
+    return tuple(hashlib.md5(b"bench %s %d" % (what, uin)).digest() for what in (b"tgtgt", b"0109", b"0107"))
 
 
 def qq_uins(scale):
@@ -444,8 +455,12 @@ def qq_uins(scale):
 def write_qq_keylog(scale, path):
     with open(path, "w") as f:
         f.write("# QQ session keys of the benchmark's IM capture at scale %g\n" % scale)
+        f.write("# (every client: its session key; PC QQ clients also use their login keys)\n")
         for uin in qq_uins(scale):
+            tgtgt, key_a, key_b = pcqq_login_keys(uin)
             f.write("QQ_SESSION_KEY %d %s\n" % (uin, qq_session_key(uin).hex()))
+            f.write("QQ_TGTGT_KEY %d %s\n" % (uin, tgtgt.hex()))
+            f.write("QQ_LOGIN_KEY %d %s\nQQ_LOGIN_KEY %d %s\n" % (uin, key_a.hex(), uin, key_b.hex()))
 
 
 class QQClient:
@@ -457,8 +472,12 @@ class QQClient:
     def __init__(self, rng, uin):
         self.rng = rng
         self.uin = uin
-        self.qq2010 = rng.random() < 0.5
-        self.ver = rng.choice(QQ2010_VERSIONS if self.qq2010 else QQ_CLASSIC_VERSIONS)
+        # A third of the clients are PC QQ 2012+, whose login chains keys
+        # from the password (QQ2010 framing and session layouts otherwise).
+        kind = rng.random()
+        self.pcqq = kind < 0.34
+        self.qq2010 = kind < 0.67
+        self.ver = rng.choice(PCQQ_VERSIONS if self.pcqq else QQ2010_VERSIONS if self.qq2010 else QQ_CLASSIC_VERSIONS)
         self.seq = rng.getrandbits(16)
         self.tail = rng.getrandbits(16)
         self.key = qq_session_key(uin)
@@ -476,7 +495,9 @@ class QQClient:
         when = 1_262_304_000 + self.rng.getrandbits(20)
         text = self.rng.choice(QQ_TEXTS)
         head = struct.pack("!II", self.uin, self.buddy)
-        if self.qq2010:
+        if self.pcqq:
+            head += bytes.fromhex("0000000800010004") + bytes(4)
+        elif self.qq2010:
             head += bytes(17)
         body = qcs.im_header(self.ver, self.uin, self.buddy, self.key) + qcs.text_header(
             self.rng.getrandbits(16), when, self.rng.getrandbits(16))
@@ -518,15 +539,58 @@ class QQClient:
         return self.seq
 
 
+def pcqq_login(q):
+    """The PC QQ login chain (doc/qq.md): 0x0825 under its clear key, 0x0836
+    under SSO2's default share key with TLV 0x0006 under the password key,
+    its reply's inner layer under the TGTGT key, 0x0828 under the keys that
+    layer gives, TLV 0x010C the client's session key."""
+    rng, uin = q.rng, q.uin
+    login_ext = struct.pack("!BHII", 3, 0, 0x00010101, q.tail) + bytes(4)
+
+    def req(cmd, body, ext):
+        return struct.pack("!BHHHI", 2, q.ver, cmd, q.next_seq(), uin) + ext + body + b"\x03"
+
+    def rep(cmd, body):
+        return struct.pack("!BHHHI", 2, q.ver, cmd, q.seq, uin) + b"\0\0\0" + body + b"\x03"
+
+    k = rng.randbytes(16)
+    tgtgt, key_a, key_b = pcqq_login_keys(uin)
+    token = rng.randbytes(56)
+    ping = pcl.tlv(0x0018, struct.pack("!HIIIIHH", 1, 0x0453, 1, 0x1585, uin, 0, 0))
+    touch = req(0x0825, k + q.encrypt(ping, k), login_ext)
+    steps = [[("c", touch), ("s", rep(0x0825, q.encrypt(b"\0" + pcl.tlv(0x0112, rng.randbytes(56)), k)))]]
+    plain6 = (rng.randbytes(4) + struct.pack("!HIIII", 2, uin, 0x0453, 1, 0x1585) + b"\0\0\x01"
+              + hashlib.md5(BENCH_PASSWORD.encode()).digest() + rng.randbytes(4) + bytes(13) + rng.randbytes(4)
+              + bytes(8) + pcl.l16(rng.randbytes(16)) + tgtgt)
+    tlvs = pcl.tlv(0x0005, struct.pack("!HI", 2, uin)) + pcl.tlv(
+        0x0006, q.encrypt(plain6, pcl.pwd_qq_key(BENCH_PASSWORD, uin))) + ping
+    clear = (struct.pack("!HHH", 1, 0x0103, 25) + pcl.DEFAULT_PUBLIC_KEY + pcl.l16(b"") + pcl.l16(rng.randbytes(16)))
+    inner = (b"\0" + pcl.tlv(0x0109, struct.pack("!H", 1) + key_a + pcl.l16(token) + pcl.l16(b"") + pcl.l16(b""))
+             + pcl.tlv(0x0107, struct.pack("!H", 1) + pcl.l16(bytes(22)) + key_b + pcl.l16(rng.randbytes(136))
+                       + rng.randbytes(16) + pcl.l16(rng.randbytes(64))))
+    steps.append([("c", req(0x0836, clear + q.encrypt(tlvs, pcl.DEFAULT_SHARE_KEY), login_ext)),
+                  ("s", rep(0x0836, q.encrypt(q.encrypt(inner, tgtgt), pcl.DEFAULT_SHARE_KEY)))])
+    session = (b"\0" + pcl.tlv(0x010C, struct.pack("!H", 1) + q.key + struct.pack("!I", uin) + rng.randbytes(10)
+                                + bytes(8)))
+    ext = QQ2010_FILL + struct.pack("!H", q.tail)
+    steps.append([("c", req(0x0828, pcl.tlv(0x0030, pcl.l16(token)) + q.encrypt(
+                      pcl.tlv(0x0007, rng.randbytes(136)), key_a), ext)),
+                  ("s", rep(0x0828, q.encrypt(session, key_b)))])
+    return steps
+
+
 def qq_conversation(rng, q):
     """A QQ session as a list of steps; each step a list of (side, packet)."""
-    steps = []
-    login = q.request(0x0091, key=True)
-    seq = q.seq
-    steps.append([("c", login), ("c", login), ("c", login), ("s", q.reply(0x0091, seq, login=True))])
-    cmd = 0x00dd if q.qq2010 else 0x0022
-    req = q.request(cmd, key=True)
-    steps.append([("c", req), ("s", q.reply(cmd, q.seq, login=True))])
+    if q.pcqq:
+        steps = pcqq_login(q)
+    else:
+        steps = []
+        login = q.request(0x0091, key=True)
+        seq = q.seq
+        steps.append([("c", login), ("c", login), ("c", login), ("s", q.reply(0x0091, seq, login=True))])
+        cmd = 0x00dd if q.qq2010 else 0x0022
+        req = q.request(cmd, key=True)
+        steps.append([("c", req), ("s", q.reply(cmd, q.seq, login=True))])
     for _ in range(rng.randint(12, 30)):
         r = rng.random()
         if r < 0.25:
