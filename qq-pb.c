@@ -5,6 +5,7 @@
  */
 
 #include "qq-pb.h"
+#include "ws-compat.h"
 
 #define QQ_PB_MAX_VARINT_BYTES 10
 
@@ -16,7 +17,7 @@ read_varint(tvbuff_t *tvb, int offset, int end, uint64_t *value)
     int i;
 
     for (i = 0; i < QQ_PB_MAX_VARINT_BYTES && offset + i < end; i++) {
-        uint8_t b = tvb_get_guint8(tvb, offset + i);
+        uint8_t b = tvb_get_uint8(tvb, offset + i);
         v |= (uint64_t)(b & 0x7f) << (7 * i);
         if (!(b & 0x80)) {
             *value = v;
