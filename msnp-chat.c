@@ -24,6 +24,7 @@
 
 #include "ws-compat.h"
 #include "packet-msnp.h"
+#include "plugin.h"
 
 /* One switchboard session (one TCP connection to a switchboard), or the
  * routed messages (SDG) of one notification-server connection. */

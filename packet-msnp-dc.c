@@ -20,6 +20,7 @@
 
 #include "ws-compat.h"
 #include "packet-msnp.h"
+#include "plugin.h"
 
 #define DC_TCP_PORT        6891
 #define DC_LENGTH_LEN      4
@@ -168,7 +169,7 @@ dissect_msnp_dc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 /* Registration                                                             */
 
 void
-msnp_dc_register(int proto, int proto_dc, module_t *prefs)
+msnp_dc_register(void)
 {
     static hf_register_info hf[] = {
         { &hf_dc_length, { "Message length", "msnp.dc.length", FT_UINT32, BASE_DEC, NULL, 0x0,
@@ -190,9 +191,14 @@ msnp_dc_register(int proto, int proto_dc, module_t *prefs)
             "Handshake nonce differs from the one the invitation gave", EXPFILL } },
     };
 
-    proto_msnp = proto;
-    msnp_register_part(proto, hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
-    prefs_register_bool_preference(prefs, "dc_reassemble", "Reassemble direct-connection messages",
+    int proto_dc;
+
+    proto_msnp = msnp_part_register_fields(hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
+    /* A helper protocol, so that the direct-connection port has a preference
+     * of its own (msnp's tcp.port preference is the commands'). */
+    proto_dc = proto_register_protocol_in_name_only("MSNP direct connection (TCP port 6891)",
+            "MSNP-DC", "msnp_dc", proto_msnp, FT_PROTOCOL);
+    prefs_register_bool_preference(msnp_prefs_module(), "dc_reassemble", "Reassemble direct-connection messages",
         "Whether a direct-connection message split over several TCP segments is reassembled.",
         &dc_reassemble);
     dc_handle = register_dissector("msnp_dc", dissect_msnp_dc, proto_dc);

@@ -2247,15 +2247,6 @@ msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _
 /* Registration                                                             */
 
 void
-msnp_register_part(int proto, hf_register_info *hf, int n_hf, int *const *ett, int n_ett,
-        ei_register_info *ei, int n_ei)
-{
-    proto_register_field_array(proto, hf, n_hf);
-    proto_register_subtree_array(ett, n_ett);
-    expert_register_field_array(expert_register_protocol(proto), ei, n_ei);
-}
-
-void
 proto_register_msnp(void)
 {
     static hf_register_info hf[] = {
@@ -2466,11 +2457,6 @@ proto_register_msnp(void)
     msnp_handle = register_dissector("msnp", dissect_msnp, proto_msnp);
     msnp_http_handle = register_dissector("msnp_http", dissect_msnp_http, proto_msnp);
     msnp_tap = register_tap("msnp");
-    msnp_p2p_register(proto_msnp, msnp_module);
-    msnp_slp_register(proto_msnp);
-    msnp_dc_register(proto_msnp, proto_register_protocol_in_name_only("MSNP direct connection (TCP port 6891)",
-                     "MSNP-DC", "msnp_dc", proto_msnp, FT_PROTOCOL), msnp_module);
-    msnp_chat_register();
     msnp_referrals = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_int64_hash, g_int64_equal);
     msnp_requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), msnp_trans_hash, msnp_trans_equal);
 
@@ -2486,7 +2472,6 @@ proto_reg_handoff_msnp(void)
     heur_dissector_add("tcp", dissect_msnp_heur, "MSNP over TCP (any port)", "msnp_tcp",
                        proto_msnp, HEURISTIC_ENABLE);
     xml_handle = find_dissector_add_dependency("xml", proto_msnp);
-    msnp_dc_handoff();
 }
 
 /*

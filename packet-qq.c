@@ -2219,7 +2219,6 @@ proto_register_qq(void)
             "Whether conversations on TCP port 443 that start with QQ framing (a 2-byte length"
             " and a 0x02 packet) are dissected as QQ; all other traffic on the port goes to TLS.",
             &qq_over_tls_port);
-    qq_decrypt_register(proto_qq, qq_module, expert_qq);
 
     qq_handle = register_dissector("qq", dissect_qq, proto_qq);
     qq_tcp_handle = register_dissector("qq_tcp", dissect_qq_tcp, proto_qq);
