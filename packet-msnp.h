@@ -2,7 +2,7 @@
  * What the parts of the MSNP dissector share: packet-msnp.c (command lines),
  * packet-msnp-p2p.c (P2P messages, reassembly, Export Objects),
  * packet-msnp-slp.c (MSNSLP), packet-msnp-dc.c (direct connections) and
- * msnp-chat.c (the chat transcript).  Each registers itself from plugin.c
+ * msnp-chat.c (the chat transcript), msnp-names.c (friendly names).  Each registers itself from plugin.c
  * (see plugin.h); none calls another's registration.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -43,8 +43,22 @@ typedef struct {
     const char *to;           /* SDG, "1:bob@example.com;epid={...}"), else NULL */
 } msnp_tap_info_t;
 
-/* packet-msnp.c */
-bool msnp_url_decode(wmem_allocator_t *pool, const uint8_t *raw, int len, const char **out);
+/* msnp-names.c: a friendly name as text.  *out is UTF-8, with every byte
+ * that is no printable character written as \xNN (never U+FFFD). */
+typedef enum {
+    MSNP_NAME_OK,           /* URL-encoded as it should be */
+    MSNP_NAME_UNESCAPED,    /* sent as raw bytes, not URL-encoded */
+    MSNP_NAME_BAD_ESCAPE    /* a broken %XX escape: *out is the name as sent */
+} msnp_name_form_t;
+
+msnp_name_form_t msnp_name_decode(wmem_allocator_t *pool, const uint8_t *raw, int len, const char **out);
+
+/* The name (decoded) that the capture gave account at frame pinfo->num
+ * (first pass only; later passes find what the first recorded). */
+void msnp_names_learn(packet_info *pinfo, const char *account, const char *name);
+
+/* The latest name of account at or before frame, or NULL. */
+const char *msnp_names_at(const char *account, uint32_t frame);
 
 /*
  * A part (P2P, MSNSLP, direct connections) registers its fields, subtrees and

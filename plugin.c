@@ -54,6 +54,7 @@ static const struct {
     { msnp_p2p_register,    NULL },
     { msnp_slp_register,    NULL },
     { msnp_dc_register,     msnp_dc_handoff },
+    { msnp_names_register,  NULL },
     { msnp_chat_register,   NULL },
     { proto_register_qq,    proto_reg_handoff_qq },
     { qq_decrypt_register,  NULL },

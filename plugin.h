@@ -16,6 +16,7 @@ void msnp_p2p_register(void);      /* packet-msnp-p2p.c */
 void msnp_slp_register(void);      /* packet-msnp-slp.c */
 void msnp_dc_register(void);       /* packet-msnp-dc.c */
 void msnp_dc_handoff(void);
+void msnp_names_register(void);    /* msnp-names.c */
 void msnp_chat_register(void);     /* msnp-chat.c */
 
 /* QQ (packet-qq.c) and its parts, which register under "qq". */
