@@ -31,7 +31,8 @@ Captures:
                            whose USR OK gives the name as raw bytes (19 db), not
                            URL-encoded; an invitation to a switchboard; REA renames
                            the user "feng" and NLN renames the contact; a second
-                           invitation, whose transcript uses the new names.
+                           invitation, whose transcript uses the new names; PRP MFN
+                           renames the user again before a third.
 """
 
 import struct
@@ -619,6 +620,12 @@ def names():
     invited(cap, ns, 1103, 11752014, SB2, 20, b"Lina%20(away)", [
         ("server", cmd(b"MSG " + LINA + b" Lina%20(away)", text(b"back soon"))),
         ("client", cmd(b"MSG 21 A", text(b"ok, feng here"))),
+    ])
+    # MSNP10+ renames with PRP MFN, which names no account: the logged-in one.
+    ns.client(cmd(b"PRP 30 MFN Feng%20Zejin"))
+    ns.server(cmd(b"PRP 30 MFN Feng%20Zejin"))
+    invited(cap, ns, 1104, 11752015, SB1, 31, b"Lina%20(away)", [
+        ("client", cmd(b"MSG 32 A", text(b"new name"))),
     ])
     ns.client(cmd(b"OUT"))
     ns.close()

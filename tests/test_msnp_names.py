@@ -15,6 +15,7 @@ ERROR = 0x00800000          # PI_ERROR
 RAW_USR_OK = 9              # USR 7 OK fengzejin@hotmail.com <19 db> 1 0
 REA_REQUEST, REA_REPLY = 26, 27
 NLN_RENAME = 28
+PRP_REPLY = 43              # PRP 30 MFN Feng%20Zejin: the logged-in account's name
 
 
 def test_raw_byte_name_is_escaped_without_an_error(ws):
@@ -42,6 +43,7 @@ def test_rea_reply_names_the_account_not_itself(ws):
     assert rows == [[str(REA_REQUEST), "fengzejin@hotmail.com", "feng"],
                     [str(REA_REPLY), "fengzejin@hotmail.com", "feng"]]
     assert ws.column(NAMES, "msnp.friendly_name", "frame.number == %d" % NLN_RENAME) == ["Lina (away)"]
+    assert ws.column(NAMES, "msnp.friendly_name", "frame.number == %d" % PRP_REPLY) == ["Feng Zejin"]
 
 
 SESSION_1 = [
@@ -57,6 +59,12 @@ SESSION_2 = [
     "  frame 36  06:40:00.350  lina1987@hotmail.com (Lina (away)): back soon",
     "  frame 37  06:40:00.360  fengzejin@hotmail.com (feng): ok, feng here",
     "  frame 38  06:40:00.370  * fengzejin@hotmail.com (feng) left (OUT)",
+]
+SESSION_3 = [
+    "  frame 49  06:40:00.480  * lina1987@hotmail.com (Lina (away)) was already there (IRO)",
+    "  frame 50  06:40:00.490  * fengzejin@hotmail.com (Feng Zejin) joined (ANS)",
+    "  frame 51  06:40:00.500  fengzejin@hotmail.com (Feng Zejin): new name",
+    "  frame 52  06:40:00.510  * fengzejin@hotmail.com (Feng Zejin) left (OUT)",
 ]
 
 
@@ -74,8 +82,9 @@ def sessions(lines):
 
 def test_transcript_uses_the_name_known_at_each_line(ws):
     got = sessions(transcript(ws, NAMES))
-    # Before REA the user is still the raw-byte name, escaped; after it "feng".
-    assert got == {1: SESSION_1, 2: SESSION_2}
+    # Before REA the user is still the raw-byte name, escaped; after it
+    # "feng"; after PRP MFN (which names no account) "Feng Zejin".
+    assert got == {1: SESSION_1, 2: SESSION_2, 3: SESSION_3}
 
 
 def test_two_pass_transcript_keeps_the_name_at_each_frame(ws):
@@ -83,4 +92,4 @@ def test_two_pass_transcript_keeps_the_name_at_each_frame(ws):
     # session must still show the names of its own time, not the last ones.
     out = ws.out(["-n", "-q", "-2", "-r", ws.path(NAMES), "-z", "msnp,chat"])
     lines = [line for line in out.splitlines() if line.startswith("  frame ")]
-    assert lines == SESSION_1 + SESSION_2
+    assert lines == SESSION_1 + SESSION_2 + SESSION_3
