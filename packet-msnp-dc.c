@@ -191,13 +191,13 @@ msnp_dc_register(void)
             "Handshake nonce differs from the one the invitation gave", EXPFILL } },
     };
 
-    int proto_dc;
+    /* The helper protocol packet-msnp.c registers, so that the direct-connection
+     * port has a preference of its own (msnp's tcp.port preference is the
+     * commands').  A helper protocol is not in the table of filter names that
+     * proto_get_id_by_filter_name() reads; its field of the same name has its id. */
+    int proto_dc = proto_registrar_get_id_byname("msnp_dc");
 
     proto_msnp = msnp_part_register_fields(hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
-    /* A helper protocol, so that the direct-connection port has a preference
-     * of its own (msnp's tcp.port preference is the commands'). */
-    proto_dc = proto_register_protocol_in_name_only("MSNP direct connection (TCP port 6891)",
-            "MSNP-DC", "msnp_dc", proto_msnp, FT_PROTOCOL);
     prefs_register_bool_preference(msnp_prefs_module(), "dc_reassemble", "Reassemble direct-connection messages",
         "Whether a direct-connection message split over several TCP segments is reassembled.",
         &dc_reassemble);

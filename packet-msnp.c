@@ -2449,6 +2449,11 @@ proto_register_msnp(void)
     msnp_handle = register_dissector("msnp", dissect_msnp, proto_msnp);
     msnp_http_handle = register_dissector("msnp_http", dissect_msnp_http, proto_msnp);
     msnp_tap = register_tap("msnp");
+    /* For the direct connections of packet-msnp-dc.c: a helper protocol, so
+     * that their port has a tcp.port preference of its own (msnp's is the
+     * commands').  Registered here because its name is msnp's (msnp_dc). */
+    proto_register_protocol_in_name_only("MSNP direct connection (TCP port 6891)", "MSNP-DC", "msnp_dc",
+                                         proto_msnp, FT_PROTOCOL);
     msnp_referrals = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_int64_hash, g_int64_equal);
     msnp_requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), msnp_trans_hash, msnp_trans_equal);
 
