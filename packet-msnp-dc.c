@@ -201,7 +201,9 @@ msnp_dc_register(void)
     prefs_register_bool_preference(msnp_prefs_module(), "dc_reassemble", "Reassemble direct-connection messages",
         "Whether a direct-connection message split over several TCP segments is reassembled.",
         &dc_reassemble);
-    dc_handle = register_dissector("msnp_dc", dissect_msnp_dc, proto_dc);
+    /* Without the helper (a Wireshark that stops making a field of it) the
+     * port still works, under msnp's own preferences. */
+    dc_handle = register_dissector("msnp_dc", dissect_msnp_dc, proto_dc >= 0 ? proto_dc : proto_msnp);
     dc_expected = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 
