@@ -50,13 +50,15 @@ hexval(int c)
 }
 
 /* Bytes as text: printable UTF-8 characters as they are, every other byte
- * (control characters, invalid or cut UTF-8) as \xNN. */
+ * (control characters, invalid or cut UTF-8) as \xNN; *escaped tells
+ * whether there was one. */
 static const char *
-names_escape_bytes(wmem_allocator_t *pool, const uint8_t *buf, int len)
+names_escape_bytes(wmem_allocator_t *pool, const uint8_t *buf, int len, bool *escaped)
 {
     wmem_strbuf_t *out = wmem_strbuf_new_sized(pool, len + 1);
     int i = 0;
 
+    *escaped = false;
     while (i < len) {
         const char *p = (const char *)buf + i;
         gunichar c = g_utf8_get_char_validated(p, len - i);
@@ -67,6 +69,7 @@ names_escape_bytes(wmem_allocator_t *pool, const uint8_t *buf, int len)
             i += n;
         } else {
             wmem_strbuf_append_printf(out, "\\x%02x", buf[i]);
+            *escaped = true;
             i++;
         }
     }
@@ -113,21 +116,23 @@ msnp_name_form_t
 msnp_name_decode(wmem_allocator_t *pool, const uint8_t *raw, int len, const char **out)
 {
     uint8_t *buf = (uint8_t *)wmem_alloc(pool, len + 1);
-    bool bad;
+    bool bad, escaped;
     int n = names_url_decode(raw, len, buf, &bad);
 
     if (!names_all_printable_ascii(raw, len)) {
-        /* Not URL-encoded at all: the bytes as they came, escapes decoded
-         * where they are escapes. */
-        *out = names_escape_bytes(pool, buf, n);
-        return MSNP_NAME_UNESCAPED;
+        /* Not (wholly) URL-encoded: the bytes as they came, escapes decoded
+         * where they are escapes.  Raw UTF-8 (as the servers of 2006 sent
+         * "Freebox%20\xc3\xa0") reads well and is not worth a word; bytes
+         * that are no character are. */
+        *out = names_escape_bytes(pool, buf, n, &escaped);
+        return escaped ? MSNP_NAME_UNESCAPED : MSNP_NAME_OK;
     }
     if (bad || !g_utf8_validate((const char *)buf, n, NULL)) {
         /* Encoded, but wrongly: the name as sent (printable ASCII). */
         *out = wmem_strndup(pool, (const char *)raw, len);
         return MSNP_NAME_BAD_ESCAPE;
     }
-    *out = names_escape_bytes(pool, buf, n);
+    *out = names_escape_bytes(pool, buf, n, &escaped);
     return MSNP_NAME_OK;
 }
 

@@ -2415,7 +2415,7 @@ proto_register_msnp(void)
         { &ei_msnp_line_too_long, { "msnp.line_too_long", PI_MALFORMED, PI_ERROR, "Command line too long", EXPFILL } },
         { &ei_msnp_bad_escape, { "msnp.bad_escape", PI_MALFORMED, PI_WARN, "Invalid URL escape; shown raw", EXPFILL } },
         { &ei_msnp_name_unescaped, { "msnp.name_unescaped", PI_PROTOCOL, PI_CHAT,
-            "Friendly name sent as raw bytes, not URL-encoded (undecodable bytes shown as \\xNN)", EXPFILL } },
+            "Friendly name sent as raw bytes that are no text, not URL-encoded; shown as \\xNN", EXPFILL } },
         { &ei_msnp_bad_address, { "msnp.bad_address", PI_MALFORMED, PI_WARN, "Invalid server address", EXPFILL } },
         { &ei_msnp_unmatched_reply, { "msnp.unmatched_reply", PI_SEQUENCE, PI_NOTE, "Reply without a request", EXPFILL } },
         { &ei_msnp_empty_line, { "msnp.empty_line", PI_PROTOCOL, PI_NOTE, "Empty line", EXPFILL } },

@@ -46,8 +46,8 @@ typedef struct {
 /* msnp-names.c: a friendly name as text.  *out is UTF-8, with every byte
  * that is no printable character written as \xNN (never U+FFFD). */
 typedef enum {
-    MSNP_NAME_OK,           /* URL-encoded as it should be */
-    MSNP_NAME_UNESCAPED,    /* sent as raw bytes, not URL-encoded */
+    MSNP_NAME_OK,           /* URL-encoded, or raw but valid UTF-8 */
+    MSNP_NAME_UNESCAPED,    /* sent as raw bytes that are no text: shown as \xNN */
     MSNP_NAME_BAD_ESCAPE    /* a broken %XX escape: *out is the name as sent */
 } msnp_name_form_t;
 

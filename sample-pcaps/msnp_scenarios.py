@@ -29,7 +29,7 @@ Captures:
                            (none of it is MSNP).
   msnp-names.pcap          friendly names as a 2011 capture has them: an MSNP9 login
                            whose USR OK gives the name as raw bytes (19 db), not
-                           URL-encoded; an invitation to a switchboard; REA renames
+                           URL-encoded; a contact whose name is raw UTF-8; an invitation to a switchboard; REA renames
                            the user "feng" and NLN renames the contact; a second
                            invitation, whose transcript uses the new names; PRP MFN
                            renames the user again before a third.
@@ -583,6 +583,7 @@ def negatives():
 FENG = b"fengzejin@hotmail.com"
 RAW_NAME = b"\x19\xdb"          # as the 2011 client sent it: raw bytes, no %-escapes
 LINA = b"lina1987@hotmail.com"
+LINA_RAW_UTF8 = "Liná".encode()  # raw too, but valid UTF-8 (as servers of 2006 sent accents)
 
 
 def invited(cap, ns, cport, session, server, trid, lina_name, lines):
@@ -609,9 +610,9 @@ def names():
     ns.server(cmd(b"USR 7 OK " + FENG + b" " + RAW_NAME + b" 1 0"))
     ns.client(cmd(b"CHG 8 NLN"))
     ns.server(cmd(b"CHG 8 NLN"))
-    ns.server(cmd(b"ILN 8 NLN " + LINA + b" Lina"))
-    invited(cap, ns, 1102, 11752013, SB1, 9, b"Lina", [
-        ("server", cmd(b"MSG " + LINA + b" Lina", text(b"are you there?"))),
+    ns.server(cmd(b"ILN 8 NLN " + LINA + b" " + LINA_RAW_UTF8))
+    invited(cap, ns, 1102, 11752013, SB1, 9, LINA_RAW_UTF8, [
+        ("server", cmd(b"MSG " + LINA + b" " + LINA_RAW_UTF8, text(b"are you there?"))),
         ("client", cmd(b"MSG 10 A", text(b"yes"))),
     ])
     ns.client(cmd(b"REA 19 " + FENG + b" feng"))

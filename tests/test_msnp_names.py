@@ -13,6 +13,7 @@ NAMES = "msnp-names.pcap"
 ERROR = 0x00800000          # PI_ERROR
 
 RAW_USR_OK = 9              # USR 7 OK fengzejin@hotmail.com <19 db> 1 0
+RAW_UTF8_ILN = 12           # ILN 8 NLN lina1987@hotmail.com Lin<c3 a1>: raw, but text
 REA_REQUEST, REA_REPLY = 26, 27
 NLN_RENAME = 28
 PRP_REPLY = 43              # PRP 30 MFN Feng%20Zejin: the logged-in account's name
@@ -27,13 +28,18 @@ def test_raw_byte_name_is_escaped_without_an_error(ws):
     assert wsversion.fields_text(name) == "\\x19\\xdb"
     assert "\ufffd" not in name
     assert int(severity) < ERROR
-    assert message.startswith("Friendly name sent as raw bytes, not URL-encoded")
+    assert message.startswith("Friendly name sent as raw bytes that are no text, not URL-encoded")
 
 
 def test_no_error_and_no_bad_escape_in_the_capture(ws):
     assert ws.count(NAMES, "_ws.expert.severity >= %d" % ERROR) == 0
     assert ws.count(NAMES, "msnp.bad_escape") == 0
     assert [int(f) for f in ws.column(NAMES, "frame.number", "msnp.name_unescaped")] == [RAW_USR_OK]
+
+
+def test_raw_utf8_name_reads_as_text_without_an_expert(ws):
+    rows = ws.fields(NAMES, ["msnp.friendly_name", "_ws.expert.message"], "frame.number == %d" % RAW_UTF8_ILN)
+    assert rows == [["Liná", ""]]
 
 
 def test_rea_reply_names_the_account_not_itself(ws):
@@ -47,9 +53,9 @@ def test_rea_reply_names_the_account_not_itself(ws):
 
 
 SESSION_1 = [
-    "  frame 18  06:40:00.170  * lina1987@hotmail.com (Lina) was already there (IRO)",
+    "  frame 18  06:40:00.170  * lina1987@hotmail.com (Liná) was already there (IRO)",
     "  frame 19  06:40:00.180  * fengzejin@hotmail.com (\\x19\\xdb) joined (ANS)",
-    "  frame 20  06:40:00.190  lina1987@hotmail.com (Lina): are you there?",
+    "  frame 20  06:40:00.190  lina1987@hotmail.com (Liná): are you there?",
     "  frame 21  06:40:00.200  fengzejin@hotmail.com (\\x19\\xdb): yes",
     "  frame 22  06:40:00.210  * fengzejin@hotmail.com (\\x19\\xdb) left (OUT)",
 ]
