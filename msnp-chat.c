@@ -24,6 +24,7 @@
 
 #include "ws-compat.h"
 #include "packet-msnp.h"
+#include "plugin.h"
 
 /* One switchboard session (one TCP connection to a switchboard), or the
  * routed messages (SDG) of one notification-server connection. */
@@ -39,7 +40,7 @@ typedef struct {
 typedef struct {
     GHashTable *sessions;       /* connection id -> chat_session_t */
     GPtrArray  *order;          /* chat_session_t *, by start */
-    GHashTable *names;          /* account -> friendly name (URL-decoded) */
+    uint32_t    frame;          /* the frame being read: names are the ones known then */
 } chat_t;
 
 /* ---------------------------------------------------------------------- */
@@ -60,7 +61,6 @@ chat_init_state(chat_t *chat)
 {
     chat->sessions = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, chat_session_free);
     chat->order = g_ptr_array_new();
-    chat->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static void
@@ -70,7 +70,6 @@ chat_free_state(chat_t *chat)
         return;
     g_ptr_array_free(chat->order, true);
     g_hash_table_destroy(chat->sessions);
-    g_hash_table_destroy(chat->names);
     memset(chat, 0, sizeof *chat);
 }
 
@@ -97,21 +96,13 @@ chat_account(const char *raw)
     return g_strndup(raw, strcspn(raw, ";"));
 }
 
-static void
-chat_learn_name(chat_t *chat, packet_info *pinfo, const char *account_raw, const char *name_raw)
-{
-    const char *name;
-
-    msnp_url_decode(pinfo->pool, (const uint8_t *)name_raw, (int)strlen(name_raw), &name);
-    g_hash_table_replace(chat->names, chat_account(account_raw), g_strdup(name));
-}
-
-/* "account (friendly name)" or "account" */
+/* "account (friendly name)" or "account": the latest name the capture gave
+ * the account up to the frame being read (msnp-names.c). */
 static char *
 chat_who(chat_t *chat, const char *account_raw)
 {
     char *account = chat_account(account_raw);
-    const char *name = (const char *)g_hash_table_lookup(chat->names, account);
+    const char *name = msnp_names_at(account, chat->frame);
     char *who = name && *name && strcmp(name, account) != 0 ? g_strdup_printf("%s (%s)", account, name)
                                                            : g_strdup(account);
     g_free(account);
@@ -214,27 +205,6 @@ chat_participant(chat_t *chat, chat_session_t *s, const msnp_tap_info_t *ti)
     return line;
 }
 
-/* Friendly names from any command that pairs an account with one. */
-static void
-chat_names(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti)
-{
-    const char *cmd = ti->cmd;
-    const char *const *a = ti->args;
-
-    if (strcmp(cmd, "JOI") == 0 && ti->nargs >= 2)
-        chat_learn_name(chat, pinfo, a[0], a[1]);
-    else if (strcmp(cmd, "IRO") == 0 && ti->nargs >= 4)
-        chat_learn_name(chat, pinfo, a[2], a[3]);
-    else if (strcmp(cmd, "USR") == 0 && ti->nargs >= 3 && strcmp(a[0], "OK") == 0 && strchr(a[1], '@')
-             && a[2][strspn(a[2], "0123456789")] != '\0')
-        /* (MSNP18+ answers "USR 2 OK alice@live.com 1 0": flags, not a name) */
-        chat_learn_name(chat, pinfo, a[1], a[2]);
-    else if ((strcmp(cmd, "ILN") == 0 || strcmp(cmd, "NLN") == 0) && ti->nargs >= 3)
-        chat_learn_name(chat, pinfo, a[1], a[2]);
-    else if (strcmp(cmd, "MSG") == 0 && ti->direction == MSNP_DIR_S2C && ti->nargs >= 2)
-        chat_learn_name(chat, pinfo, a[0], a[1]);
-}
-
 /* A routed address without its network prefix ("1:") and end point. */
 static char *
 chat_routed_who(chat_t *chat, const char *raw)
@@ -270,7 +240,7 @@ chat_event(chat_t *chat, packet_info *pinfo, const msnp_tap_info_t *ti, chat_ses
     chat_session_t *s;
     char *what = NULL;
 
-    chat_names(chat, pinfo, ti);
+    chat->frame = pinfo->num;
     if (ti->is_error)
         return NULL;
     if (ti->text && ti->from && ti->to && ti->role != MSNP_ROLE_SB)

@@ -20,6 +20,7 @@
 
 #include "ws-compat.h"
 #include "packet-msnp.h"
+#include "plugin.h"
 
 #define DC_TCP_PORT        6891
 #define DC_LENGTH_LEN      4
@@ -168,7 +169,7 @@ dissect_msnp_dc(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 /* Registration                                                             */
 
 void
-msnp_dc_register(int proto, int proto_dc, module_t *prefs)
+msnp_dc_register(void)
 {
     static hf_register_info hf[] = {
         { &hf_dc_length, { "Message length", "msnp.dc.length", FT_UINT32, BASE_DEC, NULL, 0x0,
@@ -190,12 +191,19 @@ msnp_dc_register(int proto, int proto_dc, module_t *prefs)
             "Handshake nonce differs from the one the invitation gave", EXPFILL } },
     };
 
-    proto_msnp = proto;
-    msnp_register_part(proto, hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
-    prefs_register_bool_preference(prefs, "dc_reassemble", "Reassemble direct-connection messages",
+    /* The helper protocol packet-msnp.c registers, so that the direct-connection
+     * port has a preference of its own (msnp's tcp.port preference is the
+     * commands').  A helper protocol is not in the table of filter names that
+     * proto_get_id_by_filter_name() reads; its field of the same name has its id. */
+    int proto_dc = proto_registrar_get_id_byname("msnp_dc");
+
+    proto_msnp = msnp_part_register_fields(hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
+    prefs_register_bool_preference(msnp_prefs_module(), "dc_reassemble", "Reassemble direct-connection messages",
         "Whether a direct-connection message split over several TCP segments is reassembled.",
         &dc_reassemble);
-    dc_handle = register_dissector("msnp_dc", dissect_msnp_dc, proto_dc);
+    /* Without the helper (a Wireshark that stops making a field of it) the
+     * port still works, under msnp's own preferences. */
+    dc_handle = register_dissector("msnp_dc", dissect_msnp_dc, proto_dc >= 0 ? proto_dc : proto_msnp);
     dc_expected = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 

@@ -22,6 +22,7 @@
 
 #include "ws-compat.h"
 #include "packet-msnp.h"
+#include "plugin.h"
 
 #define P2P_V1_HEADER_LEN   48
 #define P2P_FOOTER_LEN      4
@@ -552,7 +553,7 @@ p2p_init(void)
 /* Registration                                                             */
 
 void
-msnp_p2p_register(int proto, module_t *prefs)
+msnp_p2p_register(void)
 {
     static hf_register_info hf[] = {
         { &hf_p2p, { "P2P message", "msnp.p2p", FT_NONE, BASE_NONE, NULL, 0x0,
@@ -644,13 +645,12 @@ msnp_p2p_register(int proto, module_t *prefs)
             "Picture data does not match the SHA1D of its <msnobj/>", EXPFILL } },
     };
 
-    proto_msnp = proto;
-    msnp_register_part(proto, hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
-    prefs_register_uint_preference(prefs, "p2p_max_size", "Largest P2P message reassembled",
+    proto_msnp = msnp_part_register_fields(hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
+    prefs_register_uint_preference(msnp_prefs_module(), "p2p_max_size", "Largest P2P message reassembled",
         "P2P messages (files, pictures) whose total size exceeds this many bytes are not reassembled; "
         "unfinished messages together never hold more than this.",
         10, &p2p_max_size);
     reassembly_table_register(&p2p_reassembly_table, &addresses_ports_reassembly_table_functions);
     register_init_routine(p2p_init);
-    eo_tap = register_export_object(proto, p2p_eo_packet, NULL);
+    eo_tap = register_export_object(proto_msnp, p2p_eo_packet, NULL);
 }

@@ -19,6 +19,7 @@
 
 #include "ws-compat.h"
 #include "packet-msnp.h"
+#include "plugin.h"
 
 #define SLP_MAX_LINES       256      /* header and body lines looked at per message */
 #define SLP_MAX_CONTEXT     8192     /* base64 characters of a Context decoded */
@@ -695,7 +696,7 @@ msnp_slp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 /* Registration                                                             */
 
 void
-msnp_slp_register(int proto)
+msnp_slp_register(void)
 {
     static hf_register_info hf[] = {
         { &hf_slp, { "MSNSLP message", "msnp.slp", FT_NONE, BASE_NONE, NULL, 0x0,
@@ -803,8 +804,7 @@ msnp_slp_register(int proto)
             "MSNSLP answer without an earlier request of the same Call-ID", EXPFILL } },
     };
 
-    proto_msnp = proto;
-    msnp_register_part(proto, hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
+    proto_msnp = msnp_part_register_fields(hf, array_length(hf), ett, array_length(ett), ei, array_length(ei));
     slp_calls = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
     slp_offers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }

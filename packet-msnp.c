@@ -105,6 +105,7 @@ static expert_field ei_msnp_bad_length = EI_INIT;
 static expert_field ei_msnp_partial_payload = EI_INIT;
 static expert_field ei_msnp_line_too_long = EI_INIT;
 static expert_field ei_msnp_bad_escape = EI_INIT;
+static expert_field ei_msnp_name_unescaped = EI_INIT;
 static expert_field ei_msnp_bad_address = EI_INIT;
 static expert_field ei_msnp_unmatched_reply = EI_INIT;
 static expert_field ei_msnp_empty_line = EI_INIT;
@@ -409,6 +410,7 @@ typedef struct {
     bool role_from_referral;
     uint32_t  referred_by;
     bool auth_seen;     /* a USR with MD5, TWN or SSO: not a switchboard */
+    const char *account;     /* who logged in (USR, ANS), as first seen; NULL until then */
     uint32_t  id;            /* tells the connections apart in msnp_requests */
     uint32_t  pending[3];    /* per direction: payload bytes still to come (no reassembly) */
 } msnp_conv_t;
@@ -544,51 +546,6 @@ msnp_email_part(const char *s)
     int len;
 
     return msnp_email_len(s, &len);
-}
-
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* URL-decode a friendly name into UTF-8; false on a bad escape (raw text returned). */
-bool
-msnp_url_decode(wmem_allocator_t *pool, const uint8_t *raw, int len, const char **out)
-{
-    uint8_t *buf = (uint8_t *)wmem_alloc(pool, len + 1);
-    int i, n = 0;
-
-    for (i = 0; i < len; i++) {
-        if (raw[i] == '%') {
-            int hi, lo;
-            if (i + 2 >= len) {
-                *out = (const char *)get_utf_8_string(pool, raw, len);
-                return false;
-            }
-            hi = hexval(raw[i + 1]);
-            lo = hexval(raw[i + 2]);
-            if (hi < 0 || lo < 0) {
-                *out = (const char *)get_utf_8_string(pool, raw, len);
-                return false;
-            }
-            buf[n++] = (uint8_t)(hi << 4 | lo);
-            i += 2;
-        } else {
-            buf[n++] = raw[i];
-        }
-    }
-    if (!g_utf8_validate((const char *)buf, n, NULL)) {
-        *out = (const char *)get_utf_8_string(pool, raw, len);
-        return false;
-    }
-    /* Valid UTF-8 without NUL: get_utf_8_string would return the same bytes. */
-    buf[n] = '\0';
-    *out = (const char *)buf;
-    return true;
 }
 
 /* Split a line into space-separated tokens; the last token is always kept.
@@ -825,6 +782,28 @@ msnp_role_evidence(msnp_conv_t *mc, const char *cmd, int dir, const msnp_tok_t *
     mc->role = role;
 }
 
+/* The account logged in on a connection, from the first command that names
+ * it (first pass only): the server's USR OK account, the client's USR
+ * (notification server: USR trid TWN|SSO|MD5 I account; switchboard: USR
+ * trid account cookie) or ANS trid account cookie session. */
+static void
+msnp_own_account(msnp_conv_t *mc, const char *cmd, const msnp_tok_t *args, int nargs)
+{
+    const char *account = NULL;
+    bool usr = strcmp(cmd, "USR") == 0;
+
+    if (mc->account)
+        return;
+    if (usr && nargs >= 2 && strcmp(args[0].str, "OK") == 0)
+        account = args[1].str;
+    else if (usr && nargs >= 3 && strcmp(args[1].str, "I") == 0)
+        account = args[2].str;
+    else if ((usr || strcmp(cmd, "ANS") == 0) && nargs >= 2)
+        account = args[0].str;
+    if (account && msnp_email_part(account))
+        mc->account = wmem_strdup(wmem_file_scope(), account);
+}
+
 /* Parse "a.b.c.d:port"; false if it is not one. */
 static bool
 msnp_parse_address(const msnp_tok_t *t, ws_in4_addr *ip, uint16_t *port, int *iplen)
@@ -852,19 +831,25 @@ msnp_parse_address(const msnp_tok_t *t, ws_in4_addr *ip, uint16_t *port, int *ip
 /* ---------------------------------------------------------------------- */
 /* Parameters                                                               */
 
+/* A friendly name: its field, what is odd about its form, and, when the
+ * server tells it (not a client's request, which may be refused), account's
+ * name from this frame on for the transcript.  account may be NULL. */
 static void
-msnp_add_friendly_name(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const msnp_tok_t *t)
+msnp_add_friendly_name(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, int dir, const char *account,
+                       const msnp_tok_t *t)
 {
     const char *decoded;
     proto_item *it;
-
     /* t->str holds the token's t->len bytes as on the wire. */
-    if (msnp_url_decode(pinfo->pool, (const uint8_t *)t->str, t->len, &decoded)) {
-        proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
-    } else {
-        it = proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
+    msnp_name_form_t form = msnp_name_decode(pinfo->pool, (const uint8_t *)t->str, t->len, &decoded);
+
+    it = proto_tree_add_string(tree, hf_msnp_friendly_name, tvb, t->off, t->len, decoded);
+    if (form == MSNP_NAME_BAD_ESCAPE)
         expert_add_info(pinfo, it, &ei_msnp_bad_escape);
-    }
+    else if (form == MSNP_NAME_UNESCAPED)
+        expert_add_info(pinfo, it, &ei_msnp_name_unescaped);
+    if (dir != DIR_C2S && account)
+        msnp_names_learn(pinfo, account, decoded);
 }
 
 static void
@@ -1030,7 +1015,7 @@ msnp_params_usr(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int dir,
     if (na >= 1 && strcmp(a[0].str, "OK") == 0) {
         proto_tree_add_item(tree, hf_msnp_usr_state, tvb, a[0].off, a[0].len, ENC_ASCII);
         if (na >= 3 && !msnp_is_digits(a[2].str, 10))
-            msnp_add_friendly_name(tree, tvb, pinfo, &a[2]);
+            msnp_add_friendly_name(tree, tvb, pinfo, dir, a[1].str, &a[2]);
     } else if (na >= 2 && !msnp_email_part(a[0].str)) {
         msnp_params_usr_auth(tvb, pinfo, tree, dir, a, na);
     } else if (na >= 2) {
@@ -1067,8 +1052,8 @@ msnp_params_rng(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_
         proto_tree_add_item(tree, hf_msnp_xfr_auth, tvb, a[2].off, a[2].len, ENC_ASCII);
         proto_tree_add_item(tree, hf_msnp_xfr_cookie, tvb, a[3].off, a[3].len, ENC_ASCII);
     }
-    if (na >= 6)
-        msnp_add_friendly_name(tree, tvb, pinfo, &a[5]);
+    if (na >= 6)    /* the caller's name; RNG only comes from the server */
+        msnp_add_friendly_name(tree, tvb, pinfo, DIR_S2C, a[4].str, &a[5]);
 }
 
 /* MSG trid U|N|A|D length (client) or MSG account name length (server). */
@@ -1091,42 +1076,44 @@ msnp_params_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int dir,
             if (strcmp(a[0].str, acks[i]) == 0)
                 proto_item_append_text(ack, " (%s)", acks[i + 1]);
     } else if (dir == DIR_S2C && na >= 2) {
-        msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+        msnp_add_friendly_name(tree, tvb, pinfo, dir, a[0].str, &a[1]);
     }
 }
 
-/* ILN/NLN status account [type] name: a contact's presence. */
+/* ILN/NLN status account [type] name: a contact's presence (from the server). */
 static void
 msnp_params_presence(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_tok_t *a, int na)
 {
     if (na >= 1)
         msnp_add_status(tree, tvb, &a[0]);
     if (na >= 4 && msnp_is_digits(a[2].str, 2))
-        msnp_add_friendly_name(tree, tvb, pinfo, &a[3]);
+        msnp_add_friendly_name(tree, tvb, pinfo, DIR_S2C, a[1].str, &a[3]);
     else if (na >= 3)
-        msnp_add_friendly_name(tree, tvb, pinfo, &a[2]);
+        msnp_add_friendly_name(tree, tvb, pinfo, DIR_S2C, a[1].str, &a[2]);
 }
 
-/* MSNP2-9: ADD trid list [version] account name, LST ... account name ...;
- * the name follows the account (MSNP10+ LST/ADC use N= and F= instead) */
+/* MSNP2-9: ADD trid list [version] account name, LST ... account name ...,
+ * REA trid [version] account name: the name follows the account (MSNP10+
+ * LST/ADC use N= and F= instead) */
 static void
-msnp_params_list_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_tok_t *a, int na)
+msnp_params_list_entry(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int dir, const msnp_tok_t *a, int na)
 {
     int i;
 
     for (i = 0; i + 1 < na; i++) {
         if (!(a[i].str[0] == 'N' && a[i].str[1] == '=') && msnp_email_part(a[i].str)) {
-            msnp_add_friendly_name(tree, tvb, pinfo, &a[i + 1]);
+            msnp_add_friendly_name(tree, tvb, pinfo, dir, a[i].str, &a[i + 1]);
             break;
         }
     }
 }
 
 /* Any parameter: accounts (bare or N=account) and F=friendly name items
- * (LST/ADC/ADD of MSNP10+). */
+ * (LST/ADC/ADD of MSNP10+), the name being the N= account's. */
 static void
-msnp_params_accounts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msnp_tok_t *a, int na)
+msnp_params_accounts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int dir, const msnp_tok_t *a, int na)
 {
+    const char *named = NULL;   /* the N= account before an F= */
     int i;
 
     for (i = 0; i < na; i++) {
@@ -1136,11 +1123,13 @@ msnp_params_accounts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 
         if (str[0] == 'F' && str[1] == '=' && a[i].len > 2) {
             msnp_tok_t fn = { a[i].off + 2, a[i].len - 2, str + 2 };
-            msnp_add_friendly_name(tree, tvb, pinfo, &fn);
+            msnp_add_friendly_name(tree, tvb, pinfo, dir, named, &fn);
             continue;
         }
-        if (str[0] == 'N' && str[1] == '=')
+        if (str[0] == 'N' && str[1] == '=') {
             str += 2;
+            named = str;
+        }
         email = msnp_email_len(str, &elen);
         if (email) {
             int skip = (int)(email - a[i].str);
@@ -1150,10 +1139,11 @@ msnp_params_accounts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 }
 
 /* Meaningful fields from the parameters of one command: those that only
- * this command has, then the accounts any command may name. */
+ * this command has, then the accounts any command may name.  own: the
+ * account logged in on this connection, or NULL. */
 static void
 msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                   const char *cmd, int dir, const msnp_tok_t *a, int na)
+                   const char *cmd, int dir, const char *own, const msnp_tok_t *a, int na)
 {
     switch (msnp_code(cmd)) {
     case 'V' << 16 | 'E' << 8 | 'R':
@@ -1191,23 +1181,21 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         break;
     case 'J' << 16 | 'O' << 8 | 'I':
         if (na >= 2)
-            msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+            msnp_add_friendly_name(tree, tvb, pinfo, dir, a[0].str, &a[1]);
         break;
     case 'I' << 16 | 'R' << 8 | 'O':
         if (na >= 4)
-            msnp_add_friendly_name(tree, tvb, pinfo, &a[3]);
+            msnp_add_friendly_name(tree, tvb, pinfo, dir, a[2].str, &a[3]);
         break;
     case 'P' << 16 | 'R' << 8 | 'P':
+        /* PRP MFN name: the logged-in user's own name */
         if (na >= 2 && strcmp(a[0].str, "MFN") == 0)
-            msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+            msnp_add_friendly_name(tree, tvb, pinfo, dir, own, &a[1]);
         break;
     case 'A' << 16 | 'D' << 8 | 'D':
     case 'L' << 16 | 'S' << 8 | 'T':
-        msnp_params_list_entry(tvb, pinfo, tree, a, na);
-        break;
     case 'R' << 16 | 'E' << 8 | 'A':
-        if (na >= 2)
-            msnp_add_friendly_name(tree, tvb, pinfo, &a[1]);
+        msnp_params_list_entry(tvb, pinfo, tree, dir, a, na);
         break;
     case 'M' << 16 | 'S' << 8 | 'G':
         msnp_params_msg(tvb, pinfo, tree, dir, a, na);
@@ -1223,7 +1211,7 @@ msnp_decode_params(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     default:
         break;
     }
-    msnp_params_accounts(tvb, pinfo, tree, a, na);
+    msnp_params_accounts(tvb, pinfo, tree, dir, a, na);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1827,7 +1815,7 @@ msnp_add_command_item(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
 /* The TrID, the parameters (each, then what they mean) and the payload
  * length. */
 static void
-msnp_add_params(tvbuff_t *tvb, packet_info *pinfo, msnp_line_t *l)
+msnp_add_params(tvbuff_t *tvb, packet_info *pinfo, const msnp_conv_t *mc, msnp_line_t *l)
 {
     const msnp_tok_t *toks = l->toks;
     proto_item *it;
@@ -1850,7 +1838,7 @@ msnp_add_params(tvbuff_t *tvb, packet_info *pinfo, msnp_line_t *l)
     for (i = 0; i < l->nargs; i++)
         proto_tree_add_item(l->mt, hf_msnp_param, tvb, toks[l->first_arg + i].off,
                             toks[l->first_arg + i].len, ENC_UTF_8);
-    msnp_decode_params(tvb, pinfo, l->mt, toks[0].str, l->dir, &toks[l->first_arg], l->nargs);
+    msnp_decode_params(tvb, pinfo, l->mt, toks[0].str, l->dir, mc->account, &toks[l->first_arg], l->nargs);
 
     if (!l->has_payload && !l->length_bad)
         return;
@@ -1955,11 +1943,13 @@ msnp_dissect_command(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int ht
         return -1;
 
     msnp_add_command_item(tvb, pinfo, tree, mc, l);
-    msnp_add_params(tvb, pinfo, l);
+    msnp_add_params(tvb, pinfo, mc, l);
     msnp_add_payload(tvb, pinfo, mc, http_dir, l);
 
-    if (!PINFO_FD_VISITED(pinfo))
+    if (!PINFO_FD_VISITED(pinfo)) {
         msnp_role_evidence(mc, l->toks[0].str, l->dir, &l->toks[l->first_arg], l->nargs);
+        msnp_own_account(mc, l->toks[0].str, &l->toks[l->first_arg], l->nargs);
+    }
     if (l->tridx)
         msnp_track(tvb, pinfo, l->mt, mc, fs, l->dir, l->trid, l->trid_item);
 
@@ -2247,15 +2237,6 @@ msnp_stats_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _
 /* Registration                                                             */
 
 void
-msnp_register_part(int proto, hf_register_info *hf, int n_hf, int *const *ett, int n_ett,
-        ei_register_info *ei, int n_ei)
-{
-    proto_register_field_array(proto, hf, n_hf);
-    proto_register_subtree_array(ett, n_ett);
-    expert_register_field_array(expert_register_protocol(proto), ei, n_ei);
-}
-
-void
 proto_register_msnp(void)
 {
     static hf_register_info hf[] = {
@@ -2433,6 +2414,8 @@ proto_register_msnp(void)
         { &ei_msnp_partial_payload, { "msnp.partial_payload", PI_MALFORMED, PI_WARN, "Payload incomplete", EXPFILL } },
         { &ei_msnp_line_too_long, { "msnp.line_too_long", PI_MALFORMED, PI_ERROR, "Command line too long", EXPFILL } },
         { &ei_msnp_bad_escape, { "msnp.bad_escape", PI_MALFORMED, PI_WARN, "Invalid URL escape; shown raw", EXPFILL } },
+        { &ei_msnp_name_unescaped, { "msnp.name_unescaped", PI_PROTOCOL, PI_CHAT,
+            "Friendly name sent as raw bytes that are no text, not URL-encoded; shown as \\xNN", EXPFILL } },
         { &ei_msnp_bad_address, { "msnp.bad_address", PI_MALFORMED, PI_WARN, "Invalid server address", EXPFILL } },
         { &ei_msnp_unmatched_reply, { "msnp.unmatched_reply", PI_SEQUENCE, PI_NOTE, "Reply without a request", EXPFILL } },
         { &ei_msnp_empty_line, { "msnp.empty_line", PI_PROTOCOL, PI_NOTE, "Empty line", EXPFILL } },
@@ -2466,11 +2449,11 @@ proto_register_msnp(void)
     msnp_handle = register_dissector("msnp", dissect_msnp, proto_msnp);
     msnp_http_handle = register_dissector("msnp_http", dissect_msnp_http, proto_msnp);
     msnp_tap = register_tap("msnp");
-    msnp_p2p_register(proto_msnp, msnp_module);
-    msnp_slp_register(proto_msnp);
-    msnp_dc_register(proto_msnp, proto_register_protocol_in_name_only("MSNP direct connection (TCP port 6891)",
-                     "MSNP-DC", "msnp_dc", proto_msnp, FT_PROTOCOL), msnp_module);
-    msnp_chat_register();
+    /* For the direct connections of packet-msnp-dc.c: a helper protocol, so
+     * that their port has a tcp.port preference of its own (msnp's is the
+     * commands').  Registered here because its name is msnp's (msnp_dc). */
+    proto_register_protocol_in_name_only("MSNP direct connection (TCP port 6891)", "MSNP-DC", "msnp_dc",
+                                         proto_msnp, FT_PROTOCOL);
     msnp_referrals = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_int64_hash, g_int64_equal);
     msnp_requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), msnp_trans_hash, msnp_trans_equal);
 
@@ -2486,7 +2469,6 @@ proto_reg_handoff_msnp(void)
     heur_dissector_add("tcp", dissect_msnp_heur, "MSNP over TCP (any port)", "msnp_tcp",
                        proto_msnp, HEURISTIC_ENABLE);
     xml_handle = find_dissector_add_dependency("xml", proto_msnp);
-    msnp_dc_handoff();
 }
 
 /*

@@ -39,6 +39,7 @@
 #include "packet-qq-login.h"
 #include "qq-keys.h"
 #include "qq-tea.h"
+#include "plugin.h"
 #include "ws-compat.h"
 
 #define QQ_MAX_CANDIDATES       16
@@ -1009,8 +1010,10 @@ qq_chat_init(const char *opt_arg, void *userdata _U_)
 /* ---------------------------------------------------------------------- */
 /* Registration                                                           */
 
+/* Fields and expert infos under the qq protocol (registered before this, see
+ * plugin.c), the "qq_im" tap and tshark's -z qq,chat. */
 void
-qq_decrypt_register(int proto, module_t *module, expert_module_t *expert)
+qq_decrypt_register(void)
 {
     static hf_register_info hf[] = {
         { &hf_qq_decrypted,
@@ -1148,13 +1151,10 @@ qq_decrypt_register(int proto, module_t *module, expert_module_t *expert)
         REGISTER_STAT_GROUP_GENERIC, "QQ chat transcript", "qq,chat", qq_chat_init, 0, NULL
     };
 
-    proto_qq_decrypt = proto;
-    proto_register_field_array(proto, hf, array_length(hf));
+    proto_qq_decrypt = proto_get_id_by_filter_name("qq");
+    proto_register_field_array(proto_qq_decrypt, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    expert_register_field_array(expert, ei, array_length(ei));
-
-    qq_keys_register(module);
-    qq_login_register(proto);
+    expert_register_field_array(expert_register_protocol(proto_qq_decrypt), ei, array_length(ei));
 
     qq_request_keys = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     qq_noted_conversations = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash,

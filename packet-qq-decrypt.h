@@ -38,10 +38,6 @@ typedef struct {
     const qq_key_t *known_pair; /* PC QQ 0x0836 request: share key of its known key pair, or NULL */
 } qq_decrypt_packet_info_t;
 
-/* Called from proto_register_qq: fields, expert infos, preferences, the
- * qq_keys table, the "qq_im" tap and tshark's -z qq,chat. */
-void qq_decrypt_register(int proto, module_t *module, expert_module_t *expert);
-
 /* Decrypt the body when a key is known and show what it says, under
  * `tree`; `item` carries the expert infos. No work without a key. */
 void qq_decrypt_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *item,

@@ -20,6 +20,7 @@
 
 #include "packet-qq-login.h"
 #include "qq-tea.h"
+#include "plugin.h"
 #include "ws-compat.h"
 
 /* Bounds: TLVs per block, nesting of encrypted TLVs, tokens. */
@@ -747,8 +748,10 @@ qq_login_dissect_plaintext(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 /* ---------------------------------------------------------------------- */
 /* Registration                                                           */
 
+/* Fields, subtrees and expert infos under the qq protocol (registered
+ * before this, see plugin.c). */
 void
-qq_login_register(int proto)
+qq_login_register(void)
 {
     static hf_register_info hf[] = {
         { &hf_qq_tlv,
@@ -898,8 +901,8 @@ qq_login_register(int proto)
             " QQ_TGTGT_KEY key log line) or a second share key (QQ_SHARE_KEY)", EXPFILL }},
     };
 
-    proto_qq_login = proto;
-    proto_register_field_array(proto, hf, array_length(hf));
+    proto_qq_login = proto_get_id_by_filter_name("qq");
+    proto_register_field_array(proto_qq_login, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+    expert_register_field_array(expert_register_protocol(proto_qq_login), ei, array_length(ei));
 }

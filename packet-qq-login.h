@@ -52,7 +52,4 @@ void qq_login_dissect_plaintext(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
 /* Is this command one of the login exchange's? */
 bool qq_login_is_login_cmd(uint16_t cmd);
 
-/* Fields and subtrees, under the qq protocol. */
-void qq_login_register(int proto);
-
 #endif

@@ -2269,7 +2269,6 @@ proto_register_qq(void)
             " dissector of the \"qq_tcp_guard\" heuristic list (QQ SSO, Highway) accepts, are"
             " taken from HTTP; all other traffic on those ports goes to HTTP.",
             &qq_over_http_ports);
-    qq_decrypt_register(proto_qq, qq_module, expert_qq);
 
     qq_handle = register_dissector("qq", dissect_qq, proto_qq);
     qq_tcp_handle = register_dissector("qq_tcp", dissect_qq_tcp, proto_qq);

@@ -41,17 +41,55 @@ plugin_describe(void)
 }
 #endif
 
+/*
+ * Every dissector and every part of one, in the order they must register:
+ * a dissector before its parts, which look up its protocol, preferences and
+ * expert infos by name.  A new dissector or part is one line here.
+ */
+static const struct {
+    void (*register_protoinfo)(void);
+    void (*register_handoff)(void);     /* NULL: nothing to hand off */
+} plugin_steps[] = {
+    { proto_register_msnp,  proto_reg_handoff_msnp },
+    { msnp_p2p_register,    NULL },
+    { msnp_slp_register,    NULL },
+    { msnp_dc_register,     msnp_dc_handoff },
+    { msnp_names_register,  NULL },
+    { msnp_chat_register,   NULL },
+    { proto_register_qq,    proto_reg_handoff_qq },
+    { qq_decrypt_register,  NULL },
+    { qq_keys_register,     NULL },
+    { qq_login_register,    NULL },
+};
+
+static void
+plugin_register_protoinfo(void)
+{
+    for (size_t i = 0; i < array_length(plugin_steps); i++)
+        plugin_steps[i].register_protoinfo();
+}
+
+static void
+plugin_register_handoff(void)
+{
+    for (size_t i = 0; i < array_length(plugin_steps); i++) {
+        if (plugin_steps[i].register_handoff)
+            plugin_steps[i].register_handoff();
+    }
+}
+
+/*
+ * One proto_plugin walks the whole table: Wireshark keeps the plugins it is
+ * given in a list it may run in either order (4.0 prepends), and the parts
+ * must follow their dissector.
+ */
 void
 plugin_register(void)
 {
-    static proto_plugin plug_msnp;
-    static proto_plugin plug_qq;
+    static proto_plugin plug = {
+        .register_protoinfo = plugin_register_protoinfo,
+        .register_handoff = plugin_register_handoff,
+    };
 
-    plug_msnp.register_protoinfo = proto_register_msnp;
-    plug_msnp.register_handoff = proto_reg_handoff_msnp;
-    proto_register_plugin(&plug_msnp);
-
-    plug_qq.register_protoinfo = proto_register_qq;
-    plug_qq.register_handoff = proto_reg_handoff_qq;
-    proto_register_plugin(&plug_qq);
+    proto_register_plugin(&plug);
 }

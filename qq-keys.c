@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "qq-keys.h"
+#include "plugin.h"
 #include "ws-compat.h"
 
 #define QQ_KEYLOG_MAX_LINES     100000
@@ -677,12 +678,16 @@ qq_keys_register_uat(module_t *module)
 /* ---------------------------------------------------------------------- */
 /* Registration                                                           */
 
+/* Preferences under the qq protocol's module (registered before this, see
+ * plugin.c: decrypt, password, keylog_file, the keys table) and -z qq,keys. */
 void
-qq_keys_register(module_t *module)
+qq_keys_register(void)
 {
     static stat_tap_ui keys_ui = {
         REGISTER_STAT_GROUP_GENERIC, "QQ keys (key log)", "qq,keys", qq_keys_export_init, 0, NULL
     };
+
+    module_t *module = prefs_find_module("qq");
 
     prefs_register_bool_preference(module, "decrypt", "Decrypt QQ bodies",
             "Decrypt packet bodies with every key that is known: keys the client sends in clear, public"

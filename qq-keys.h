@@ -83,11 +83,6 @@ void qq_keys_report_used(packet_info *pinfo, const qq_key_t *key);
 const char *qq_keys_type_word(qq_key_type_t type);
 const char *qq_keys_origin_str(qq_key_origin_t origin);
 
-/* Preferences (under the qq protocol's module: decrypt, password,
- * keylog_file, the keys table) and -z qq,keys. Called once from the QQ
- * registration. */
-void qq_keys_register(module_t *qq_module);
-
 /* Whether decryption is switched on (preference qq.decrypt). */
 bool qq_keys_decrypt_enabled(void);
 

@@ -27,6 +27,12 @@ Captures:
                            switchboard whose accounts carry ";{end point}".
   msnp-negatives.pcap      SMTP, FTP, IRC, POP3, IMAP, HTTP and TLS on other ports
                            (none of it is MSNP).
+  msnp-names.pcap          friendly names as a 2011 capture has them: an MSNP9 login
+                           whose USR OK gives the name as raw bytes (19 db), not
+                           URL-encoded; a contact whose name is raw UTF-8; an invitation to a switchboard; REA renames
+                           the user "feng" and NLN renames the contact; a second
+                           invitation, whose transcript uses the new names; PRP MFN
+                           renames the user again before a third.
 """
 
 import struct
@@ -571,6 +577,62 @@ def negatives():
     return cap
 
 
+# ---------------------------------------------------------------------------
+# Friendly names: raw bytes, then renamed (issue 21)
+
+FENG = b"fengzejin@hotmail.com"
+RAW_NAME = b"\x19\xdb"          # as the 2011 client sent it: raw bytes, no %-escapes
+LINA = b"lina1987@hotmail.com"
+LINA_RAW_UTF8 = "Liná".encode()  # raw too, but valid UTF-8 (as servers of 2006 sent accents)
+
+
+def invited(cap, ns, cport, session, server, trid, lina_name, lines):
+    """RNG from LINA, the client's ANS, then the switchboard's IRO and the lines."""
+    ns.server(cmd(b"RNG %d %s:1863 CKI %d.4242 " % (session, server.encode(), session) + LINA + b" " + lina_name))
+    sb = cap.tcp(CLIENT, cport, server, 1863)
+    sb.client(cmd(b"ANS %d " % trid + FENG + b" %d.4242 %d" % (session, session)))
+    sb.server(cmd(b"IRO %d 1 1 " % trid + LINA + b" " + lina_name))
+    sb.server(cmd(b"ANS %d OK" % trid))
+    for side, line in lines:
+        getattr(sb, side)(line)
+    sb.client(cmd(b"OUT"))
+    sb.close()
+
+
+def names():
+    cap = Capture()
+    ns = cap.tcp(CLIENT, 1101, NS, 1863)
+    ns.client(cmd(b"VER 1 MSNP9 CVR0"))
+    ns.server(cmd(b"VER 1 MSNP9"))
+    ns.client(cmd(b"USR 6 TWN I " + FENG))
+    ns.server(cmd(b"USR 6 TWN S " + CHALLENGE))
+    ns.client(cmd(b"USR 7 TWN S " + TICKET))
+    ns.server(cmd(b"USR 7 OK " + FENG + b" " + RAW_NAME + b" 1 0"))
+    ns.client(cmd(b"CHG 8 NLN"))
+    ns.server(cmd(b"CHG 8 NLN"))
+    ns.server(cmd(b"ILN 8 NLN " + LINA + b" " + LINA_RAW_UTF8))
+    invited(cap, ns, 1102, 11752013, SB1, 9, LINA_RAW_UTF8, [
+        ("server", cmd(b"MSG " + LINA + b" " + LINA_RAW_UTF8, text(b"are you there?"))),
+        ("client", cmd(b"MSG 10 A", text(b"yes"))),
+    ])
+    ns.client(cmd(b"REA 19 " + FENG + b" feng"))
+    ns.server(cmd(b"REA 19 2 " + FENG + b" feng"))
+    ns.server(cmd(b"NLN AWY " + LINA + b" Lina%20(away)"))
+    invited(cap, ns, 1103, 11752014, SB2, 20, b"Lina%20(away)", [
+        ("server", cmd(b"MSG " + LINA + b" Lina%20(away)", text(b"back soon"))),
+        ("client", cmd(b"MSG 21 A", text(b"ok, feng here"))),
+    ])
+    # MSNP10+ renames with PRP MFN, which names no account: the logged-in one.
+    ns.client(cmd(b"PRP 30 MFN Feng%20Zejin"))
+    ns.server(cmd(b"PRP 30 MFN Feng%20Zejin"))
+    invited(cap, ns, 1104, 11752015, SB1, 31, b"Lina%20(away)", [
+        ("client", cmd(b"MSG 32 A", text(b"new name"))),
+    ])
+    ns.client(cmd(b"OUT"))
+    ns.close()
+    return cap
+
+
 CAPTURES = {
     "msnp-login.pcap": login,
     "msnp-login-443.pcap": lambda: login(443),
@@ -580,4 +642,5 @@ CAPTURES = {
     "msnp-errors.pcap": errors,
     "msnp-versions.pcap": versions,
     "msnp-negatives.pcap": negatives,
+    "msnp-names.pcap": names,
 }

@@ -75,7 +75,7 @@ def test_handles_port_and_heuristic_registered(ws):
     assert ("tcp", "msnp", True) in heur          # msnp_tcp, enabled by default
 
 
-SEVERITY = {"Note": 0x00400000, "Warning": 0x00600000, "Error": 0x00800000}
+SEVERITY = {"Chat": 0x00200000, "Note": 0x00400000, "Warning": 0x00600000, "Error": 0x00800000}
 GROUP = {"Sequence": 0x02000000, "Response": 0x03000000, "Undecoded": 0x05000000,
          "Malformed": 0x07000000, "Protocol": 0x09000000}
 
@@ -103,6 +103,7 @@ EXPERTS = {
     "msnp.partial_payload": ("Malformed", "Warning", SEG, ("-o", "msnp.reassemble:FALSE")),
     "msnp.line_too_long": ("Malformed", "Error", LOGIN, ("-o", "msnp.max_line:100")),
     "msnp.bad_escape": ("Malformed", "Warning", ERRORS, ()),
+    "msnp.name_unescaped": ("Protocol", "Chat", "msnp-names.pcap", ()),
     "msnp.bad_address": ("Malformed", "Warning", ERRORS, ()),
     "msnp.p2p_short": ("Malformed", "Error", ERRORS, ()),
     "msnp.p2p_bad_size": ("Malformed", "Warning", ERRORS, ()),

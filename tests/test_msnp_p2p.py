@@ -102,16 +102,18 @@ def test_chat_transcript_skips_typing_and_control_messages(ws):
 
 
 def test_chat_transcript_with_a_filter(ws):
-    # Only the second switchboard: its own friendly name came with the first one's USR.
+    # Only the second switchboard; its own friendly name came with the first
+    # one's USR, which the filter leaves out: names are the capture's, not the
+    # filtered commands' (msnp-names.c).
     got = transcript(ws, CHAT, "msnp,chat,tcp.port == 2003")
     assert got == [
         "MSNP chat transcript: 1 switchboard session",
         "",
         "Session 1: switchboard 207.46.108.83:1863, started 2005-11-03 06:40:30.290 UTC (frame 30)",
         "  frame 31  06:40:30.300  * cecile260992@hotmail.com (choupi) was already there (IRO)",
-        "  frame 32  06:40:30.310  * cndes2005@hotmail.com joined (ANS)",
+        "  frame 32  06:40:30.310  * cndes2005@hotmail.com (小明) joined (ANS)",
         "  frame 33  06:40:30.320  cecile260992@hotmail.com (choupi): see you",
-        "  frame 34  06:40:30.330  * cndes2005@hotmail.com left (OUT)",
+        "  frame 34  06:40:30.330  * cndes2005@hotmail.com (小明) left (OUT)",
     ]
 
 
@@ -132,13 +134,15 @@ def test_chat_transcript_of_routed_messages(ws):
     """MSNP21 has no switchboard: SDG messages through the notification
     server are a session of their own, naming sender and recipient (without
     the "1:" network prefix and the end point); "USR 2 OK alice@live.com 1 0"
-    gives no friendly name."""
+    gives no friendly name.  Bob's name is the latest before frame 65: "Bob"
+    from the MSNP18 NLN of frame 41 (1:bob@hotmail.com), not the "Bob ★" of
+    the MSNP7 ILN of frame 14."""
     got = transcript(ws, "msnp-versions.pcap")
     assert got[0] == "MSNP chat transcript: 1 switchboard session, 1 connection with routed messages (SDG)"
     assert got[2:5] == [
         "Session 1: messages routed (SDG) through 207.46.4.22:443, started 2005-11-03 06:40:00.640 UTC (frame 65)",
-        "  frame 65  06:40:00.640  alice@live.com to bob@hotmail.com (Bob ★): hello bob",
-        "  frame 66  06:40:00.650  bob@hotmail.com (Bob ★) to alice@live.com: 你好 alice",
+        "  frame 65  06:40:00.640  alice@live.com to bob@hotmail.com (Bob): hello bob",
+        "  frame 66  06:40:00.650  bob@hotmail.com (Bob) to alice@live.com: 你好 alice",
     ]
     assert got[6] == "Session 2: switchboard 207.46.108.59:1863, started 2005-11-03 06:40:00.950 UTC (frame 96)"
 

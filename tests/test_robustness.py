@@ -25,6 +25,7 @@ from conftest import ROOT, Tshark, build_dir
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile  # noqa: E402
+import wsversion  # noqa: E402
 
 ASAN_DIR = build_dir("asan")
 BAD_STDERR = re.compile(r"dissector bug|AddressSanitizer|runtime error:|DISSECTOR_ASSERT|"
@@ -247,11 +248,14 @@ def test_msnp_nul_bytes_and_invalid_utf8(ws, hostile_captures):
     dissect_clean(ws, path)
     rows = {int(r[0]): r[1:] for r in msnp_rows(ws, path, ["msnp.cmd", "msnp.trid", "msnp.param",
                                                             "msnp.account", "msnp.friendly_name"])}
-    # A NUL ends a string field; invalid UTF-8 becomes U+FFFD.
+    # A NUL ends a string field; invalid UTF-8 becomes U+FFFD in parameters.
+    # A friendly name sent as raw bytes shows every byte that is no
+    # character (the NUL too) as \xNN (msnp-names.c).
     assert rows[6][:3] == ["CAL", "6", "bu"]
     assert rows[7][:3] == ["ILN", "7", "NLN,b\ufffd\ufffd@hotmail.com,na\ufffd(me,0"]
-    assert rows[7][4] == "na\ufffd(me"
-    assert rows[8] == ["NLN", "", "NLN,c@hotmail.com,\ufffd,0", "c@hotmail.com", "\ufffd"]
+    assert wsversion.fields_text(rows[7][4]) == "na\\xc3(me\\x00x"
+    assert rows[8][:4] == ["NLN", "", "NLN,c@hotmail.com,\ufffd,0", "c@hotmail.com"]
+    assert wsversion.fields_text(rows[8][4]) == "\\xe5\\xb0"
     assert_msnp_sentinels(ws, path)
 
 

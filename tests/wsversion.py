@@ -105,6 +105,13 @@ def fields_absolute_time(text):
 FIELDS_NORMALISED = {"FT_BOOLEAN": fields_bool, "FT_ABSOLUTE_TIME": fields_absolute_time}
 
 
+def fields_text(text):
+    """A string field's value from `-T fields` as the dissector made it: 4.4
+    and later write a backslash in the value doubled ("\\\\x19" for the
+    four characters \\x19), 4.0 as it is."""
+    return text.replace("\\\\", "\\") if at_least(4, 4) else text
+
+
 def fields_value(ftype, text):
     """One -T fields value of a field of type ftype, in 4.0's form."""
     return FIELDS_NORMALISED[ftype](text)
