@@ -196,7 +196,11 @@ not_run_notes() {
     mine=$(wireshark_version | cut -d. -f1,2)
     others=$(other_suites "$mine")
     [ -n "$others" ] || return 0
-    echo "Other versions: $(for s in $others; do printf 'Wireshark %s (Debian %s) ' "$(suite_version "$s")" "$s"; done)are tested by"
+    local s list=()
+    for s in $others; do
+        list+=("Wireshark $(suite_version "$s") (Debian $s)")
+    done
+    echo "Other versions: $(IFS=,; echo "${list[*]}" | sed 's/,/, /g') are tested by"
     echo "  ./plugin.sh test --all-versions (as root: makes a Debian root of about 1.3 GB per version on first use)."
 }
 
