@@ -31,7 +31,7 @@ need_root() {
 }
 
 packages() {
-    # The same lists as the README's commands install on the machine.
+    # The same lists as ./plugin.sh deps installs on the machine.
     "$here/plugin.sh" packages "$1" | tr '\n' ',' | sed 's/,$//'
 }
 
