@@ -16,8 +16,9 @@ from conftest import ROOT, SAMPLES
 PLUGIN_SH = os.path.join(ROOT, "plugin.sh")
 WSROOT_SH = os.path.join(ROOT, "tests", "wsroot.sh")
 # What plugin.sh prints before the demo proper: "Preparing", where tshark
-# loads the plugin, and at most a 9-line note about a second copy.
-DEMO_PREAMBLE_LINES = 11
+# loads the plugin, a line when Debian packages are installed, and at most
+# a 9-line note about a second copy.
+DEMO_PREAMBLE_LINES = 12
 DEMO_MAX_LINES = 120
 
 
@@ -199,3 +200,13 @@ def test_root_download_failure_is_retried_once_then_one_line(tmp_path):
     assert "./plugin.sh test alone" in failure[0]
     assert "E: download failed" in open(log).read()
     assert not (tmp_path / "cache" / "trixie.new").exists()
+
+
+@pytest.mark.parametrize("guide", ["README.md", os.path.join("doc", "install.md")])
+def test_demo_rows_quoted_in_the_guides_are_what_it_prints(demo, guide):
+    quoted = open(os.path.join(ROOT, guide), encoding="utf-8").read()
+    rows = re.findall(r"^((?:msnp|qq)-[\w-]+ +\d+ .*)$", quoted, re.M)
+    assert rows, guide
+    printed = set(demo.splitlines())
+    for row in rows:
+        assert row in printed, row
