@@ -657,7 +657,7 @@ def report(res, frames, rows, prof, info, args):
 
 
 def markdown(res, frames, rows, prof, info, args):
-    """The figures for README.md's Performance section."""
+    """The figures for doc/benchmarks.md."""
     root = " --root %s" % os.environ["WSROOT"] if os.environ.get("WSROOT") else ""
     md = ["Measured %s on %d CPUs (%s), %s in %s; `bench/run%s --scale %g --runs %d`: IM "
           "capture %d frames, background %d frames%s; medians of %d interleaved runs." % (

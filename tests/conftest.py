@@ -187,3 +187,11 @@ def real_pcap():
                         "beside the checkout is absent" % name)
         return path
     return get
+
+
+def pytest_configure(config):
+    # ./plugin.sh test runs `-m "not slow"` and reports these as not run;
+    # ./plugin.sh test --slow and --all-versions (CI) run them.
+    config.addinivalue_line(
+        "markers", "slow: a long check by another tool (sanitizers, fuzzing, valgrind, the GUI, "
+        "the benchmark): left to ./plugin.sh test --slow and --all-versions")

@@ -196,7 +196,7 @@ EOF
 if [ $# -ge 4 ]; then
     shot "$@"
 elif [ $# -eq 0 ]; then
-    # The README's pictures: a chat message of the MSNP login sample and a
+    # The pictures of README.md and doc/usage.md: a chat message of the MSNP login sample and a
     # resent QQ2010 login; then the plugin's entries in the Statistics menu
     # and its preferences page under Protocols (opened from the packet
     # details' context menu: Protocol Preferences > Open ... preferences).

@@ -193,6 +193,7 @@ fn=(6) deep'a'b'c
                                                "(packet-qq.c)"]
 
 
+@pytest.mark.slow
 def test_one_quick_pass(ws, tmp_path):
     # Tiny captures, one round, no 4x capture and no callgrind: seconds.
     out_json = tmp_path / "results.json"

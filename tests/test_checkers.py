@@ -110,6 +110,7 @@ def joined(paths, out):
     return int(n)
 
 
+@pytest.mark.slow
 def test_valgrind_on_every_sample_capture(ws, tmp_path):
     samples = sorted(os.path.join(SAMPLES, f) for f in os.listdir(SAMPLES) if f.endswith(".pcap"))
     assert samples
@@ -128,6 +129,7 @@ def test_valgrind_on_every_sample_capture(ws, tmp_path):
     assert out.count("\nFrame ") + out.startswith("Frame ") == frames
 
 
+@pytest.mark.slow
 def test_valgrind_on_hostile_captures(ws):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import hostile

@@ -93,6 +93,7 @@ def test_decode_as_qq_on_another_port(ws):
 GUI_TOOLS = ("wireshark", "Xvfb", "xdotool", "import", "identify")
 
 
+@pytest.mark.slow
 def test_gui_screenshot(ws, tmp_path):
     missing = [t for t in GUI_TOOLS if shutil.which(t) is None]
     if missing:

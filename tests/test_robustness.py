@@ -115,6 +115,7 @@ def _canary_capture(path, payload):
     (b"HEAP0123", "AddressSanitizer: heap-buffer-overflow"),
     (b"UBSN0123", "runtime error: signed integer overflow"),
 ])
+@pytest.mark.slow
 def test_sanitizer_error_in_plugin_fails_the_run(asan_build, payload, report):
     # The canary module reads past a pinfo->pool block / overflows an int on
     # request; the same preload and environment as for our module must turn
@@ -137,12 +138,14 @@ def test_sanitizer_error_in_plugin_fails_the_run(asan_build, payload, report):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_every_hostile_capture_clean_under_sanitizers(asan_ws, hostile_captures):
     for name, path in sorted(hostile_captures.items()):
         out = dissect_clean(asan_ws, path, env=sanitizer_env())
         assert "MSNP" in out or "QQ" in out, name
 
 
+@pytest.mark.slow
 def test_every_sample_capture_clean_under_sanitizers(asan_ws):
     samples = sorted(f for f in os.listdir(os.path.join(ROOT, "sample-pcaps")) if f.endswith(".pcap"))
     assert samples
@@ -495,6 +498,7 @@ SHORT_SIZE = 3000          # packets per dissector, for each of mutation and ran
 SHORT_FUZZ_SECONDS = 20    # libFuzzer time per dissector (both run in parallel)
 
 
+@pytest.mark.slow
 def test_short_fuzz_pass(asan_build):
     # The three kinds of tests/fuzz/campaign.sh at a small size, under the
     # sanitizers: zero findings, and proof that packets really went through

@@ -22,13 +22,27 @@ cache=${WSROOT_CACHE:-/var/cache/msnp-qq-wsroot}
 
 usage() { sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
+# Said whenever a root cannot be had: the machine's own test needs none.
+NO_ROOT_NEEDED="./plugin.sh test alone (the machine's Wireshark) needs no Debian root"
+
 need_root() {
-    [ "$(id -u)" -eq 0 ] || { echo "wsroot: run as root (mmdebstrap, mount, chroot)" >&2; exit 1; }
+    [ "$(id -u)" -eq 0 ] ||
+        { echo "wsroot: Debian roots need root (mmdebstrap, mount, chroot); $NO_ROOT_NEEDED" >&2; exit 1; }
 }
 
 packages() {
-    # The same lists as the README's commands install on the machine.
+    # The same lists as ./plugin.sh deps installs on the machine.
     "$here/plugin.sh" packages "$1" | tr '\n' ',' | sed 's/,$//'
+}
+
+# make_root_once SUITE DIR PACKAGES: one mmdebstrap run.
+make_root_once() {
+    # sid's InRelease can be past its Valid-Until; the hook pre-answers the
+    # only debconf question of wireshark-common so the install stays quiet.
+    mmdebstrap --quiet --variant=apt --include="$3" \
+        --aptopt='Acquire::Check-Valid-Until "false"' \
+        --essential-hook='echo "wireshark-common wireshark-common/install-setuid boolean false" | chroot "$1" debconf-set-selections' \
+        "$1" "$2" http://deb.debian.org/debian
 }
 
 make_root() {
@@ -39,22 +53,27 @@ make_root() {
     if [ -f "$dir/.wsroot-stamp" ] && [ "$(cat "$dir/.wsroot-stamp")" = "$stamp" ]; then
         return 0
     fi
-    command -v mmdebstrap >/dev/null ||
-        env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
-    rm -rf "$dir.new"
     mkdir -p "$cache"
-    echo "wsroot: making the $suite root (Debian packages, about a minute)" >&2
-    # sid's InRelease can be past its Valid-Until; the hook pre-answers the
-    # only debconf question of wireshark-common so the install stays quiet.
-    mmdebstrap --quiet --variant=apt --include="$pkgs" \
-        --aptopt='Acquire::Check-Valid-Until "false"' \
-        --essential-hook='echo "wireshark-common wireshark-common/install-setuid boolean false" | chroot "$1" debconf-set-selections' \
-        "$suite" "$dir.new" http://deb.debian.org/debian >"$cache/$suite.log" 2>&1 || {
-        echo "wsroot: mmdebstrap $suite failed; last lines of $cache/$suite.log:" >&2
-        tail -n 20 "$cache/$suite.log" >&2
+    local log="$cache/$suite.log" attempt
+    if ! command -v mmdebstrap >/dev/null; then
+        env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >"$log" 2>&1 || {
+            echo "wsroot: installing mmdebstrap failed (log: $log); $NO_ROOT_NEEDED" >&2
+            exit 1
+        }
+    fi
+    # A download from the mirror can fail now and then: one more try.
+    for attempt in 1 2; do
         rm -rf "$dir.new"
-        exit 1
-    }
+        echo "wsroot: making the $suite root (Debian packages, about a minute; log: $log)" >&2
+        make_root_once "$suite" "$dir.new" "$pkgs" >"$log" 2>&1 && break
+        if [ "$attempt" -eq 2 ]; then
+            rm -rf "$dir.new"
+            echo "wsroot: making the $suite root failed twice at mmdebstrap (download and install of its Debian packages; log: $log); $NO_ROOT_NEEDED" >&2
+            exit 1
+        fi
+        echo "wsroot: mmdebstrap $suite failed (log: $log); trying once more" >&2
+        cp "$log" "$log.1" 2>/dev/null || true
+    done
     echo "$stamp" >"$dir.new/.wsroot-stamp"
     rm -rf "$dir"
     mv "$dir.new" "$dir"
