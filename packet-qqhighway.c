@@ -156,6 +156,7 @@ static expert_field ei_hw_no_response = EI_INIT;
 
 static dissector_handle_t hw_tcp_handle;
 static dissector_handle_t protobuf_handle;
+static dissector_handle_t data_handle;
 
 static ws_bool hw_reassemble_files = true;
 static ws_bool hw_show_protobuf = true;
@@ -437,12 +438,17 @@ static void
 hw_call_protobuf(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int offset, uint32_t len, bool is_response)
 {
     tvbuff_t *head_tvb;
+    bool writable;
 
     if (!hw_show_protobuf || !protobuf_handle || len == 0)
         return;
     head_tvb = tvb_new_subset_length(tvb, offset, (int)len);
+    /* The Protocol and Info columns stay Highway's. */
+    writable = col_get_writable(pinfo->cinfo, -1);
+    col_set_writable(pinfo->cinfo, -1, false);
     call_dissector_with_data(protobuf_handle, head_tvb, pinfo, tree,
         (void *)(is_response ? "message,qqhighway.RspDataHighwayHead" : "message,qqhighway.ReqDataHighwayHead"));
+    col_set_writable(pinfo->cinfo, -1, writable);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -841,22 +847,42 @@ hw_body_is_frames(tvbuff_t *tvb)
     return len > 0;
 }
 
-static ws_bool
-dissect_hw_heur_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+/* Dissects a body that hw_body_is_frames() accepted, frame by frame. */
+static void
+hw_dissect_body_frames(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    unsigned len, offset = 0;
+    unsigned len = tvb_captured_length(tvb), offset = 0;
 
-    if (!hw_body_is_frames(tvb))
-        return false;
-    len = tvb_captured_length(tvb);
-    col_clear(pinfo->cinfo, COL_INFO);
     while (offset < len) {
         unsigned plen = HW_OVERHEAD + tvb_get_ntohl(tvb, offset + 1) + tvb_get_ntohl(tvb, offset + 5);
 
         dissect_hw_pdu(tvb_new_subset_length(tvb, offset, (int)plen), pinfo, tree, NULL);
         offset += plen;
     }
+}
+
+static ws_bool
+dissect_hw_heur_http(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (!hw_body_is_frames(tvb))
+        return false;
+    hw_dissect_body_frames(tvb, pinfo, tree);
     return true;
+}
+
+/* HTTP bodies of type application/octet-stream go to the media_type table,
+ * where the data dissector sits and takes everything, so HTTP never offers
+ * them to its heuristics: this handle takes that entry over, dissects
+ * Highway frames and hands every other body to the data dissector as
+ * before. */
+static int
+dissect_hw_octet_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (hw_body_is_frames(tvb)) {
+        hw_dissect_body_frames(tvb, pinfo, tree);
+        return tvb_captured_length(tvb);
+    }
+    return call_dissector_with_data(data_handle, tvb, pinfo, tree, data);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1058,6 +1084,10 @@ void
 proto_reg_handoff_qqhighway(void)
 {
     protobuf_handle = find_dissector("protobuf");
+    data_handle = find_dissector("data");
+    if (data_handle)
+        dissector_add_string("media_type", "application/octet-stream",
+                             create_dissector_handle(dissect_hw_octet_stream, proto_qqhighway));
     heur_dissector_add("tcp", dissect_hw_heur_tcp, "QQ Highway over TCP", "qqhighway_tcp",
                        proto_qqhighway, HEURISTIC_ENABLE);
     heur_dissector_add("qq_tcp_guard", dissect_hw_heur_tcp, "QQ Highway on TCP 80, 8080 and 443",
