@@ -403,6 +403,7 @@ hw_show_seg(proto_tree *tree, tvbuff_t *tvb, const hw_pdu_t *pdu)
         return;
     st = proto_tree_add_subtree(tree, tvb, f->start, f->value_offset + f->value_length - f->start,
                                 ett_hw_seg, NULL, "Segment head (SegHead)");
+    proto_tree_add_item(st, hf_hw_seg, tvb, f->value_offset, f->value_length, ENC_NA);
     hw_add_fields(st, tvb, &pdu->seg, map, array_length(map));
 }
 
