@@ -434,21 +434,27 @@ hw_show_head_rest(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const hw_
 }
 
 /* The whole head to Wireshark's protobuf dissector, under the message
- * type protobuf/highway.proto names (raw fields when it is not loaded). */
+ * type protobuf/highway.proto names (raw fields when it is not loaded).
+ * Only well-formed heads: Wireshark 4.0's protobuf dissector trips over
+ * some malformed ones (a dissector bug, found by fuzzing), and the head's
+ * own items already say what is wrong. */
 static void
-hw_call_protobuf(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int offset, uint32_t len, bool is_response)
+hw_call_protobuf(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const hw_pdu_t *pdu, uint32_t len)
 {
     tvbuff_t *head_tvb;
     bool writable;
 
     if (!hw_show_protobuf || !protobuf_handle || len == 0)
         return;
-    head_tvb = tvb_new_subset_length(tvb, offset, (int)len);
+    if (!pdu->head.whole || (pdu->head.has[HW_HEAD_BASE] && !pdu->base.whole)
+            || (pdu->head.has[HW_HEAD_SEG] && !pdu->seg.whole))
+        return;
+    head_tvb = tvb_new_subset_length(tvb, HW_FIXED_LEN, (int)len);
     /* The Protocol and Info columns stay Highway's. */
     writable = col_get_writable(pinfo->cinfo, -1);
     col_set_writable(pinfo->cinfo, -1, false);
     call_dissector_with_data(protobuf_handle, head_tvb, pinfo, tree,
-        (void *)(is_response ? "message,qqhighway.RspDataHighwayHead" : "message,qqhighway.ReqDataHighwayHead"));
+        (void *)(pdu->is_response ? "message,qqhighway.RspDataHighwayHead" : "message,qqhighway.ReqDataHighwayHead"));
     col_set_writable(pinfo->cinfo, -1, writable);
 }
 
@@ -755,7 +761,7 @@ hw_dissect_content(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_it
     hw_show_base(head_tree, tvb, pinfo, pdu);
     hw_show_seg(head_tree, tvb, pdu);
     hw_show_head_rest(head_tree, tvb, pinfo, pdu);
-    hw_call_protobuf(tvb, pinfo, head_tree, HW_FIXED_LEN, head_len, pdu->is_response);
+    hw_call_protobuf(tvb, pinfo, head_tree, pdu, head_len);
     if (pdu->body_len > 0)
         body_item = proto_tree_add_item(tree, hf_hw_body, tvb, pdu->body_offset, (int)pdu->body_len, ENC_NA);
     proto_tree_add_item(tree, hf_hw_end, tvb, pdu->body_offset + (int)pdu->body_len, 1, ENC_NA);
@@ -825,7 +831,7 @@ dissect_hw_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
 {
     if (!hw_frame_plausible(tvb, 0))
         return false;
-    conversation_set_dissector(find_or_create_conversation(pinfo), hw_tcp_handle);
+    conversation_set_dissector_from_frame_number(find_or_create_conversation(pinfo), pinfo->num, hw_tcp_handle);
     dissect_hw_tcp(tvb, pinfo, tree, data);
     return true;
 }
@@ -1059,19 +1065,19 @@ hw_register_experts(void)
 void
 proto_register_qqhighway(void)
 {
-    module_t *prefs;
+    module_t *hw_module;
 
     proto_qqhighway = proto_register_protocol("Tencent QQ Highway", "QQ Highway", "qqhighway");
     hw_register_fields();
     hw_register_experts();
-    prefs = prefs_register_protocol(proto_qqhighway, NULL);
-    prefs_register_bool_preference(prefs, "reassemble", "Reassemble files",
+    hw_module = prefs_register_protocol(proto_qqhighway, NULL);
+    prefs_register_bool_preference(hw_module, "reassemble", "Reassemble files",
         "Put a file's chunks together by offset, check its MD5 and offer it in Export Objects.",
         &hw_reassemble_files);
-    prefs_register_uint_preference(prefs, "max_file_size", "Largest file reassembled",
+    prefs_register_uint_preference(hw_module, "max_file_size", "Largest file reassembled",
         "Files larger than this many bytes are not reassembled; unfinished files together never hold more "
         "than four times this.", 10, &hw_max_file_size);
-    prefs_register_bool_preference(prefs, "protobuf_head", "Show the head with the Protobuf dissector",
+    prefs_register_bool_preference(hw_module, "protobuf_head", "Show the head with the Protobuf dissector",
         "Hand the head to Wireshark's protobuf dissector as qqhighway.ReqDataHighwayHead or "
         "RspDataHighwayHead (named when protobuf/highway.proto is in Protobuf's search paths).",
         &hw_show_protobuf);

@@ -11,7 +11,6 @@ import hashlib
 import os
 import shutil
 import sys
-import tempfile
 
 import pytest
 
@@ -30,17 +29,7 @@ def rows(ws, pcap, fields, dfilter="qqhighway"):
 
 def export(ws, pcap, extra=()):
     """Files that --export-objects qqhighway writes: name -> bytes."""
-    d = tempfile.mkdtemp(prefix="qqhighway-eo-", dir=ws.workdir)
-    os.chmod(d, 0o777)
-    try:
-        ws.out(["-n", "-q", "-r", ws.path(pcap), "--export-objects", "qqhighway," + d] + list(extra))
-        files = {}
-        for name in os.listdir(d):
-            with open(os.path.join(d, name), "rb") as f:
-                files[name] = f.read()
-        return files
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+    return ws.export_objects(pcap, "qqhighway", extra)
 
 
 def md5(data):
