@@ -115,6 +115,13 @@ def test_shared_ports_and_http(ws):
                    ["38", "", "200", "300"]]
 
 
+def test_443_needs_the_guard_heuristic(ws):
+    # Without its entry in the qq guard's list, Highway on 443 is TLS "continuation data".
+    off = ["--disable-heuristic", "qqhighway_guard"]
+    assert ws.count(HIGHWAY, "tcp.port == 443 && qqhighway", extra=off) == 0
+    assert ws.count(HIGHWAY, "tcp.port == 443 && tls", extra=off) == 2
+
+
 def test_other_octet_stream_bodies_stay_data(ws):
     # The media type handle Highway takes over hands other bodies to data as before.
     assert ws.count("msnp-http-gateway.pcap", "qqhighway") == 0
