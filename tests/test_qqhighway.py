@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "sample-pcaps"))
 
 import qq_highway_scenarios as scen  # noqa: E402
+import wsversion  # noqa: E402
 
 HIGHWAY = "qq-highway.pcap"
 HOSTILE = "qq-highway-hostile.pcap"
@@ -34,6 +35,13 @@ def export(ws, pcap, extra=()):
 
 def md5(data):
     return hashlib.md5(data).hexdigest()
+
+
+# -- registration ----------------------------------------------------------------------
+
+def test_heuristics_registered(ws):
+    heur = set(wsversion.heuristic_decodes(ws.out(["-G", "heuristic-decodes"])))
+    assert {("tcp", "qqhighway", True), ("qq_tcp_guard", "qqhighway", True), ("http", "qqhighway", True)} <= heur
 
 
 # -- framing and fields --------------------------------------------------------------
