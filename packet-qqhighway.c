@@ -31,6 +31,7 @@
 #include <epan/proto_data.h>
 #include <epan/reassemble.h>
 #include <epan/tap.h>
+#include <epan/tfs.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/strutil.h>
 #include <epan/to_str.h>
