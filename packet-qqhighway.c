@@ -338,6 +338,9 @@ hw_add_fields(proto_tree *tree, tvbuff_t *tvb, const hw_msg_t *msg, const hw_fie
         } else if ((f = hw_field(msg, map[i].number, QQ_PB_BYTES)) != NULL) {
             if (type == FT_STRING)
                 proto_tree_add_item(tree, hf, tvb, f->value_offset, f->value_length, ENC_UTF_8);
+            else if (type == FT_BYTES && f->value_length == 0)
+                proto_tree_add_bytes_format_value(tree, hf, tvb, f->start, f->value_offset - f->start, NULL,
+                                                  "(empty)");
             else if (type == FT_BYTES)
                 proto_tree_add_item(tree, hf, tvb, f->value_offset, f->value_length, ENC_NA);
         }
