@@ -108,6 +108,9 @@ def test_responses_linked_by_sequence(ws):
     assert got == [["5", "4"], ["10", "8,9"], ["18", "17"], ["26", "25"], ["28", "27"], ["30", "29"],
                    ["38", "37"]]
     assert ws.count(HIGHWAY, "qqhighway.no_response", two_pass=True) == 0
+    # The generator spaces frames 10 ms apart: frames 8 and 9 were answered in 10, 20 and 10 ms.
+    assert ws.count(HIGHWAY, "qqhighway.time == 0.01", two_pass=True) == 7
+    assert rows(ws, HIGHWAY, ["qqhighway.seq"], "qqhighway.time > 0.015") == [["10", "101,102"]]
 
 
 # -- shared ports and HTTP -------------------------------------------------------------
