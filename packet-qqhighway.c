@@ -488,7 +488,9 @@ hw_is_response(packet_info *pinfo, hw_conv_t *hc, const hw_pdu_t *pdu)
 {
     if (pdu->body_len > 0)
         return false;
-    if (hw_field(&pdu->head, HW_RSP_ERROR_CODE, QQ_PB_VARINT) || pdu->head.has[HW_RSP_CACHE_COST]
+    /* Fields 3 and 5 exist in requests too, as bytes (extend info, login
+     * signature head); in responses they are numbers. */
+    if (hw_field(&pdu->head, HW_RSP_ERROR_CODE, QQ_PB_VARINT) || hw_field(&pdu->head, HW_RSP_CACHE_COST, QQ_PB_VARINT)
             || pdu->head.has[HW_RSP_HT_COST] || pdu->head.has[HW_RSP_RANGE])
         return true;
     if (!hc->client_known)
@@ -594,7 +596,9 @@ hw_check_chunk(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const hw_pdu
         expert_add_info_format(pinfo, body_item, &ei_hw_chunk_length_mismatch,
                                "The segment head gives a chunk length of %" PRIu64 ", the body has %u bytes",
                                len->value, pdu->body_len);
-    if (!md5 || md5->value_length != HW_MD5_LEN || pdu->body_len == 0)
+    /* A body cut short by the capture's snapshot length cannot be checked. */
+    if (!md5 || md5->value_length != HW_MD5_LEN || pdu->body_len == 0
+            || (unsigned)tvb_captured_length_remaining(tvb, pdu->body_offset) < pdu->body_len)
         return;
     body = tvb_new_subset_length(tvb, pdu->body_offset, (int)pdu->body_len);
     ok = hw_md5_equal(body, tvb, md5, pinfo);

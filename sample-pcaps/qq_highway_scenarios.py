@@ -9,7 +9,8 @@ qq-highway.pcap:
   in three chunks of CHUNK bytes by PicUp.DataUp; chunk 2 is cut over three
   TCP segments, and the server answers chunks 2 and 3 in one segment.
 - TCP 443 (the guard, beside TLS): a voice file in one chunk and its answer.
-- TCP 15000 (the plain TCP heuristic): a heartbeat (PicUp.Echo, no body) and
+- TCP 15000 (the plain TCP heuristic): a heartbeat (PicUp.Echo, no body, the
+  first frame of its connection, so taken for a request by its head) and
   a file of two chunks whose second chunk MD5 and file MD5 do not match the
   data (the chunk was damaged), answered with error code 1.
 - TCP 80: the same kind of upload inside an HTTP POST to /cgi-bin/httpconn,
@@ -98,7 +99,10 @@ def response(cmd, seq, offset=0, whole=b"", error=0):
 
 
 def echo(seq):
-    head = pb_bytes(1, base_head("PicUp.Echo", seq, command_id=0)) + pb_uint(4, 1700000000 + seq)
+    """A heartbeat: no body, and a login signature head (field 5, which responses use for a number)."""
+    login_sig = pb_uint(1, 8) + pb_bytes(2, noise("highway/login-sig", 24)) + pb_uint(3, APPID)
+    head = (pb_bytes(1, base_head("PicUp.Echo", seq, command_id=0)) + pb_uint(4, 1700000000 + seq)
+            + pb_bytes(5, login_sig))
     return frame(head)
 
 
