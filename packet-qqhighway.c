@@ -566,6 +566,7 @@ hw_show_links(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const hw_pdu_
 /* ---------------------------------------------------------------------- */
 /* Chunks and files                                                        */
 
+/* Whether the MD5 of all of `data` is the 16 bytes the head gives. */
 static bool
 hw_md5_equal(tvbuff_t *data, tvbuff_t *head_tvb, const qq_pb_field_t *md5, packet_info *pinfo)
 {
@@ -573,13 +574,11 @@ hw_md5_equal(tvbuff_t *data, tvbuff_t *head_tvb, const qq_pb_field_t *md5, packe
     int len = tvb_captured_length(data);
     uint8_t digest[HW_MD5_LEN];
     gsize dlen = sizeof digest;
-    bool ok;
 
     g_checksum_update(sum, (const guchar *)tvb_memdup(pinfo->pool, data, 0, len), len);
     g_checksum_get_digest(sum, digest, &dlen);
     g_checksum_free(sum);
-    ok = tvb_memeql(head_tvb, md5->value_offset, digest, HW_MD5_LEN) == 0;
-    return ok;
+    return tvb_memeql(head_tvb, md5->value_offset, digest, HW_MD5_LEN) == 0;
 }
 
 /* The chunk's MD5 (SegHead field 8) against the body. */
@@ -608,8 +607,8 @@ hw_check_chunk(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const hw_pdu
         expert_add_info(pinfo, ti, &ei_hw_chunk_md5_mismatch);
 }
 
-/* Whether this chunk may join a file: it lies inside the file, the file is
- * small enough, and (first pass) unfinished files hold little enough. */
+/* Whether this chunk may join a file: the head names the file (size and
+ * MD5), the chunk lies inside it, and the file is small enough. */
 static bool
 hw_chunk_fits(packet_info *pinfo, proto_item *body_item, const hw_pdu_t *pdu, uint64_t *file_size, uint64_t *offset)
 {
@@ -645,7 +644,9 @@ hw_file_id(tvbuff_t *tvb, const hw_pdu_t *pdu)
     return tvb_get_ntohl(tvb, md5->value_offset) ^ tvb_get_ntohl(tvb, md5->value_offset + 12);
 }
 
-/* Adds the chunk to its file; the whole file in the frame that completes it. */
+/* Adds the chunk to its file; the whole file in the frame that completes it.
+ * A chunk is refused (first pass, remembered for the second) when unfinished
+ * files would hold more than HW_PENDING_FILES_MAX times the largest file. */
 static tvbuff_t *
 hw_add_chunk(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *body_item, const hw_pdu_t *pdu)
 {
