@@ -18,7 +18,8 @@
  * - HTTP: the same frames as the body of a POST to /cgi-bin/httpconn (the
  *   "http" heuristic list).
  * - A file is its chunks put together by offset (reassembly keyed by the
- *   file MD5), checked against that MD5 and offered in Export Objects.
+ *   file MD5 and the two addresses: one file may come over several
+ *   connections), checked against that MD5 and offered in Export Objects.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -633,9 +634,9 @@ hw_chunk_fits(packet_info *pinfo, proto_item *body_item, const hw_pdu_t *pdu, ui
     return true;
 }
 
-/* The reassembly id of a file: its MD5, folded, with the conversation's
- * addresses and ports (the table's key) keeping files of different
- * connections apart. */
+/* The reassembly id of a file: its MD5, folded. The table keys it with the
+ * two addresses but not the ports, because clients upload large files over
+ * several connections at once, each sending some of the chunks. */
 static uint32_t
 hw_file_id(tvbuff_t *tvb, const hw_pdu_t *pdu)
 {
@@ -1091,7 +1092,7 @@ proto_register_qqhighway(void)
         "RspDataHighwayHead (named when protobuf/highway.proto is in Protobuf's search paths).",
         &hw_show_protobuf);
     hw_tcp_handle = register_dissector("qqhighway", dissect_hw_tcp, proto_qqhighway);
-    reassembly_table_register(&hw_reassembly_table, &addresses_ports_reassembly_table_functions);
+    reassembly_table_register(&hw_reassembly_table, &addresses_reassembly_table_functions);
     register_init_routine(hw_init);
     eo_tap = register_export_object(proto_qqhighway, hw_eo_packet, NULL);
 }

@@ -15,6 +15,9 @@ qq-highway.pcap:
   data (the chunk was damaged), answered with error code 1.
 - TCP 80: the same kind of upload inside an HTTP POST to /cgi-bin/httpconn,
   its answer in the HTTP response body.
+- TCP 8080 again: a file (PARALLEL_FILE) uploaded in four chunks over two
+  connections at once, as clients send large files (MiraiGo's
+  UploadBDHMultiThread: 256 KiB blocks; small ones here).
 
 qq-highway-hostile.pcap: a claimed connection that then sends a frame with
 a 4 GiB head length, a head that is not protobuf, a QQ number that is not
@@ -40,6 +43,8 @@ PICTURE = (bytes.fromhex("89504E470D0A1A0A0000000D49484452") + struct.pack("!II"
 VOICE = b"#!SILK_V3" + noise("highway/voice", 700)
 DAMAGED = noise("highway/damaged", 1500)
 HTTP_FILE = noise("highway/http-file", 900)
+PARALLEL_FILE = noise("highway/parallel", 1800)
+PART = 500
 
 
 def varint(n):
@@ -160,12 +165,31 @@ def http_upload(cap):
     c.close()
 
 
+def parallel_upload(cap):
+    """TCP 8080, two connections at once, as clients upload large files: each
+    starts with a heartbeat, then takes the next free chunk (offsets 0 and
+    2*PART on the first, PART and 3*PART on the second)."""
+    a = cap.tcp(CLIENT, 40104, SERVER, 8080)
+    b = cap.tcp(CLIENT, 40105, SERVER, 8080)
+    a.client(echo(400))
+    b.client(echo(401))
+    a.server(response("PicUp.Echo", 400))
+    b.server(response("PicUp.Echo", 401))
+    for i, (off, data) in enumerate(chunks(PARALLEL_FILE, PART)):
+        conn = (a, b)[i % 2]
+        conn.client(request("PicUp.DataUp", 410 + i, data, off, PARALLEL_FILE))
+        conn.server(response("PicUp.DataUp", 410 + i, off, PARALLEL_FILE))
+    a.close()
+    b.close()
+
+
 def highway():
     cap = Capture(start=1_700_000_000.0)
     picture_upload(cap)
     voice_upload_443(cap)
     damaged_upload(cap)
     http_upload(cap)
+    parallel_upload(cap)
     return cap
 
 

@@ -67,6 +67,19 @@ def test_every_frame_of_the_sample(ws):
         ["30", "40102", "1", "PicUp.DataUp", "202", "1000", ""],
         ["37", "80", "0", "PicUp.DataUp", "300", "0", "900"],
         ["38", "40103", "1", "PicUp.DataUp", "300", "0", ""],
+        # two connections at once
+        ["48", "8080", "0", "PicUp.Echo", "400", "", ""],
+        ["49", "8080", "0", "PicUp.Echo", "401", "", ""],
+        ["50", "40104", "1", "PicUp.Echo", "400", "0", ""],
+        ["51", "40105", "1", "PicUp.Echo", "401", "0", ""],
+        ["52", "8080", "0", "PicUp.DataUp", "410", "0", "500"],
+        ["53", "40104", "1", "PicUp.DataUp", "410", "0", ""],
+        ["54", "8080", "0", "PicUp.DataUp", "411", "500", "500"],
+        ["55", "40105", "1", "PicUp.DataUp", "411", "500", ""],
+        ["56", "8080", "0", "PicUp.DataUp", "412", "1000", "500"],
+        ["57", "40104", "1", "PicUp.DataUp", "412", "1000", ""],
+        ["58", "8080", "0", "PicUp.DataUp", "413", "1500", "300"],
+        ["59", "40105", "1", "PicUp.DataUp", "413", "1500", ""],
     ]
 
 
@@ -78,7 +91,7 @@ def test_base_head_fields(ws):
     head_len = int.from_bytes(frame17[1:5], "big")
     assert got == [["17", str(scen.UIN), str(scen.APPID), "29", "1", str(len(scen.VOICE)), str(head_len),
                     str(len(scen.VOICE))]]
-    assert ws.count(HIGHWAY, "qqhighway.uin == 486732996", two_pass=True) == 15
+    assert ws.count(HIGHWAY, "qqhighway.uin == 486732996", two_pass=True) == 27
 
 
 def test_md5_fields_are_the_heads(ws):
@@ -103,14 +116,18 @@ def test_no_malformed_frames(ws):
 def test_responses_linked_by_sequence(ws):
     got = rows(ws, HIGHWAY, ["qqhighway.response_in"], "qqhighway.response_in")
     assert got == [["4", "5"], ["8", "10"], ["9", "10"], ["17", "18"], ["25", "26"], ["27", "28"],
-                   ["29", "30"], ["37", "38"]]
+                   ["29", "30"], ["37", "38"], ["48", "50"], ["49", "51"], ["52", "53"], ["54", "55"],
+                   ["56", "57"], ["58", "59"]]
     got = rows(ws, HIGHWAY, ["qqhighway.response_to"], "qqhighway.response_to")
     assert got == [["5", "4"], ["10", "8,9"], ["18", "17"], ["26", "25"], ["28", "27"], ["30", "29"],
-                   ["38", "37"]]
+                   ["38", "37"], ["50", "48"], ["51", "49"], ["53", "52"], ["55", "54"], ["57", "56"],
+                   ["59", "58"]]
     assert ws.count(HIGHWAY, "qqhighway.no_response", two_pass=True) == 0
-    # The generator spaces frames 10 ms apart: frames 8 and 9 were answered in 10, 20 and 10 ms.
-    assert ws.count(HIGHWAY, "qqhighway.time == 0.01", two_pass=True) == 7
-    assert rows(ws, HIGHWAY, ["qqhighway.seq"], "qqhighway.time > 0.015") == [["10", "101,102"]]
+    # The generator spaces frames 10 ms apart: most answers follow their request at once; frame 10
+    # answers frames 8 and 9 (20 and 10 ms), frames 50 and 51 the heartbeats of frames 48 and 49.
+    assert ws.count(HIGHWAY, "qqhighway.time == 0.01", two_pass=True) == 11
+    assert rows(ws, HIGHWAY, ["qqhighway.seq"], "qqhighway.time > 0.015") == [["10", "101,102"], ["50", "400"],
+                                                                               ["51", "401"]]
 
 
 # -- shared ports and HTTP -------------------------------------------------------------
@@ -143,7 +160,8 @@ def test_other_octet_stream_bodies_stay_data(ws):
 
 def test_chunk_md5_checked(ws):
     got = rows(ws, HIGHWAY, ["qqhighway.chunk_md5_ok"], "qqhighway.chunk_md5_ok")
-    assert got == [["4", "1"], ["8", "1"], ["9", "1"], ["17", "1"], ["27", "1"], ["29", "0"], ["37", "1"]]
+    assert got == [["4", "1"], ["8", "1"], ["9", "1"], ["17", "1"], ["27", "1"], ["29", "0"], ["37", "1"],
+                   ["52", "1"], ["54", "1"], ["56", "1"], ["58", "1"]]
     assert ws.count(HIGHWAY, "qqhighway.chunk_md5_mismatch", two_pass=True) == 1
 
 
@@ -152,7 +170,7 @@ def test_file_reassembled_by_offset(ws):
                              "qqhighway.file_name"], "qqhighway.file")
     name = md5(scen.PICTURE) + "-PicUp.DataUp.bin"
     assert got[0] == ["9", "4,8,9", str(len(scen.PICTURE)), "1", name]
-    assert [r[0] for r in got] == ["9", "17", "29", "37"]
+    assert [r[0] for r in got] == ["9", "17", "29", "37", "58"]
     assert got[2][3] == "0"         # the damaged file
     assert ws.count(HIGHWAY, "qqhighway.reassembled_in == 9", two_pass=True) == 2
     assert ws.count(HIGHWAY, "qqhighway.file_md5_mismatch", two_pass=True) == 1
@@ -165,7 +183,15 @@ def test_export_objects_byte_exact(ws):
     assert files[md5(scen.HTTP_FILE) + "-PicUp.DataUp.bin"] == scen.HTTP_FILE
     damaged = files[md5(scen.DAMAGED) + "-PicUp.DataUp.bin"]
     assert len(damaged) == len(scen.DAMAGED) and damaged != scen.DAMAGED
-    assert len(files) == 4
+    assert len(files) == 5
+
+
+def test_file_over_two_connections(ws):
+    # Chunks 0 and 2 came on one connection, 1 and 3 on the other.
+    got = rows(ws, HIGHWAY, ["qqhighway.fragment", "qqhighway.file_md5_ok"], "frame.number == 58")
+    assert got == [["58", "52,54,56,58", "1"]]
+    assert ws.export_objects(HIGHWAY, "qqhighway")[md5(scen.PARALLEL_FILE) + "-PicUp.DataUp.bin"] == \
+        scen.PARALLEL_FILE
 
 
 def test_export_respects_preferences(ws):
@@ -173,7 +199,7 @@ def test_export_respects_preferences(ws):
     files = export(ws, HIGHWAY, ["-o", "qqhighway.max_file_size:1000"])
     assert sorted(len(v) for v in files.values()) == [709, 900]
     assert ws.count(HIGHWAY, "qqhighway.file_too_large", two_pass=True,
-                    extra=["-o", "qqhighway.max_file_size:1000"]) == 5
+                    extra=["-o", "qqhighway.max_file_size:1000"]) == 9
 
 
 # -- hostile input ---------------------------------------------------------------------
