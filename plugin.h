@@ -25,5 +25,7 @@ void proto_reg_handoff_qq(void);
 void qq_decrypt_register(void);    /* packet-qq-decrypt.c */
 void qq_keys_register(void);       /* qq-keys.c */
 void qq_login_register(void);      /* packet-qq-login.c */
+void proto_register_qqhighway(void);
+void proto_reg_handoff_qqhighway(void);
 
 #endif

@@ -142,6 +142,21 @@ class Tshark:
         """Number of frames matching a display filter."""
         return len(self.fields(pcap, ["frame.number"], dfilter, two_pass, extra, plugin))
 
+    def export_objects(self, pcap, protocol, extra=()):
+        """Files that --export-objects PROTOCOL writes: name -> bytes."""
+        d = tempfile.mkdtemp(prefix="%s-eo-" % protocol, dir=self.workdir)
+        os.chmod(d, 0o777)
+        try:
+            self.out(["-n", "-q", "-r", self.path(pcap), "--export-objects", "%s,%s" % (protocol, d)]
+                     + list(extra))
+            files = {}
+            for name in os.listdir(d):
+                with open(os.path.join(d, name), "rb") as f:
+                    files[name] = f.read()
+            return files
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def json(self, pcap, dfilter=None, two_pass=True, protocols=("msnp", "qq"), extra=()):
         args = ["-n", "-r", self.path(pcap), "-T", "json"]
         if protocols:
@@ -171,7 +186,7 @@ def _loaded(t):
         parts = line.split("\t")
         if len(parts) >= 3:
             protocols.add(parts[2])
-    missing = {"msnp", "qq"} - protocols
+    missing = {"msnp", "qq", "qqhighway"} - protocols
     if missing:
         pytest.fail("plugin did not load: tshark -G protocols lacks %s" % ", ".join(sorted(missing)))
     yield t

@@ -43,17 +43,7 @@ def row(ws, pcap, frame, fields, extra=()):
 
 def export(ws, pcap, extra=()):
     """Files that --export-objects msnp writes: name -> bytes."""
-    d = tempfile.mkdtemp(prefix="msnp-eo-", dir=ws.workdir)
-    os.chmod(d, 0o777)
-    try:
-        ws.out(["-n", "-q", "-r", ws.path(pcap), "--export-objects", "msnp," + d] + list(extra))
-        files = {}
-        for name in os.listdir(d):
-            with open(os.path.join(d, name), "rb") as f:
-                files[name] = f.read()
-        return files
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+    return ws.export_objects(pcap, "msnp", extra)
 
 
 def sha256(data):

@@ -10,7 +10,8 @@
 #                 kinds (so 2*SIZE mutated or random packets per dissector)
 #   -f SECONDS    libFuzzer time per dissector (default: SIZE/200, at least 10)
 #   -k KINDS      comma-separated subset of mutation,random,libfuzzer (default all)
-#   -t TARGETS    comma-separated subset of msnp,qq (default both)
+#   -t TARGETS    comma-separated subset of msnp,qq (default both); qqhighway
+#                 (QQ Highway) with -k libfuzzer
 #   -o OUTDIR     where builds' copies, logs, corpora and findings go
 #                 (default: a new /tmp/fuzz-campaign.XXXXXX)
 #   -j            run the libFuzzer targets in parallel (one process each)
@@ -244,6 +245,7 @@ captures_for() {
         case "$t:$(basename "$f")" in
         msnp:msnp*|msnp:ndpi_msn*) echo "$f" ;;
         qq:qq*|qq:ndpi_oicq*|qq:ndpi_tencent*|qq:ndpi_wechat*|qq:chichi_qq*|qq:xepwang_qq*) echo "$f" ;;
+        qqhighway:qq-highway*) echo "$f" ;;
         esac
     done
 }
