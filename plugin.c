@@ -46,6 +46,7 @@ plugin_register(void)
 {
     static proto_plugin plug_msnp;
     static proto_plugin plug_qq;
+    static proto_plugin plug_qqsso;
 
     plug_msnp.register_protoinfo = proto_register_msnp;
     plug_msnp.register_handoff = proto_reg_handoff_msnp;
@@ -54,4 +55,8 @@ plugin_register(void)
     plug_qq.register_protoinfo = proto_register_qq;
     plug_qq.register_handoff = proto_reg_handoff_qq;
     proto_register_plugin(&plug_qq);
+
+    plug_qqsso.register_protoinfo = proto_register_qqsso;
+    plug_qqsso.register_handoff = proto_reg_handoff_qqsso;
+    proto_register_plugin(&plug_qqsso);
 }

@@ -11,5 +11,7 @@ void proto_register_msnp(void);
 void proto_reg_handoff_msnp(void);
 void proto_register_qq(void);
 void proto_reg_handoff_qq(void);
+void proto_register_qqsso(void);
+void proto_reg_handoff_qqsso(void);
 
 #endif

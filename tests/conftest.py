@@ -171,7 +171,7 @@ def _loaded(t):
         parts = line.split("\t")
         if len(parts) >= 3:
             protocols.add(parts[2])
-    missing = {"msnp", "qq"} - protocols
+    missing = {"msnp", "qq", "qqsso"} - protocols
     if missing:
         pytest.fail("plugin did not load: tshark -G protocols lacks %s" % ", ".join(sorted(missing)))
     yield t
