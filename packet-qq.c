@@ -19,11 +19,15 @@
  *   be whole length-prefixed packets, each 0x02 ... 0x03, that end exactly
  *   at the end of the segment.
  * - TCP 443 belongs to TLS, which would take a QQ stream as "Continuation
- *   Data". The "qq_tcp_443" handle (a helper protocol under TLS) sits on
- *   tcp.port 443, looks at the first payload of each conversation once,
- *   dissects the conversation as QQ when it has QQ framing, and hands every
- *   other conversation to TLS after restoring pinfo->can_desegment (each
- *   dissector call level lowers it). Preference qq.tcp_443 switches it off.
+ *   Data"; TCP 80 and 8080 belong to HTTP, which takes SSO and Highway as an
+ *   unfinished header. A guard handle sits on those ports ("qq_tcp_443", a
+ *   helper protocol under TLS, and "qq_tcp_http" under HTTP): it looks at the
+ *   first payloads of each conversation, dissects the conversation as QQ
+ *   when it has QQ framing, offers it to the "qq_tcp_guard" heuristic list
+ *   (SSO, Highway) when it does not start like TLS or HTTP, and hands every
+ *   other conversation to TLS or HTTP after restoring pinfo->can_desegment
+ *   (each dissector call level lowers it). Preferences qq.tcp_443 and
+ *   qq.tcp_http_ports switch it off.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -109,14 +113,17 @@ enum {
 /* Same values and names as msnp.direction. */
 enum { QQ_DIR_UNKNOWN = 0, QQ_DIR_C2S = 1, QQ_DIR_S2C = 2 };
 
-/* Decision of the TCP 443 wrapper for one conversation. */
-enum { QQ_TLS_UNDECIDED = 0, QQ_TLS_IS_QQ, QQ_TLS_NOT_QQ };
+/* Decision of the shared-port guard (TCP 443, 80, 8080) for one conversation:
+ * classic QQ, the port's own protocol (TLS or HTTP), or a dissector of the
+ * "qq_tcp_guard" heuristic list (SSO, Highway) that took the conversation. */
+enum { QQ_TLS_UNDECIDED = 0, QQ_TLS_IS_QQ, QQ_TLS_NOT_QQ, QQ_GUARD_CLAIMED };
 
 void proto_register_qq(void);
 void proto_reg_handoff_qq(void);
 
 static int proto_qq = -1;
 static int proto_qq_tls_port = -1;
+static int proto_qq_http_port = -1;
 static int qq_tap = -1;
 
 static int hf_qq_length = -1;
@@ -175,10 +182,14 @@ static dissector_handle_t qq_handle;
 static dissector_handle_t qq_tcp_handle;
 static dissector_handle_t qq_tcp_inner_handle;
 static dissector_handle_t qq_tls_port_handle;
+static dissector_handle_t qq_http_port_handle;
 static dissector_handle_t tls_handle;
+static dissector_handle_t http_tcp_handle;
+static heur_dissector_list_t qq_guard_heur_list;
 
 static ws_bool qq_desegment = true;
 static ws_bool qq_over_tls_port = true;
+static ws_bool qq_over_http_ports = true;
 
 /* ---------------------------------------------------------------------- */
 /* Tables                                                                 */
@@ -517,8 +528,8 @@ typedef struct {
     uint32_t unknown_version_frame; /* the one packet noted for a version outside */
     unsigned unknown_version_pdu;   /*   every range: frame and packet in the frame */
     int tls_state;
-    uint32_t tls_qq_from;    /* TCP 443: first frame handed to QQ */
-    uint8_t tls_looks;       /* TCP 443: payloads looked at, none TLS nor QQ */
+    uint32_t tls_qq_from;    /* shared ports: first frame handed to QQ */
+    uint8_t tls_looks;       /* shared ports: payloads looked at, none TLS, HTTP nor QQ */
     uint32_t tcp_qq_from;    /* first frame of a TCP conversation seen as QQ */
     wmem_map_t *txns;       /* (cmd << 16 | seq) -> newest qq_txn_t (first pass) */
 } qq_conv_t;
@@ -1846,36 +1857,58 @@ qq_tcp_framing_ok(tvbuff_t *tvb, bool whole)
 }
 
 /* A capture can start in the middle of a QQ packet on TCP 443 (lab
- * captures have no handshake): a first payload that is neither TLS nor QQ
- * framing leaves the conversation undecided for a few more payloads, and
- * the first that starts with QQ framing makes it QQ from that frame on. */
+ * captures have no handshake): a first payload that is neither TLS/HTTP nor
+ * QQ leaves the conversation undecided for a few more payloads, and the
+ * first that starts with QQ (or SSO, Highway) framing decides it from that
+ * frame on. */
 #define QQ_TLS_MAX_LOOKS 4
 
-/* First pass: decide what a TCP 443 conversation is, from this payload. */
-static int
-qq_tls_port_decide(tvbuff_t *tvb, packet_info *pinfo, qq_conv_t *qc)
+/* Whether a payload starts like the port's own protocol, in two byte
+ * compares: a TLS record header (type 0x14..0x18, major version 3) on 443,
+ * an HTTP method or status line (an upper-case letter) on 80 and 8080. */
+static bool
+qq_guard_port_owner_like(tvbuff_t *tvb, bool tls_port)
 {
     uint8_t b0;
-    bool tls_like;
 
-    if (!qq_over_tls_port || !proto_is_protocol_enabled(find_protocol_by_id(proto_qq)))
+    if (tvb_captured_length(tvb) < 2)
+        return false;
+    b0 = tvb_get_uint8(tvb, 0);
+    if (tls_port)
+        return b0 >= 0x14 && b0 <= 0x18 && tvb_get_uint8(tvb, 1) == 0x03;
+    return b0 >= 'A' && b0 <= 'Z';
+}
+
+/* First pass: decide what a conversation on a shared port is, from this
+ * payload. A dissector of the guard list that accepts the payload has
+ * dissected it (and set itself as the conversation's dissector). */
+static int
+qq_tls_port_decide(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qq_conv_t *qc, bool tls_port)
+{
+    heur_dtbl_entry_t *hdtbl_entry;
+
+    if (!(tls_port ? qq_over_tls_port : qq_over_http_ports))
         return QQ_TLS_NOT_QQ;
-    b0 = tvb_captured_length(tvb) > 0 ? tvb_get_uint8(tvb, 0) : 0;
-    /* A TLS record header (type 0x14..0x18, major version 3) is never QQ. */
-    tls_like = b0 >= 0x14 && b0 <= 0x18 && tvb_captured_length(tvb) > 1 && tvb_get_uint8(tvb, 1) == 0x03;
-    if (tls_like)
+    if (qq_guard_port_owner_like(tvb, tls_port))
         return QQ_TLS_NOT_QQ;
-    if (qq_tcp_framing_ok(tvb, false)) {
+    if (proto_is_protocol_enabled(find_protocol_by_id(proto_qq)) && qq_tcp_framing_ok(tvb, false)) {
         qc->tls_qq_from = pinfo->num;
         return QQ_TLS_IS_QQ;
     }
+    pinfo->can_desegment = pinfo->saved_can_desegment;
+    if (dissector_try_heuristic(qq_guard_heur_list, tvb, pinfo, tree, &hdtbl_entry, NULL))
+        return QQ_GUARD_CLAIMED;
     return ++qc->tls_looks >= QQ_TLS_MAX_LOOKS ? QQ_TLS_NOT_QQ : QQ_TLS_UNDECIDED;
 }
 
-/* The tcp.port 443 handle: QQ framing per conversation, else TLS. */
+/* The tcp.port 443, 80 and 8080 handle: QQ, SSO or Highway per
+ * conversation, else the port's own protocol (TLS on 443, HTTP on the
+ * others). */
 static int
 dissect_qq_tls_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
+    bool tls_port = pinfo->match_uint == QQ_TLS_PORT;
+    dissector_handle_t owner = tls_port ? tls_handle : http_tcp_handle;
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
     qq_conv_t *qc = conv ? (qq_conv_t *)conversation_get_proto_data(conv, proto_qq) : NULL;
     int state = qc ? qc->tls_state : QQ_TLS_UNDECIDED;
@@ -1883,19 +1916,30 @@ dissect_qq_tls_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     if (state == QQ_TLS_UNDECIDED && !PINFO_FD_VISITED(pinfo) && !pinfo->flags.in_error_pkt
             && tvb_captured_length(tvb) > 0) {
         qc = qq_get_conv(pinfo, NULL);
-        state = qc->tls_state = qq_tls_port_decide(tvb, pinfo, qc);
+        state = qc->tls_state = qq_tls_port_decide(tvb, pinfo, tree, qc, tls_port);
+        if (state == QQ_GUARD_CLAIMED)
+            return tvb_captured_length(tvb);
     }
     if (state == QQ_TLS_IS_QQ && pinfo->num >= qc->tls_qq_from) {
-        qq_learn_server(qc, pinfo, QQ_TLS_PORT);
+        qq_learn_server(qc, pinfo, tls_port ? QQ_TLS_PORT : pinfo->match_uint);
         return call_dissector_only(qq_tcp_inner_handle, tvb, pinfo, tree, qc);
     }
-    if (!tls_handle)
+    if (state == QQ_GUARD_CLAIMED) {
+        /* Normally the claiming dissector now owns the conversation and TCP
+         * calls it directly; ask the list again when TCP still comes here. */
+        heur_dtbl_entry_t *hdtbl_entry;
+
+        pinfo->can_desegment = pinfo->saved_can_desegment;
+        if (dissector_try_heuristic(qq_guard_heur_list, tvb, pinfo, tree, &hdtbl_entry, NULL))
+            return tvb_captured_length(tvb);
+    }
+    if (!owner)
         return 0;
-    /* Every dissector level lowers can_desegment; give TLS what TCP gave us. */
+    /* Every dissector level lowers can_desegment; give TLS/HTTP what TCP gave us. */
     pinfo->can_desegment = pinfo->saved_can_desegment;
     /* call_dissector_only: when TLS refuses the data (MSNP text on 443, say),
      * return 0 so that TCP offers it to the heuristics. */
-    return call_dissector_only(tls_handle, tvb, pinfo, tree, data);
+    return call_dissector_only(owner, tvb, pinfo, tree, data);
 }
 
 /* The inner handle the 443 wrapper hands QQ streams to. */
@@ -2199,7 +2243,7 @@ proto_register_qq(void)
 
     module_t *qq_module;
     expert_module_t *expert_qq;
-    int proto_tls;
+    int proto_tls, proto_http;
 
     proto_qq = proto_register_protocol("Tencent QQ Protocol", "QQ", "qq");
     proto_register_field_array(proto_qq, hf, array_length(hf));
@@ -2219,6 +2263,12 @@ proto_register_qq(void)
             "Whether conversations on TCP port 443 that start with QQ framing (a 2-byte length"
             " and a 0x02 packet) are dissected as QQ; all other traffic on the port goes to TLS.",
             &qq_over_tls_port);
+    prefs_register_bool_preference(qq_module, "tcp_http_ports",
+            "Recognise QQ, SSO and Highway on TCP ports 80 and 8080",
+            "Whether conversations on TCP ports 80 and 8080 that start with QQ framing, or that a"
+            " dissector of the \"qq_tcp_guard\" heuristic list (QQ SSO, Highway) accepts, are"
+            " taken from HTTP; all other traffic on those ports goes to HTTP.",
+            &qq_over_http_ports);
     qq_decrypt_register(proto_qq, qq_module, expert_qq);
 
     qq_handle = register_dissector("qq", dissect_qq, proto_qq);
@@ -2229,8 +2279,36 @@ proto_register_qq(void)
     proto_qq_tls_port = proto_register_protocol_in_name_only("QQ or TLS on TCP port 443",
             "QQ/TLS", "qq_tls_port", proto_tls >= 0 ? proto_tls : proto_qq, FT_PROTOCOL);
     qq_tls_port_handle = register_dissector("qq_tcp_443", dissect_qq_tls_port, proto_qq_tls_port);
+    proto_http = proto_get_id_by_filter_name("http");
+    proto_qq_http_port = proto_register_protocol_in_name_only("QQ or HTTP on TCP ports 80 and 8080",
+            "QQ/HTTP", "qq_http_port", proto_http >= 0 ? proto_http : proto_qq, FT_PROTOCOL);
+    qq_http_port_handle = register_dissector("qq_tcp_http", dissect_qq_tls_port, proto_qq_http_port);
+    /* SSO and Highway register here to be tried on the first payloads of a
+     * TCP 443, 80 or 8080 conversation before TLS or HTTP take it. */
+    qq_guard_heur_list = register_heur_dissector_list("qq_tcp_guard", proto_qq);
 
     qq_tap = register_tap("qq");
+}
+
+/* Takes TCP 80 and 8080 from HTTP (to hand back all but QQ, SSO and
+ * Highway), or gives them back when the preference is off. */
+static void
+qq_guard_http_ports(bool wanted, bool *registered)
+{
+    static const unsigned ports[] = { 80, 8080 };
+    unsigned i;
+
+    if (wanted == *registered)
+        return;
+    for (i = 0; i < array_length(ports); i++) {
+        if (wanted) {
+            dissector_add_uint("tcp.port", ports[i], qq_http_port_handle);
+        } else {
+            dissector_delete_uint("tcp.port", ports[i], qq_http_port_handle);
+            dissector_add_uint("tcp.port", ports[i], http_tcp_handle);
+        }
+    }
+    *registered = wanted;
 }
 
 void
@@ -2238,6 +2316,7 @@ proto_reg_handoff_qq(void)
 {
     static bool initialized = false;
     static bool tls_port_registered = false;
+    static bool http_ports_registered = false;
 
     if (!initialized) {
         dissector_add_uint_with_preference("udp.port", QQ_PORT, qq_handle);
@@ -2245,6 +2324,7 @@ proto_reg_handoff_qq(void)
         heur_dissector_add("udp", dissect_qq_heur_udp, "QQ over UDP", "qq_udp", proto_qq, HEURISTIC_ENABLE);
         heur_dissector_add("tcp", dissect_qq_heur_tcp, "QQ over TCP", "qq_tcp", proto_qq, HEURISTIC_ENABLE);
         tls_handle = find_dissector("tls");
+        http_tcp_handle = find_dissector("http-over-tcp");
         /* The 443 wrapper hands QQ conversations to this one. */
         qq_tcp_inner_handle = create_dissector_handle(dissect_qq_tcp_from_wrapper, proto_qq);
         ws_stats_tree_register("qq", "qq", "QQ/Packet Counter", 0,
@@ -2260,4 +2340,5 @@ proto_reg_handoff_qq(void)
             dissector_add_uint("tcp.port", QQ_TLS_PORT, tls_handle);
         tls_port_registered = false;
     }
+    qq_guard_http_ports(qq_over_http_ports && http_tcp_handle, &http_ports_registered);
 }
