@@ -36,6 +36,7 @@
 #include "packet-qqsso.h"
 #include "plugin.h"
 #include "qq-keys.h"
+#include "qq-pb.h"
 #include "qq-tea.h"
 #include "ws-compat.h"
 
@@ -437,7 +438,16 @@ qqsso_add_lv32(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int hf, int 
         expert_add_info_format(pinfo, it, &ei_qqsso_bad_head, "The %s (lv32) does not fit in the head", what);
         return false;
     }
-    if (str_out) {
+    if (len == 4) {
+        /* Empty: said so (a bytes item of length 0 prints as <MISSING>). */
+        if (str_out) {
+            *str_out = "";
+            it = proto_tree_add_string(tree, hf, tvb, *off, 4, "");
+        } else {
+            it = proto_tree_add_bytes_with_length(tree, hf, tvb, *off, 4, NULL, 0);
+        }
+        proto_item_set_text(it, "%s: (empty)", proto_registrar_get_name(hf));
+    } else if (str_out) {
         proto_tree_add_item_ret_string(tree, hf, tvb, *off + 4, (int)len - 4, ENC_ASCII, pinfo->pool,
                 (const uint8_t **)str_out);
     } else {
@@ -520,6 +530,7 @@ qqsso_dissect_response_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     int32_t retcode;
     uint32_t compression;
     proto_item *it;
+    const char *message;
 
     proto_tree_add_item_ret_uint(tree, hf_qqsso_seq, tvb, off, 4, ENC_BIG_ENDIAN, &info->seq);
     it = proto_tree_add_item_ret_int(tree, hf_qqsso_retcode, tvb, off + 4, 4, ENC_BIG_ENDIAN, &retcode);
@@ -527,7 +538,7 @@ qqsso_dissect_response_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         expert_add_info_format(pinfo, it, &ei_qqsso_retcode, "Return code %d%s", retcode,
                 retcode <= -10000 ? " (session expired or forced offline)" : "");
     off += 8;
-    if (!qqsso_add_lv32(tvb, pinfo, tree, hf_qqsso_message, &off, end, "message", NULL)
+    if (!qqsso_add_lv32(tvb, pinfo, tree, hf_qqsso_message, &off, end, "message", &message)
             || !qqsso_add_lv32(tvb, pinfo, tree, hf_qqsso_cmd, &off, end, "command name", &info->cmd))
         return -1;
     /* Heartbeat.Alive replies may end here (MiraiGo stops reading). */
@@ -552,16 +563,25 @@ qqsso_dissect_response_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 static void
 qqsso_show_body(tvbuff_t *body, packet_info *pinfo, proto_tree *tree, qqsso_info_t *info)
 {
+    const char *pb_type;
+
     if (tvb_reported_length(body) == 0)
         return;
     if (info->cmd && g_str_has_prefix(info->cmd, "wtlogin.")) {
         qqsso_dissect_wtlogin(body, pinfo, tree, info);
         return;
     }
-    if (protobuf_handle)
-        call_dissector(protobuf_handle, body, pinfo, tree);
-    else
+    qqsso_dissect_msg(body, pinfo, tree, info);
+    pb_type = qqsso_msg_pb_type(info->cmd, info->is_response);
+    if (!protobuf_handle || !qq_pb_is_message(body, 0, tvb_captured_length(body))) {
         call_data_dissector(body, pinfo, tree);
+        return;
+    }
+    if (pb_type)
+        call_dissector_with_data(protobuf_handle, body, pinfo, tree,
+                (void *)wmem_strdup_printf(pinfo->pool, "message,%s", pb_type));
+    else
+        call_dissector(protobuf_handle, body, pinfo, tree);
 }
 
 /* A zlib body: u32 length then the deflate stream (mirai skips 4 bytes). */
@@ -1007,7 +1027,7 @@ qqsso_register_fields(void)
         { &hf_qqsso_retcode,
           { "Return code", "qqsso.retcode", FT_INT32, BASE_DEC, NULL, 0x0, NULL, HFILL }},
         { &hf_qqsso_message,
-          { "Message", "qqsso.message", FT_BYTES, BASE_NONE, NULL, 0x0,
+          { "Message", "qqsso.message", FT_STRING, BASE_NONE, NULL, 0x0,
             "The response head's message field", HFILL }},
         { &hf_qqsso_compression,
           { "Compression", "qqsso.compression", FT_UINT32, BASE_DEC, VALS(qqsso_compression_vals), 0x0, NULL, HFILL }},
@@ -1077,6 +1097,7 @@ proto_register_qqsso(void)
     qqsso_register_fields();
     expert = qqsso_register_experts();
     qqsso_wtlogin_register(proto_qqsso, expert);
+    qqsso_msg_register(proto_qqsso);
     module = prefs_register_protocol(proto_qqsso, NULL);
     prefs_register_bool_preference(module, "desegment",
             "Reassemble SSO PDUs spanning multiple TCP segments",
@@ -1099,4 +1120,5 @@ proto_reg_handoff_qqsso(void)
         heur_dissector_add("qq_tcp_guard", dissect_qqsso_heur, "QQ SSO (MSF) on TCP 443/80/8080",
                 "qqsso_guard", proto_qqsso, HEURISTIC_ENABLE);
     protobuf_handle = find_dissector("protobuf");
+    qqsso_msg_register_stats();
 }

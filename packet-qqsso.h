@@ -31,4 +31,10 @@ typedef struct {
 void qqsso_dissect_wtlogin(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qqsso_info_t *info);
 void qqsso_wtlogin_register(int proto, expert_module_t *expert);
 
+/* Messages in bodies and the statistics (packet-qqsso-msg.c). */
+const char *qqsso_msg_pb_type(const char *cmd, bool is_response);
+void qqsso_dissect_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qqsso_info_t *info);
+void qqsso_msg_register(int proto);
+void qqsso_msg_register_stats(void);
+
 #endif
