@@ -640,8 +640,10 @@ qqsso_dissect_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off,
                 "Body length %u does not fit the %d bytes left", len, end - off);
         return;
     }
-    proto_tree_add_item(tree, hf_qqsso_payload, tvb, off + 4, (int)len - 4, ENC_NA);
-    qqsso_show_body(tvb_new_subset_length(tvb, off + 4, (int)len - 4), pinfo, tree, info);
+    if (len > 4) {
+        proto_tree_add_item(tree, hf_qqsso_payload, tvb, off + 4, (int)len - 4, ENC_NA);
+        qqsso_show_body(tvb_new_subset_length(tvb, off + 4, (int)len - 4), pinfo, tree, info);
+    }
 }
 
 /* lv32(head) lv32(body) of a decrypted (or clear) payload. */
