@@ -22,7 +22,6 @@
  */
 
 #include <epan/packet.h>
-#include <epan/conversation.h>
 #include <epan/expert.h>
 
 #include "packet-qqsso.h"
@@ -71,8 +70,6 @@ static expert_field ei_wt_bad = EI_INIT;
 static expert_field ei_wt_no_key = EI_INIT;
 static expert_field ei_wt_learned = EI_INIT;
 
-static int proto_wt_owner = -1;
-
 typedef enum {
     WT_KEY_SHARE = 1,   /* QQ_WTLOGIN_KEY line (ECDH share key or TGTGT key) */
     WT_KEY_RANDOM       /* the request's random key, sent in clear */
@@ -98,26 +95,6 @@ static const value_string wt_command_vals[] = {
     { 0x0813, "wtlogin.trans_emp (QR code)" },
     { 0, NULL }
 };
-
-/* Random keys of the requests of a conversation, by frame: a response
- * opens with the latest one before it when no share key does. */
-typedef struct {
-    wmem_tree_t *random_keys;
-} wt_conv_t;
-
-static wt_conv_t *
-wt_get_conv(packet_info *pinfo)
-{
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    wt_conv_t *wc = (wt_conv_t *)conversation_get_proto_data(conv, proto_wt_owner);
-
-    if (!wc) {
-        wc = wmem_new0(wmem_file_scope(), wt_conv_t);
-        wc->random_keys = wmem_tree_new(wmem_file_scope());
-        conversation_add_proto_data(conv, proto_wt_owner, wc);
-    }
-    return wc;
-}
 
 /* TLVs of a plaintext from `off`; 0x119 opens with the key log's keys and
  * its 0x305 teaches the D2 key. */
@@ -294,7 +271,7 @@ qqsso_dissect_wtlogin(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qqsso
     bool is_request;
     wt_key_kind_t kind;
     tvbuff_t *plain;
-    wt_conv_t *wc = wt_get_conv(pinfo);
+    wmem_tree_t *random_keys = qqsso_wtlogin_random_keys(pinfo);
     const uint8_t *extra = NULL;
 
     wt = proto_tree_add_subtree(tree, tvb, 0, end, ett_wt, &ti, "wtlogin");
@@ -310,13 +287,13 @@ qqsso_dissect_wtlogin(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qqsso
         }
         if (!PINFO_FD_VISITED(pinfo)) {
             uint8_t *copy = (uint8_t *)wmem_memdup(wmem_file_scope(), random_key, WTLOGIN_KEY_LEN);
-            wmem_tree_insert32(wc->random_keys, pinfo->num, copy);
+            wmem_tree_insert32(random_keys, pinfo->num, copy);
         }
         /* The session ticket method encrypts with the key it sends. */
         extra = method == WTLOGIN_METHOD_ST ? random_key : NULL;
     } else {
         coff = 16;
-        extra = (const uint8_t *)wmem_tree_lookup32_le(wc->random_keys, pinfo->num > 0 ? pinfo->num - 1 : 0);
+        extra = (const uint8_t *)wmem_tree_lookup32_le(random_keys, pinfo->num > 0 ? pinfo->num - 1 : 0);
     }
     if (coff > end - 1) {
         proto_tree_add_expert_format(wt, pinfo, &ei_wt_bad, tvb, 0, end, "No room for the ciphertext");
@@ -387,7 +364,6 @@ qqsso_wtlogin_register(int proto, expert_module_t *expert)
         { &ei_wt_learned, { "qqsso.wtlogin.key_learned", PI_DECRYPTION, PI_CHAT, "D2 key learned", EXPFILL }},
     };
 
-    proto_wt_owner = proto;
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert, ei, array_length(ei));

@@ -201,6 +201,7 @@ typedef struct qqsso_trans {
 typedef struct {
     wmem_tree_t *by_seq;        /* seq -> qqsso_trans_t list, newest first */
     uint32_t first_request;     /* frame of the first request seen, 0 if none */
+    wmem_tree_t *wtlogin_random_keys;   /* frame -> random key of a wtlogin request */
 } qqsso_conv_t;
 
 /* ---------------------------------------------------------------------- */
@@ -323,9 +324,16 @@ qqsso_get_conv(packet_info *pinfo)
     if (!qc) {
         qc = wmem_new0(wmem_file_scope(), qqsso_conv_t);
         qc->by_seq = wmem_tree_new(wmem_file_scope());
+        qc->wtlogin_random_keys = wmem_tree_new(wmem_file_scope());
         conversation_add_proto_data(conv, proto_qqsso, qc);
     }
     return qc;
+}
+
+wmem_tree_t *
+qqsso_wtlogin_random_keys(packet_info *pinfo)
+{
+    return qqsso_get_conv(pinfo)->wtlogin_random_keys;
 }
 
 static qqsso_trans_t *

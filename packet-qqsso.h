@@ -27,6 +27,10 @@ typedef struct {
     uint64_t group;             /* message: the group number, 0 if none */
 } qqsso_info_t;
 
+/* Random keys of the wtlogin requests of the packet's conversation, by
+ * frame (a response opens with the latest one before it). */
+wmem_tree_t *qqsso_wtlogin_random_keys(packet_info *pinfo);
+
 /* The wtlogin layer inside a `wtlogin.*` body (packet-qqsso-wtlogin.c). */
 void qqsso_dissect_wtlogin(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qqsso_info_t *info);
 void qqsso_wtlogin_register(int proto, expert_module_t *expert);
