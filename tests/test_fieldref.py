@@ -78,6 +78,7 @@ FIELDS = "\n".join([
     "P\tTencent QQ Protocol\tqq",
     "P\tOICQ - IM software, popular in China\toicq",
     "P\tQQ or TLS on port 443\tqq_tls_port",
+    "P\tTencent SSO (MSF) Protocol\tqqsso",
     "F\tCommand\tmsnp.cmd\tFT_STRING\tmsnp\t\t0x0\tThe three-letter command.",
     "F\tTransaction ID\tmsnp.trid\tFT_UINT32\tmsnp\tBASE_DEC\t0x0\t",
     "F\tRetransmission\tqq.flags.retx\tFT_BOOLEAN\tqq\t8\t0x01\tSent again | same seq.",
@@ -100,7 +101,8 @@ PREFS = "\n".join([
     "qq.max_len: 4096",
 ])
 REPORTS = {
-    "-G protocols": BUILTIN_PROTOCOLS + "MSNP\tMSNP\tmsnp\nQQ\tQQ\tqq\nQQ/TLS\tQQ/TLS\tqq_tls_port\n",
+    "-G protocols": BUILTIN_PROTOCOLS + "MSNP\tMSNP\tmsnp\nQQ\tQQ\tqq\nQQ/TLS\tQQ/TLS\tqq_tls_port\n"
+                                        "QQ SSO\tQQ SSO\tqqsso\n",
     "-G protocols (without plugin)": BUILTIN_PROTOCOLS,
     "-G fields": FIELDS,
     # FT_UINT32 in 4.4's words: the reference says "(4 bytes)" as 4.0 does.
