@@ -20,8 +20,9 @@ payload = QQ-TEA(lv32(head) | lv32(body)) under sixteen zero bytes
   request with a 64-byte token (`00 00 00 44`), 0x0B requests with the
   outer sequence, replies without token or sequence, three PDUs in one
   segment, one PDU over three segments, a zlib-compressed reply, a PC QQ
-  2022 type 0x0D PDU in the reply shape, and a second QQ number whose key
-  in the key log is wrong (no plaintext may show).
+  2022 type 0x0D PDU in the reply shape, a second QQ number whose key
+  in the key log is wrong (no plaintext may show), SSO in clear on TCP 443
+  and 80, and a TLS ClientHello on 443 that must stay TLS.
 - qqsso-hostile.pcap: broken PDUs (lengths past the end or out of bounds,
   a QQ number with letters, ciphertext not in whole blocks, heads and
   bodies whose lengths lie, a zlib body that is not zlib, a wtlogin TLV
@@ -263,7 +264,25 @@ def keylog_session():
     c.client(outer_seq(0x0B, 1, 5, UIN2, enc("wrong", payload(simple_head("StatSvc.register"), b"\x0a\x00"),
                                               REAL_KEY_2)))
     c.close()
+    # SSO in clear on TCP 443 and 80 (the shared-port guard), beside real TLS on 443.
+    for port, seq in ((443, 3001), (80, 3002)):
+        c = cap.tcp(CLIENT, 40030 + port % 100, SERVER_14000, port)
+        c.client(outer_seq(0x0B, 1, seq, UIN, enc("d2/port%d" % port, payload(simple_head("StatSvc.register"),
+                                                                                b"\x0a\x00"), D2_KEY_B)))
+        c.server(outer_reply(0x0B, 1, UIN, enc("d2/port%d-r" % port, payload(response_head(seq, "StatSvc.register"),
+                                                                               b"\x08\x00"), D2_KEY_B)))
+        c.close()
+    c = cap.tcp(CLIENT, 40040, SERVER_14000, 443)
+    c.client(tls_client_hello())
+    c.close()
     return cap
+
+
+def tls_client_hello():
+    """A minimal TLS 1.2 ClientHello record (one cipher suite, no extensions)."""
+    body = (b"\x03\x03" + noise("qqsso/tls-random", 32) + b"\x00" + b"\x00\x02\x00\x2f" + b"\x01\x00")
+    hs = b"\x01" + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x01" + len(hs).to_bytes(2, "big") + hs
 
 
 def hostile():

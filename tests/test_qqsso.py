@@ -79,9 +79,20 @@ def test_layouts_are_chosen_by_structure(ws):
 
 
 def test_uin_filter_is_numeric(ws):
-    assert ws.count(D2, "qqsso.uin == 486732996", two_pass=True) == 13
+    assert ws.count(D2, "qqsso.uin == 486732996", two_pass=True) == 17
     assert ws.count(D2, "qqsso.uin == 10001", two_pass=True) == 1
     assert ws.count(D2, "qqsso.uin > 486732996", two_pass=True) == 0
+
+
+def test_sso_in_clear_on_443_and_80_and_tls_stays_tls(ws):
+    got = by_frame(ws, D2, ["tcp.dstport", "tcp.srcport", "qqsso.cmd", "qqsso.response_in", "qqsso.response_to"],
+                   extra=keylog(ws, D2_KEYS), dfilter="tcp.port == 443 || tcp.port == 80")
+    assert got[40] == ["443", "40073", "StatSvc.register", "41", ""]
+    assert got[41] == ["40073", "443", "StatSvc.register", "", "40"]
+    assert got[48] == ["80", "40110", "StatSvc.register", "49", ""]
+    assert got[49] == ["40110", "80", "StatSvc.register", "", "48"]
+    assert ws.count(D2, "tls.handshake.type == 1 && !qqsso", two_pass=True) == 1
+    assert ws.count(D2, "(tcp.port == 443 || tcp.port == 80) && qqsso", two_pass=True) == 4
 
 
 # -- decryption ------------------------------------------------------------------
@@ -124,7 +135,7 @@ def test_keys_export_has_the_learned_d2_key(ws):
 def test_d2_key_from_the_key_log(ws):
     got = by_frame(ws, D2, ["qqsso.key_source", "qqsso.cmd"], extra=keylog(ws, D2_KEYS),
                    dfilter="qqsso.encryption == 1 && qqsso.uin == 486732996")
-    assert sorted(got) == [6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 26]
+    assert sorted(got) == [6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 26, 40, 41, 48, 49]
     assert all(v[0].split(",")[0] == SRC_KEYLOG and v[1] for v in got.values())
 
 
