@@ -38,6 +38,31 @@ static int hf_qqsso_msg_to = -1;
 static int hf_qqsso_msg_group = -1;
 static int ett_qqsso_msg = -1;
 
+/* A path of field numbers into a protobuf message (qq_pb_find_path). */
+typedef struct {
+    uint32_t field[4];
+    unsigned depth;
+} qqsso_pb_path_t;
+
+/* Where a message's other QQ number, group and rich text sit. */
+typedef struct {
+    qqsso_pb_path_t peer;
+    qqsso_pb_path_t group;
+    qqsso_pb_path_t rich_text;
+} qqsso_msg_paths_t;
+
+static const qqsso_msg_paths_t send_paths = {
+    { { 1, 1, 1 }, 3 },         /* routing_head.c2c.to_uin */
+    { { 1, 2, 1 }, 3 },         /* routing_head.grp.group_code */
+    { { 3, 1 }, 2 },            /* msg_body.rich_text */
+};
+
+static const qqsso_msg_paths_t push_paths = {
+    { { 1, 1, 1 }, 3 },         /* message.head.from_uin */
+    { { 1, 1, 9, 1 }, 4 },      /* message.head.group_info.group_code */
+    { { 1, 3, 1 }, 3 },         /* message.body.rich_text */
+};
+
 /* What the public sources say a command's body is. */
 typedef struct {
     const char *cmd;
@@ -99,38 +124,25 @@ qqsso_rich_text(tvbuff_t *tvb, packet_info *pinfo, int off, int end)
 }
 
 static uint64_t
-qqsso_pb_varint(tvbuff_t *tvb, int off, int end, const uint32_t *path, unsigned depth)
+qqsso_pb_varint(tvbuff_t *tvb, int end, const qqsso_pb_path_t *path)
 {
     qq_pb_field_t f;
 
-    if (qq_pb_find_path(tvb, off, end, path, depth, &f) && f.wire_type == QQ_PB_VARINT)
+    if (qq_pb_find_path(tvb, 0, end, path->field, path->depth, &f) && f.wire_type == QQ_PB_VARINT)
         return f.value;
     return 0;
 }
 
 static void
-qqsso_msg_send(tvbuff_t *tvb, packet_info *pinfo, qqsso_info_t *info)
+qqsso_msg_find(tvbuff_t *tvb, packet_info *pinfo, const qqsso_msg_paths_t *paths, qqsso_info_t *info)
 {
-    static const uint32_t to_uin[] = { 1, 1, 1 }, group[] = { 1, 2, 1 }, rich[] = { 3, 1 };
     int end = tvb_reported_length(tvb);
     qq_pb_field_t f;
 
-    info->peer = qqsso_pb_varint(tvb, 0, end, to_uin, 3);
-    info->group = qqsso_pb_varint(tvb, 0, end, group, 3);
-    if (qq_pb_find_path(tvb, 0, end, rich, 2, &f) && f.wire_type == QQ_PB_BYTES)
-        info->text = qqsso_rich_text(tvb, pinfo, f.value_offset, f.value_offset + f.value_length);
-}
-
-static void
-qqsso_msg_push(tvbuff_t *tvb, packet_info *pinfo, qqsso_info_t *info)
-{
-    static const uint32_t from_uin[] = { 1, 1, 1 }, group[] = { 1, 1, 9, 1 }, rich[] = { 1, 3, 1 };
-    int end = tvb_reported_length(tvb);
-    qq_pb_field_t f;
-
-    info->peer = qqsso_pb_varint(tvb, 0, end, from_uin, 3);
-    info->group = qqsso_pb_varint(tvb, 0, end, group, 4);
-    if (qq_pb_find_path(tvb, 0, end, rich, 3, &f) && f.wire_type == QQ_PB_BYTES)
+    info->peer = qqsso_pb_varint(tvb, end, &paths->peer);
+    info->group = qqsso_pb_varint(tvb, end, &paths->group);
+    if (qq_pb_find_path(tvb, 0, end, paths->rich_text.field, paths->rich_text.depth, &f)
+            && f.wire_type == QQ_PB_BYTES)
         info->text = qqsso_rich_text(tvb, pinfo, f.value_offset, f.value_offset + f.value_length);
 }
 
@@ -143,10 +155,7 @@ qqsso_dissect_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qqsso_inf
 
     if (!c || (!c->push && info->is_response))
         return;
-    if (c->push)
-        qqsso_msg_push(tvb, pinfo, info);
-    else
-        qqsso_msg_send(tvb, pinfo, info);
+    qqsso_msg_find(tvb, pinfo, c->push ? &push_paths : &send_paths, info);
     if (!info->text)
         return;
     sub = proto_tree_add_subtree(tree, tvb, 0, -1, ett_qqsso_msg, NULL, "Message");
