@@ -100,6 +100,8 @@ static int hf_qqsso_head_extra = -1;
 static int hf_qqsso_retcode = -1;
 static int hf_qqsso_message = -1;
 static int hf_qqsso_compression = -1;
+static int hf_qqsso_reserve_len = -1;
+static int hf_qqsso_reserve = -1;
 static int hf_qqsso_body_len = -1;
 static int hf_qqsso_payload = -1;
 static int hf_qqsso_uncompressed_len = -1;
@@ -530,6 +532,34 @@ qqsso_dissect_request_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         proto_tree_add_item(tree, hf_qqsso_head_extra, tvb, off, end - off, ENC_NA);
 }
 
+/* What may follow a response head's compression flag: a u32 length (not
+ * counting itself, as Lagrange reads it) and a protobuf reserve field. */
+static void
+qqsso_dissect_reserve(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int end)
+{
+    uint32_t len;
+    proto_item *it;
+
+    if (off >= end)
+        return;
+    if (off + 4 > end) {
+        proto_tree_add_item(tree, hf_qqsso_head_extra, tvb, off, end - off, ENC_NA);
+        return;
+    }
+    it = proto_tree_add_item_ret_uint(tree, hf_qqsso_reserve_len, tvb, off, 4, ENC_BIG_ENDIAN, &len);
+    off += 4;
+    if (len > (uint32_t)(end - off)) {
+        expert_add_info_format(pinfo, it, &ei_qqsso_bad_head, "Reserve field of %u bytes, %d left in the head",
+                len, end - off);
+        len = (uint32_t)(end - off);
+    }
+    if (len)
+        proto_tree_add_item(tree, hf_qqsso_reserve, tvb, off, (int)len, ENC_NA);
+    off += (int)len;
+    if (off < end)
+        proto_tree_add_item(tree, hf_qqsso_head_extra, tvb, off, end - off, ENC_NA);
+}
+
 /* Returns the compression flag, or -1 when the head is cut short. */
 static int
 qqsso_dissect_response_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int end,
@@ -561,8 +591,7 @@ qqsso_dissect_response_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
     proto_tree_add_item_ret_uint(tree, hf_qqsso_compression, tvb, off, 4, ENC_BIG_ENDIAN, &compression);
     off += 4;
-    if (off < end)
-        proto_tree_add_item(tree, hf_qqsso_head_extra, tvb, off, end - off, ENC_NA);
+    qqsso_dissect_reserve(tvb, pinfo, tree, off, end);
     return (int)compression;
 }
 
@@ -1020,7 +1049,8 @@ qqsso_register_fields(void)
         { &hf_qqsso_appid,
           { "App id", "qqsso.appid", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL }},
         { &hf_qqsso_sub_appid,
-          { "Sub app id", "qqsso.sub_appid", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+          { "Sub app id", "qqsso.sub_appid", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Sub app id (QQNT heads put the locale id, 2052, here)", HFILL }},
         { &hf_qqsso_head_reserved,
           { "Reserved", "qqsso.head_reserved", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
         { &hf_qqsso_tgt,
@@ -1041,6 +1071,12 @@ qqsso_register_fields(void)
             "The response head's message field", HFILL }},
         { &hf_qqsso_compression,
           { "Compression", "qqsso.compression", FT_UINT32, BASE_DEC, VALS(qqsso_compression_vals), 0x0, NULL, HFILL }},
+        { &hf_qqsso_reserve_len,
+          { "Reserve field length", "qqsso.reserve_len", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Length of the response head's reserve field (not counting these 4 bytes)", HFILL }},
+        { &hf_qqsso_reserve,
+          { "Reserve field", "qqsso.reserve", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Protobuf reserve field of the response head", HFILL }},
         { &hf_qqsso_body_len,
           { "Body length", "qqsso.body_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL }},
         { &hf_qqsso_payload,

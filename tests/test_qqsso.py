@@ -293,5 +293,9 @@ def test_real_pc_qq_2022_heartbeat_on_8080(ws, real_pcap):
         762: ["0x0000000d", "0", LAYOUT_SEQ, "5661159", "", "Heartbeat.Alive", "", "0", "763", ""],
         763: ["0x0000000d", "0", LAYOUT_REPLY, "", "5661159", "Heartbeat.Alive", "0", "0", "", "762"],
     }
+    # The reply head ends in a 4-byte reserve field (Lagrange's layout).
+    got = by_frame(ws, path, ["qqsso.session_id", "qqsso.compression", "qqsso.reserve_len", "qqsso.reserve"],
+                   dfilter="frame.number == 763")
+    assert got[763] == ["1974f1e9", "0", "4", "63593367"]
     # Its UDP QQ stays QQ.
     assert ws.count(path, "qq") == 101
