@@ -118,6 +118,7 @@ static int ett_qqsso_body = -1;
 
 static expert_field ei_qqsso_bad_length = EI_INIT;
 static expert_field ei_qqsso_no_layout = EI_INIT;
+static expert_field ei_qqsso_no_start = EI_INIT;
 static expert_field ei_qqsso_no_key = EI_INIT;
 static expert_field ei_qqsso_undecryptable = EI_INIT;
 static expert_field ei_qqsso_bad_head = EI_INIT;
@@ -312,6 +313,18 @@ qqsso_is_hello(tvbuff_t *tvb, int offset, uint32_t len)
         && tvb_get_ntohl(tvb, offset + 4) == QQSSO_HELLO_MAGIC
         && tvb_get_uint8(tvb, offset + 12) == 4
         && tvb_memeql(tvb, offset + 13, (const uint8_t *)"MSF", 3) == 0;
+}
+
+/* Whether a PDU may start at `offset`: the MSF hello, or a type word below
+ * 0x100 (every known type is; unknown ones are shown, but a word of
+ * garbage is no type) and an encryption byte 0..2. True when too few
+ * bytes are there to tell. */
+static bool
+qqsso_start_plausible(tvbuff_t *tvb, int offset, uint32_t len)
+{
+    if (tvb_captured_length_remaining(tvb, offset) < 9 || qqsso_is_hello(tvb, offset, len))
+        return true;
+    return tvb_get_ntohl(tvb, offset + 4) < 0x100 && tvb_get_uint8(tvb, offset + 8) <= QQSSO_ENC_ZERO;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -901,6 +914,14 @@ dissect_qqsso_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     ti = proto_tree_add_item(tree, proto_qqsso, tvb, 0, -1, ENC_NA);
     sso_tree = proto_item_add_subtree(ti, ett_qqsso);
     len_it = proto_tree_add_item(sso_tree, hf_qqsso_length, tvb, 0, 4, ENC_BIG_ENDIAN);
+    if (len >= QQSSO_MIN_PDU && len <= QQSSO_MAX_PDU && !qqsso_start_plausible(tvb, 0, len)) {
+        expert_add_info_format(pinfo, len_it, &ei_qqsso_no_start,
+                "No SSO PDU starts here (type word 0x%08x, encryption byte %u): %d bytes skipped",
+                tvb_get_ntohl(tvb, 4), tvb_get_uint8(tvb, 8), avail);
+        proto_tree_add_item(sso_tree, hf_qqsso_skipped, tvb, QQSSO_LEN_LEN, -1, ENC_NA);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "No SSO PDU start, %d bytes skipped", avail);
+        return avail;
+    }
     if (len < QQSSO_MIN_PDU || len > QQSSO_MAX_PDU || (int)len != avail) {
         expert_add_info_format(pinfo, len_it, &ei_qqsso_bad_length,
                 "Length %u is out of bounds (%u..%u) or does not match the %d bytes present; the rest is skipped",
@@ -935,8 +956,10 @@ get_qqsso_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data 
 {
     uint32_t len = tvb_get_ntohl(tvb, offset);
 
-    /* A bad length: the rest of the segment is skipped as one unit. */
-    if (len < QQSSO_MIN_PDU || len > QQSSO_MAX_PDU)
+    /* A bad length, or no PDU start (a capture that begins in the middle
+     * of a PDU): the rest of the segment is skipped as one unit, and the
+     * next segment is read afresh. */
+    if (len < QQSSO_MIN_PDU || len > QQSSO_MAX_PDU || !qqsso_start_plausible(tvb, offset, len))
         return (unsigned)tvb_reported_length_remaining(tvb, offset);
     return len;
 }
@@ -1112,6 +1135,8 @@ qqsso_register_experts(void)
     static ei_register_info ei[] = {
         { &ei_qqsso_bad_length, { "qqsso.bad_length", PI_MALFORMED, PI_ERROR,
             "Length out of bounds", EXPFILL }},
+        { &ei_qqsso_no_start, { "qqsso.no_start", PI_MALFORMED, PI_WARN,
+            "No SSO PDU starts here (a capture begun mid-PDU?): skipped to the end of the segment", EXPFILL }},
         { &ei_qqsso_no_layout, { "qqsso.no_layout", PI_MALFORMED, PI_WARN,
             "No outer layout fits: lengths do not add up, or the ciphertext is not whole 8-byte blocks", EXPFILL }},
         { &ei_qqsso_no_key, { "qqsso.no_key", PI_DECRYPTION, PI_NOTE,

@@ -322,6 +322,11 @@ def hostile():
     conn(41010, outer_token(0x0A, 2, b"", UIN, enc("h8", payload(login_head(1, "wtlogin.login"), wt), ZERO_KEY)))
     # Unknown type on a connection already known to be SSO (shown, not rejected).
     conn(41011, HELLO, outer_reply(0x2A, 2, UIN, enc("h9", good, ZERO_KEY)))
+    # Caught mid-stream (no handshake): the first segment is the tail of a
+    # PDU, the next one starts a whole PDU, which is read.
+    c = cap.tcp(CLIENT, 41012, SERVER_14000, 14000, handshake=False)
+    whole = outer_seq(0x0B, 2, 7, UIN, enc("h10", good, ZERO_KEY))
+    c.client(whole[15:], whole)
     return cap
 
 

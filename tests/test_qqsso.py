@@ -243,6 +243,7 @@ HOSTILE_EXPERTS = {
     60: "zlib body could not be inflated",
     67: "TLV 0x0106 of 500 bytes runs past the end",
     75: "Unknown SSO type",
+    79: "No SSO PDU starts here (type word 0x38363733, encryption byte 50): 68 bytes skipped",
 }
 
 
@@ -252,6 +253,9 @@ def test_hostile_pdus_end_in_expert_infos(ws):
         assert message in got[frame][0], (frame, got[frame])
     # The unknown type on a connection known to be SSO is shown, not rejected.
     assert got[75][1] == "0x0000002a"
+    # Caught mid-stream: the tail of a PDU is skipped, the next PDU read.
+    assert ws.fields(HOSTILE, ["qqsso.cmd", "qqsso.outer_seq"], "frame.number == 80", two_pass=True) == \
+        [["StatSvc.register", "7"]]
     assert ws.count(HOSTILE, "_ws.malformed && !qqsso", two_pass=True) == 0
 
 
