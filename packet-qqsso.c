@@ -876,6 +876,8 @@ qqsso_dissect_sso(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
     } else if (o->enc == QQSSO_ENC_D2 || o->enc == QQSSO_ENC_ZERO) {
         if (qq_keys_decrypt_enabled())
             ptvb = qqsso_decrypt(tvb, pinfo, o, info->uin, &used, body_item);
+        else
+            expert_add_info_format(pinfo, body_item, &ei_qqsso_no_key, "Decryption is off (preference qq.decrypt)");
         if (ptvb) {
             dti = proto_tree_add_item(tree, hf_qqsso_decrypted, ptvb, 0, -1, ENC_NA);
             dtree = proto_item_add_subtree(dti, ett_qqsso_decrypted);

@@ -26,7 +26,8 @@ payload = QQ-TEA(lv32(head) | lv32(body)) under sixteen zero bytes
 - qqsso-hostile.pcap: broken PDUs (lengths past the end or out of bounds,
   a QQ number with letters, ciphertext not in whole blocks, heads and
   bodies whose lengths lie, a zlib body that is not zlib, a wtlogin TLV
-  running past its end); every one must end in an expert info.
+  running past its end, an unknown type, a connection caught in the middle
+  of a PDU); every one must end in an expert info.
 """
 
 import struct

@@ -117,6 +117,10 @@ def test_wtlogin_key_log_teaches_the_d2_key(ws):
     got = by_frame(ws, LOGIN, ["qqsso.wtlogin.d2", "qqsso.wtlogin.d2_key", "qqsso.wtlogin.key_source"],
                    extra=extra, dfilter="frame.number == 7")
     assert got[7] == [sc.D2_TOKEN.hex(), sc.D2_KEY.hex(), "1"]
+    got = by_frame(ws, LOGIN, ["qqsso.wtlogin.tlv", "qqsso.wtlogin.sub_cmd", "qqsso.wtlogin.tlv_count",
+                               "qqsso.wtlogin.status"], extra=extra, dfilter="frame.number == 6 || frame.number == 7")
+    assert got[6] == ["0x0018,0x0106", "9", "2", ""]
+    assert got[7] == ["0x0119,0x0143,0x0305,0x011a", "9", "1,3", "0"]
     got = by_frame(ws, LOGIN, ["qqsso.key_source", "qqsso.key_frame", "qqsso.cmd"], extra=extra,
                    dfilter="qqsso.encryption == 1")
     assert sorted(got) == [14, 15, 16, 17, 18]
@@ -147,6 +151,13 @@ def test_wrong_key_gives_no_plaintext(ws):
     assert "None of the 1 key opened this payload (wrong key?)" in got[33][2]
     # Without any key log nothing of encryption 1 opens.
     assert ws.count(D2, "qqsso.encryption == 1 && qqsso.decrypted", two_pass=True) == 0
+
+
+def test_decryption_off(ws):
+    extra = ["-o", "qq.decrypt:FALSE"] + keylog(ws, D2_KEYS)
+    assert ws.count(D2, "qqsso.decrypted", two_pass=True, extra=extra) == 0
+    assert ws.count(D2, "qqsso.no_key", two_pass=True, extra=extra) == 16
+    assert ws.count(D2, "qqsso.cmd", two_pass=True, extra=extra) == 2     # the heartbeat, in clear
 
 
 def test_zlib_body_is_inflated(ws):
@@ -253,6 +264,9 @@ def test_hostile_pdus_end_in_expert_infos(ws):
         assert message in got[frame][0], (frame, got[frame])
     # The unknown type on a connection known to be SSO is shown, not rejected.
     assert got[75][1] == "0x0000002a"
+    # The session-ticket method (0x45) opens with the random key it carries.
+    assert ws.fields(HOSTILE, ["qqsso.wtlogin.method", "qqsso.wtlogin.key_source", "qqsso.wtlogin.tlv"],
+                     "frame.number == 67", two_pass=True) == [["0x45", "2", ""]]
     # Caught mid-stream: the tail of a PDU is skipped, the next PDU read.
     assert ws.fields(HOSTILE, ["qqsso.cmd", "qqsso.outer_seq"], "frame.number == 80", two_pass=True) == \
         [["StatSvc.register", "7"]]
