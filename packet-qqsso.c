@@ -101,6 +101,7 @@ static int hf_qqsso_retcode = -1;
 static int hf_qqsso_message = -1;
 static int hf_qqsso_compression = -1;
 static int hf_qqsso_reserve_len = -1;
+static int hf_qqsso_client_info = -1;
 static int hf_qqsso_reserve = -1;
 static int hf_qqsso_body_len = -1;
 static int hf_qqsso_payload = -1;
@@ -521,6 +522,38 @@ qqsso_guess_head(tvbuff_t *tvb, int off, int end, const qqsso_outer_t *o)
     return QQSSO_HEAD_UNKNOWN;
 }
 
+/* After the device id of a login-class head, Android (MiraiGo) and QQNT
+ * (Lagrange) heads alike put lv32(unnamed) | lv16(KSID, or the app
+ * version string) | lv32(reserve field, protobuf). Shown when it fits. */
+static void
+qqsso_dissect_login_head_tail(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int end)
+{
+    uint32_t len;
+
+    if (off < end && qqsso_lv32_fits(tvb, off, end, &len)) {
+        if (len > 4)
+            proto_tree_add_item(tree, hf_qqsso_head_extra, tvb, off + 4, (int)len - 4, ENC_NA);
+        off += (int)len;
+        len = off + 2 <= end ? tvb_get_ntohs(tvb, off) : 0;
+        if (len >= 2 && len <= (uint32_t)(end - off)) {
+            if (len > 2)
+                proto_tree_add_item(tree, hf_qqsso_client_info, tvb, off + 2, (int)len - 2, ENC_NA);
+            off += (int)len;
+            if (off < end && qqsso_lv32_fits(tvb, off, end, &len)) {
+                if (len > 4)
+                    proto_tree_add_item(tree, hf_qqsso_reserve, tvb, off + 4, (int)len - 4, ENC_NA);
+                off += (int)len;
+            }
+        }
+    }
+    if (off < end) {
+        proto_item *it = proto_tree_add_item(tree, hf_qqsso_head_extra, tvb, off, end - off, ENC_NA);
+
+        if (off + 4 > end)
+            expert_add_info(pinfo, it, &ei_qqsso_bad_head);
+    }
+}
+
 static void
 qqsso_dissect_request_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int off, int end,
         qqsso_head_kind_t kind, qqsso_info_t *info)
@@ -541,7 +574,9 @@ qqsso_dissect_request_head(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     if (kind == QQSSO_HEAD_LOGIN && off < end
             && !qqsso_add_lv32(tvb, pinfo, tree, hf_qqsso_device_id, &off, end, "device id", NULL))
         return;
-    if (off < end)
+    if (kind == QQSSO_HEAD_LOGIN)
+        qqsso_dissect_login_head_tail(tvb, pinfo, tree, off, end);
+    else if (off < end)
         proto_tree_add_item(tree, hf_qqsso_head_extra, tvb, off, end - off, ENC_NA);
 }
 
@@ -1086,7 +1121,8 @@ qqsso_register_fields(void)
         { &hf_qqsso_session_id,
           { "Session id", "qqsso.session_id", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
         { &hf_qqsso_device_id,
-          { "Device id", "qqsso.device_id", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+          { "Device id", "qqsso.device_id", FT_BYTES, BASE_SHOW_ASCII_PRINTABLE, NULL, 0x0,
+            "IMEI (Android heads) or device GUID in hex (QQNT heads)", HFILL }},
         { &hf_qqsso_head_extra,
           { "Further head fields", "qqsso.head_extra", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
         { &hf_qqsso_retcode,
@@ -1099,9 +1135,13 @@ qqsso_register_fields(void)
         { &hf_qqsso_reserve_len,
           { "Reserve field length", "qqsso.reserve_len", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Length of the response head's reserve field (not counting these 4 bytes)", HFILL }},
+        { &hf_qqsso_client_info,
+          { "Client info", "qqsso.client_info", FT_BYTES, BASE_SHOW_ASCII_PRINTABLE, NULL, 0x0,
+            "The lv16 field of a login-class head: the KSID in Android heads, the app version in QQNT heads",
+            HFILL }},
         { &hf_qqsso_reserve,
           { "Reserve field", "qqsso.reserve", FT_BYTES, BASE_NONE, NULL, 0x0,
-            "Protobuf reserve field of the response head", HFILL }},
+            "Protobuf reserve field at the end of a head", HFILL }},
         { &hf_qqsso_body_len,
           { "Body length", "qqsso.body_len", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL }},
         { &hf_qqsso_payload,

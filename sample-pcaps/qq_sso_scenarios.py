@@ -22,7 +22,8 @@ payload = QQ-TEA(lv32(head) | lv32(body)) under sixteen zero bytes
   segment, one PDU over three segments, a zlib-compressed reply, a PC QQ
   2022 type 0x0D PDU in the reply shape, a second QQ number whose key
   in the key log is wrong (no plaintext may show), SSO in clear on TCP 443
-  and 80, and a TLS ClientHello on 443 that must stay TLS.
+  and 80, a TLS ClientHello on 443 that must stay TLS, and a QQNT (type
+  0x0C) request and reply on 8080.
 - qqsso-hostile.pcap: broken PDUs (lengths past the end or out of bounds,
   a QQ number with letters, ciphertext not in whole blocks, heads and
   bodies whose lengths lie, a zlib body that is not zlib, a wtlogin TLV
@@ -276,7 +277,26 @@ def keylog_session():
     c = cap.tcp(CLIENT, 40040, SERVER_14000, 443)
     c.client(tls_client_hello())
     c.close()
+    # QQNT (type 0x0C, Lagrange's SsoPacker): the head names the locale
+    # where 0x0A heads put the sub app id, and ends in a version (lv16) and
+    # a signature protobuf; the reply head ends in a reserve field.
+    c = cap.tcp(CLIENT, 40050, SERVER_14000, 8080)
+    c.client(outer_token(0x0C, 1, D2_TOKEN, UIN, enc("nt", payload(nt_head(4001, "trpc.qq_new_tech.status_svc."
+                                                                                    "StatusService.Register"),
+                                                                   b"\x08\x01"), D2_KEY_B)))
+    c.server(outer_reply(0x0C, 1, UIN, enc("nt-r", payload(
+        response_head(4001, "trpc.qq_new_tech.status_svc.StatusService.Register") + struct.pack(">I", 2) + b"\x08\x01",
+        b"\x0a\x02ok"), D2_KEY_B)))
+    c.close()
     return cap
+
+
+def nt_head(seq, cmd):
+    """Request head of a QQNT (0x0C) PDU."""
+    guid = noise("qqsso/nt-guid", 16).hex().encode()
+    return (struct.pack(">III", seq, 537234773, 2052) + bytes.fromhex("020000000000000000000000") + lv32(D2_TOKEN)
+            + lv32(cmd.encode()) + lv32(b"") + lv32(guid) + lv32(b"") + struct.pack(">H", 2 + 6) + b"3.2.15"
+            + lv32(pb_msg(15, b"trace")))
 
 
 def tls_client_hello():

@@ -78,8 +78,22 @@ def test_layouts_are_chosen_by_structure(ws):
     assert got[26][:2] == ["0x0000000d", LAYOUT_REPLY]
 
 
+def test_login_class_heads_android_and_qqnt(ws):
+    got = by_frame(ws, D2, ["qqsso.type", "qqsso.seq", "qqsso.appid", "qqsso.sub_appid", "qqsso.device_id",
+                            "qqsso.client_info", "qqsso.reserve", "qqsso.cmd", "qqsso.response_in"],
+                   extra=keylog(ws, D2_KEYS), dfilter="frame.number == 6 || frame.number == 63")
+    assert got[6] == ["0x0000000a", "2001", str(sc.APP_ID), str(sc.APP_ID), sc.IMEI.hex(), b"ksid".hex(), "",
+                      "StatSvc.register", "7"]
+    nt_cmd = "trpc.qq_new_tech.status_svc.StatusService.Register"
+    assert got[63][:4] == ["0x0000000c", "4001", "537234773", "2052"]
+    assert got[63][5:] == [b"3.2.15".hex(), sc.pb_msg(15, b"trace").hex(), nt_cmd, "64"]
+    reply = by_frame(ws, D2, ["qqsso.layout", "qqsso.response_to", "qqsso.reserve_len", "qqsso.reserve"],
+                     extra=keylog(ws, D2_KEYS), dfilter="frame.number == 64")
+    assert reply[64] == [LAYOUT_REPLY, "63", "2", "0801"]
+
+
 def test_uin_filter_is_numeric(ws):
-    assert ws.count(D2, "qqsso.uin == 486732996", two_pass=True) == 17
+    assert ws.count(D2, "qqsso.uin == 486732996", two_pass=True) == 19
     assert ws.count(D2, "qqsso.uin == 10001", two_pass=True) == 1
     assert ws.count(D2, "qqsso.uin > 486732996", two_pass=True) == 0
 
@@ -139,7 +153,7 @@ def test_keys_export_has_the_learned_d2_key(ws):
 def test_d2_key_from_the_key_log(ws):
     got = by_frame(ws, D2, ["qqsso.key_source", "qqsso.cmd"], extra=keylog(ws, D2_KEYS),
                    dfilter="qqsso.encryption == 1 && qqsso.uin == 486732996")
-    assert sorted(got) == [6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 26, 40, 41, 48, 49]
+    assert sorted(got) == [6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 26, 40, 41, 48, 49, 63, 64]
     assert all(v[0].split(",")[0] == SRC_KEYLOG and v[1] for v in got.values())
 
 
@@ -156,7 +170,7 @@ def test_wrong_key_gives_no_plaintext(ws):
 def test_decryption_off(ws):
     extra = ["-o", "qq.decrypt:FALSE"] + keylog(ws, D2_KEYS)
     assert ws.count(D2, "qqsso.decrypted", two_pass=True, extra=extra) == 0
-    assert ws.count(D2, "qqsso.no_key", two_pass=True, extra=extra) == 16
+    assert ws.count(D2, "qqsso.no_key", two_pass=True, extra=extra) == 18
     assert ws.count(D2, "qqsso.cmd", two_pass=True, extra=extra) == 2     # the heartbeat, in clear
 
 
