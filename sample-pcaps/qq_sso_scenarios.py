@@ -23,7 +23,8 @@ payload = QQ-TEA(lv32(head) | lv32(body)) under sixteen zero bytes
   2022 type 0x0D PDU in the reply shape, a second QQ number whose key
   in the key log is wrong (no plaintext may show), SSO in clear on TCP 443
   and 80, a TLS ClientHello on 443 that must stay TLS, and a QQNT (type
-  0x0C) request and reply on 8080.
+  0x0C) request and reply on 8080, and an exchange on TCP 36000 (found by
+  the heuristic) whose reply says the session expired (return code -10008).
 - qqsso-hostile.pcap: broken PDUs (lengths past the end or out of bounds,
   a QQ number with letters, ciphertext not in whole blocks, heads and
   bodies whose lengths lie, a zlib body that is not zlib, a wtlogin TLV
@@ -287,6 +288,14 @@ def keylog_session():
     c.server(outer_reply(0x0C, 1, UIN, enc("nt-r", payload(
         response_head(4001, "trpc.qq_new_tech.status_svc.StatusService.Register") + struct.pack(">I", 2) + b"\x08\x01",
         b"\x0a\x02ok"), D2_KEY_B)))
+    c.close()
+    # On a port nothing is registered on (found by the heuristic), a reply
+    # whose return code says the session expired.
+    c = cap.tcp(CLIENT, 40060, SERVER_14000, 36000)
+    c.client(outer_seq(0x0B, 1, 5001, UIN, enc("port36000", payload(simple_head("OidbSvc.0x5eb_22"), b"\x08\x01"),
+                                                 D2_KEY_B)))
+    c.server(outer_reply(0x0B, 1, UIN, enc("port36000-r", payload(response_head(5001, "OidbSvc.0x5eb_22",
+                                                                                retcode=-10008), b""), D2_KEY_B)))
     c.close()
     return cap
 

@@ -92,8 +92,20 @@ def test_login_class_heads_android_and_qqnt(ws):
     assert reply[64] == [LAYOUT_REPLY, "63", "2", "0801"]
 
 
+def test_heuristic_on_another_port_and_return_code(ws):
+    got = by_frame(ws, D2, ["tcp.dstport", "qqsso.cmd", "qqsso.retcode", "qqsso.response_to", "_ws.expert.message"],
+                   extra=keylog(ws, D2_KEYS), dfilter="tcp.port == 36000 && qqsso")
+    assert sorted(got) == [71, 72]
+    assert got[71][:3] == ["36000", "OidbSvc.0x5eb_22", ""]
+    assert got[72][1:4] == ["OidbSvc.0x5eb_22", "-10008", "71"]
+    assert "Return code -10008 (session expired or forced offline)" in got[72][4]
+    # The same without the heuristic: nothing there is SSO.
+    off = ["--disable-heuristic", "qqsso_tcp"]
+    assert ws.count(D2, "tcp.port == 36000 && qqsso", two_pass=True, extra=off) == 0
+
+
 def test_uin_filter_is_numeric(ws):
-    assert ws.count(D2, "qqsso.uin == 486732996", two_pass=True) == 19
+    assert ws.count(D2, "qqsso.uin == 486732996", two_pass=True) == 21
     assert ws.count(D2, "qqsso.uin == 10001", two_pass=True) == 1
     assert ws.count(D2, "qqsso.uin > 486732996", two_pass=True) == 0
 
@@ -153,7 +165,7 @@ def test_keys_export_has_the_learned_d2_key(ws):
 def test_d2_key_from_the_key_log(ws):
     got = by_frame(ws, D2, ["qqsso.key_source", "qqsso.cmd"], extra=keylog(ws, D2_KEYS),
                    dfilter="qqsso.encryption == 1 && qqsso.uin == 486732996")
-    assert sorted(got) == [6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 26, 40, 41, 48, 49, 63, 64]
+    assert sorted(got) == [6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 26, 40, 41, 48, 49, 63, 64, 71, 72]
     assert all(v[0].split(",")[0] == SRC_KEYLOG and v[1] for v in got.values())
 
 
@@ -170,7 +182,7 @@ def test_wrong_key_gives_no_plaintext(ws):
 def test_decryption_off(ws):
     extra = ["-o", "qq.decrypt:FALSE"] + keylog(ws, D2_KEYS)
     assert ws.count(D2, "qqsso.decrypted", two_pass=True, extra=extra) == 0
-    assert ws.count(D2, "qqsso.no_key", two_pass=True, extra=extra) == 18
+    assert ws.count(D2, "qqsso.no_key", two_pass=True, extra=extra) == 20
     assert ws.count(D2, "qqsso.cmd", two_pass=True, extra=extra) == 2     # the heartbeat, in clear
 
 
