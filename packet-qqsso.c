@@ -115,7 +115,6 @@ static int hf_qqsso_skipped = -1;
 static int ett_qqsso = -1;
 static int ett_qqsso_decrypted = -1;
 static int ett_qqsso_head = -1;
-static int ett_qqsso_body = -1;
 
 static expert_field ei_qqsso_bad_length = EI_INIT;
 static expert_field ei_qqsso_no_layout = EI_INIT;
@@ -317,15 +316,15 @@ qqsso_is_hello(tvbuff_t *tvb, int offset, uint32_t len)
 }
 
 /* Whether a PDU may start at `offset`: the MSF hello, or a type word below
- * 0x100 (every known type is; unknown ones are shown, but a word of
- * garbage is no type) and an encryption byte 0..2. True when too few
- * bytes are there to tell. */
+ * 0x100 (every known type is; unknown types and encryption bytes are
+ * shown, but a word of garbage is no type). True when too few bytes are
+ * there to tell. */
 static bool
 qqsso_start_plausible(tvbuff_t *tvb, int offset, uint32_t len)
 {
-    if (tvb_captured_length_remaining(tvb, offset) < 9 || qqsso_is_hello(tvb, offset, len))
+    if (tvb_captured_length_remaining(tvb, offset) < 8 || qqsso_is_hello(tvb, offset, len))
         return true;
-    return tvb_get_ntohl(tvb, offset + 4) < 0x100 && tvb_get_uint8(tvb, offset + 8) <= QQSSO_ENC_ZERO;
+    return tvb_get_ntohl(tvb, offset + 4) < 0x100;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -882,9 +881,11 @@ qqsso_add_outer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const qqsso
         proto_tree_add_item_ret_string(tree, hf_qqsso_uin_text, tvb, o->uin_off + 4, (int)ndigits, ENC_ASCII,
                 pinfo->pool, &digits);
         info->uin = (uint32_t)g_ascii_strtoull((const char *)digits, NULL, 10);
-        it = proto_tree_add_uint64(tree, hf_qqsso_uin, tvb, o->uin_off + 4, (int)ndigits,
+        proto_tree_add_uint64(tree, hf_qqsso_uin, tvb, o->uin_off + 4, (int)ndigits,
                 g_ascii_strtoull((const char *)digits, NULL, 10));
     }
+    if (o->payload_len == 0)
+        return NULL;
     return proto_tree_add_item(tree, hf_qqsso_body, tvb, o->payload_off, o->payload_len, ENC_NA);
 }
 
@@ -904,8 +905,10 @@ qqsso_dissect_sso(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
             val_to_str_const(o->enc, qqsso_enc_vals, "unknown encryption"), info->uin);
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " | ", "SSO 0x%02x %s QQ %u", o->type,
             val_to_str_const(o->enc, qqsso_enc_vals, "?"), info->uin);
-    if (o->payload_len == 0)
+    if (o->payload_len == 0) {
+        tap_queue_packet(qqsso_tap, pinfo, info);
         return;
+    }
     if (o->enc == QQSSO_ENC_NONE) {
         ptvb = tvb_new_subset_length(tvb, o->payload_off, o->payload_len);
     } else if (o->enc == QQSSO_ENC_D2 || o->enc == QQSSO_ENC_ZERO) {
@@ -918,6 +921,9 @@ qqsso_dissect_sso(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
             dtree = proto_item_add_subtree(dti, ett_qqsso_decrypted);
             qqsso_show_key(ptvb, dtree, &used);
         }
+    } else {
+        expert_add_info_format(pinfo, body_item, &ei_qqsso_unknown_type,
+                "Unknown encryption type %u: the payload is shown as it is", o->enc);
     }
     if (!ptvb) {
         /* A reply arrives in the same connection: still link by outer seq. */
@@ -1164,7 +1170,7 @@ qqsso_register_fields(void)
           { "Skipped data", "qqsso.skipped", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
     };
     static int *ett[] = {
-        &ett_qqsso, &ett_qqsso_decrypted, &ett_qqsso_head, &ett_qqsso_body,
+        &ett_qqsso, &ett_qqsso_decrypted, &ett_qqsso_head,
     };
 
     proto_register_field_array(proto_qqsso, hf, array_length(hf));

@@ -29,7 +29,8 @@ payload = QQ-TEA(lv32(head) | lv32(body)) under sixteen zero bytes
   a QQ number with letters, ciphertext not in whole blocks, heads and
   bodies whose lengths lie, a zlib body that is not zlib, a wtlogin TLV
   running past its end, an unknown type, a connection caught in the middle
-  of a PDU); every one must end in an expert info.
+  of a PDU, an unknown encryption byte); every one must end in an expert
+  info.
 """
 
 import struct
@@ -357,6 +358,9 @@ def hostile():
     c = cap.tcp(CLIENT, 41012, SERVER_14000, 14000, handshake=False)
     whole = outer_seq(0x0B, 2, 7, UIN, enc("h10", good, ZERO_KEY))
     c.client(whole[15:], whole)
+    c.close()
+    # An encryption byte no source names, on a connection known to be SSO.
+    conn(41013, HELLO, outer_reply(0x0B, 3, UIN, b"opaque bytes"))
     return cap
 
 

@@ -281,6 +281,7 @@ HOSTILE_EXPERTS = {
     67: "TLV 0x0106 of 500 bytes runs past the end",
     75: "Unknown SSO type",
     79: "No SSO PDU starts here (type word 0x38363733, encryption byte 50): 68 bytes skipped",
+    88: "Unknown encryption type 3: the payload is shown as it is",
 }
 
 
