@@ -60,6 +60,7 @@ static const struct {
     { qq_decrypt_register,  NULL },
     { qq_keys_register,     NULL },
     { qq_login_register,    NULL },
+    { proto_register_qqsso, proto_reg_handoff_qqsso },
     { proto_register_qqhighway, proto_reg_handoff_qqhighway },
 };
 

@@ -27,5 +27,7 @@ void qq_keys_register(void);       /* qq-keys.c */
 void qq_login_register(void);      /* packet-qq-login.c */
 void proto_register_qqhighway(void);
 void proto_reg_handoff_qqhighway(void);
+void proto_register_qqsso(void);
+void proto_reg_handoff_qqsso(void);
 
 #endif

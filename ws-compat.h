@@ -42,6 +42,12 @@ typedef gboolean ws_bool;
 #define format_text(scope, string, len) format_text((scope), (const guchar *)(string), (len))
 #endif
 
+/* zlib inflation of a tvb got its explicit name in 4.4 (the old name is
+ * deprecated there). */
+#if !WS_COMPAT_AT_LEAST(4, 4)
+#define tvb_child_uncompress_zlib tvb_child_uncompress
+#endif
+
 /* What HTTP hands to a media-type dissector. */
 #if __has_include(<epan/dissectors/packet-media-type.h>)
 #include <epan/dissectors/packet-media-type.h>

@@ -24,9 +24,10 @@ import qq_crypto_scenarios  # noqa: E402
 import qq_highway_scenarios  # noqa: E402
 import qq_pcqq_login_scenarios  # noqa: E402
 import qq_scenarios  # noqa: E402
+import qq_sso_scenarios  # noqa: E402
 
 MODULES = (msnp_scenarios, msnp_p2p_scenarios, qq_scenarios, qq_crypto_scenarios, qq_pcqq_login_scenarios,
-           qq_highway_scenarios)
+           qq_highway_scenarios, qq_sso_scenarios)
 
 
 def all_captures():

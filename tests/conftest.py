@@ -186,7 +186,7 @@ def _loaded(t):
         parts = line.split("\t")
         if len(parts) >= 3:
             protocols.add(parts[2])
-    missing = {"msnp", "qq", "qqhighway"} - protocols
+    missing = {"msnp", "qq", "qqsso", "qqhighway"} - protocols
     if missing:
         pytest.fail("plugin did not load: tshark -G protocols lacks %s" % ", ".join(sorted(missing)))
     yield t

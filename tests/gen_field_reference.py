@@ -45,7 +45,7 @@ from conftest import PLUGIN_SO, ROOT, Tshark  # noqa: E402
 DOC = os.path.join(ROOT, "doc", "fields.md")
 TEMPLATE = os.path.join(ROOT, "doc", "elastic-template.json")
 GENERATOR = "tests/gen_field_reference.py"
-PROTOCOLS = ("msnp", "qq", "qqhighway")
+PROTOCOLS = ("msnp", "qq", "qqsso", "qqhighway")
 
 BASES = {
     "BASE_NONE": "",

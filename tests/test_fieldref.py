@@ -78,6 +78,7 @@ FIELDS = "\n".join([
     "P\tTencent QQ Protocol\tqq",
     "P\tOICQ - IM software, popular in China\toicq",
     "P\tQQ or TLS on port 443\tqq_tls_port",
+    "P\tTencent SSO (MSF) Protocol\tqqsso",
     "P\tTencent QQ Highway\tqqhighway",
     "F\tCommand\tmsnp.cmd\tFT_STRING\tmsnp\t\t0x0\tThe three-letter command.",
     "F\tTransaction ID\tmsnp.trid\tFT_UINT32\tmsnp\tBASE_DEC\t0x0\t",
@@ -102,6 +103,7 @@ PREFS = "\n".join([
 ])
 REPORTS = {
     "-G protocols": BUILTIN_PROTOCOLS + "MSNP\tMSNP\tmsnp\nQQ\tQQ\tqq\nQQ/TLS\tQQ/TLS\tqq_tls_port\n"
+                    "QQ SSO\tQQ SSO\tqqsso\n"
                     "QQ Highway\tQQ Highway\tqqhighway\n",
     "-G protocols (without plugin)": BUILTIN_PROTOCOLS,
     "-G fields": FIELDS,

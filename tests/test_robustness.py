@@ -517,7 +517,7 @@ def test_short_fuzz_pass(asan_build):
         for m in re.finditer(r"^RESULT (\w+) +(\w+) +(.*)$", text, re.M):
             results[m.group(1), m.group(2)] = dict(kv.split("=") for kv in m.group(3).split())
         assert sorted(results) == [(k, t) for k in ("libfuzzer", "mutation", "random")
-                                   for t in ("msnp", "qq")], text
+                                   for t in ("msnp", "qq", "qqsso")], text
         for (kind, target), r in results.items():
             assert r["findings"] == "0", (kind, target, text)
             if kind == "libfuzzer":

@@ -10,7 +10,7 @@
 #                 kinds (so 2*SIZE mutated or random packets per dissector)
 #   -f SECONDS    libFuzzer time per dissector (default: SIZE/200, at least 10)
 #   -k KINDS      comma-separated subset of mutation,random,libfuzzer (default all)
-#   -t TARGETS    comma-separated subset of msnp,qq (default both); qqhighway
+#   -t TARGETS    comma-separated subset of msnp,qq,qqsso (default all three); qqhighway
 #                 (QQ Highway) with -k libfuzzer
 #   -o OUTDIR     where builds' copies, logs, corpora and findings go
 #                 (default: a new /tmp/fuzz-campaign.XXXXXX)
@@ -33,7 +33,7 @@
 #              on its ports and others, so handles and heuristics), and
 #              randpkt packets forced through each handle with -d
 #              (bgp = TCP port 179, dns = UDP port 53)
-#   libfuzzer  the coverage-guided targets build-fuzz/fuzz-{msnp,qq} (clang),
+#   libfuzzer  the coverage-guided targets build-fuzz/fuzz-{msnp,qq,qqsso} (clang),
 #              seeded from the captures' payloads (pcaptool.py corpus)
 #
 # QQ is always fuzzed with keys, so that decryption and the decoders of
@@ -69,7 +69,7 @@ usage() {
 
 FUZZ_SECONDS=""
 KINDS="mutation,random,libfuzzer"
-TARGETS="msnp,qq"
+TARGETS="msnp,qq,qqsso"
 OUT=""
 PARALLEL=0
 BUILD=1
@@ -180,23 +180,23 @@ run_dissect() {
     chmod a+r "$capture"
     # The chat transcripts too: their taps make the dissectors hand over
     # message texts and routing, code that runs only with a listener.
-    timeout 900 "${TSHARK_ASAN[@]}" -n -2 -V -r "$capture" -z io,stat,0,frame,msnp,qq \
-        -z msnp,chat -z qq,chat "$@" \
+    timeout 900 "${TSHARK_ASAN[@]}" -n -2 -V -r "$capture" -z io,stat,0,frame,msnp,qq,qqsso \
+        -z msnp,chat -z qq,chat -z qqsso,chat "$@" \
         >"$out" 2>"$err" || rc=$?
     if [ "$rc" -eq 124 ]; then echo "timeout: tshark ran more than 900 s" >>"$err"; fi
     check_run "$name" "$capture" "$rc" "$err" "$@"
-    # | 0.000 <> 9.000 | frames | bytes | msnp frames | bytes | qq frames | bytes |
+    # | 0.000 <> 9.000 | frames | bytes | msnp frames | bytes | qq frames | bytes | qqsso frames | bytes |
     local row
     row="$(grep -E '^\| *[0-9.]+ *<> *[0-9.Dur]+ *\|' "$out" | tail -1 | tr -d ' ')" || true
-    local f m q
-    IFS='|' read -r _ _ f _ m _ q _ <<<"$row" || true
+    local f m q s
+    IFS='|' read -r _ _ f _ m _ q _ s _ <<<"$row" || true
     if [ "${f:-0}" -eq 0 ] && [ "$RUN_FAILED" -eq 0 ]; then
         cat "$err" >&2
         log "$name: tshark dissected no frame (exit $rc): the set-up is broken"
         exit 2
     fi
     RUN_FRAMES=$((RUN_FRAMES + ${f:-0}))
-    RUN_OURS=$((RUN_OURS + ${m:-0} + ${q:-0}))
+    RUN_OURS=$((RUN_OURS + ${m:-0} + ${q:-0} + ${s:-0}))
 }
 
 # The options every QQ run gets (see "QQ is always fuzzed with keys").
@@ -210,11 +210,15 @@ QQ_SESSION_KEY 11112222 00112233445566778899aabbccddeeff
 # the PC QQ login of qq-pcqq-login.pcap: password md5 of client A, share key of client B
 QQ_PASSWORD_MD5 185131606 9b684cd1a2977698d062656da5e9b1f7
 QQ_SHARE_KEY 3141592653 5d8bf7464f3ed2fbce83118dfb0b3cab
+# SSO: the D2 key of qqsso-d2.pcap, the wtlogin keys of qqsso-login.pcap
+QQ_D2_KEY 486732996 97ae3d22287c97bd98bcfde94e4df326
+QQ_WTLOGIN_KEY 486732996 e88b10f3f25708d646200792338f0ca2
+QQ_WTLOGIN_KEY 486732996 3e74030d8c7a3a0c40eaedb8816645c4
 KEYS
     chmod a+r "$QQ_KEYLOG"
 }
 keys_for() {
-    if [ "$1" = qq ]; then
+    if [ "$1" = qq ] || [ "$1" = qqsso ]; then
         printf '%s\n' -o qq.password:python -o "qq.keylog_file:$QQ_KEYLOG"
     fi
 }
@@ -246,6 +250,7 @@ captures_for() {
         msnp:msnp*|msnp:ndpi_msn*) echo "$f" ;;
         qq:qq*|qq:ndpi_oicq*|qq:ndpi_tencent*|qq:ndpi_wechat*|qq:chichi_qq*|qq:xepwang_qq*) echo "$f" ;;
         qqhighway:qq-highway*) echo "$f" ;;
+        qqsso:qqsso*) echo "$f" ;;
         esac
     done
 }
@@ -298,6 +303,9 @@ random_kind() {
                "bgp|tcp.port==179,msnp|"
                "gen||-o tcp.desegment_tcp_streams:FALSE"
                "bgp|tcp.port==179,msnp|-o tcp.desegment_tcp_streams:FALSE -o tcp.analyze_sequence_numbers:FALSE")
+    elif [ "$t" = qqsso ]; then
+        plans=("bgp|tcp.port==179,qqsso|"
+               "bgp|tcp.port==179,qqsso|-o tcp.desegment_tcp_streams:FALSE -o tcp.analyze_sequence_numbers:FALSE")
     else
         plans=("gen||"
                "dns|udp.port==53,qq|"
@@ -338,7 +346,7 @@ libfuzzer() {
     # renewal (see fuzz-target.c), ~3 GB after 30 minutes; a single malloc
     # over 1 GB is still a finding.
     local rc=0 keyed=0
-    [ "$t" = qq ] && keyed=1
+    if [ "$t" = qq ] || [ "$t" = qqsso ]; then keyed=1; fi
     FUZZ_QQ_KEYS=$keyed "$FUZZ_DIR/fuzz-$t" "$corpus" -dict="$HERE/$t.dict" \
         -max_total_time="$FUZZ_SECONDS" -max_len=8192 -timeout=30 \
         -rss_limit_mb=6144 -malloc_limit_mb=1024 -print_final_stats=1 \

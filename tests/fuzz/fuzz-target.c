@@ -70,7 +70,7 @@
 #include <ws_version.h>
 
 #ifndef FUZZ_TARGET
-#error "FUZZ_TARGET must name the protocol to fuzz (msnp or qq)"
+#error "FUZZ_TARGET must name the protocol to fuzz (msnp, qq or qqsso)"
 #endif
 
 void plugin_register(void);
@@ -275,7 +275,11 @@ set_qq_keys(void)
         "QQ_SESSION_KEY 11112222 00112233445566778899aabbccddeeff\n"
         /* The PC QQ login chain of qq-pcqq-login.pcap. */
         "QQ_PASSWORD_MD5 185131606 9b684cd1a2977698d062656da5e9b1f7\n"
-        "QQ_SHARE_KEY 3141592653 5d8bf7464f3ed2fbce83118dfb0b3cab\n";
+        "QQ_SHARE_KEY 3141592653 5d8bf7464f3ed2fbce83118dfb0b3cab\n"
+        /* SSO: the D2 key of qqsso-d2.pcap, the wtlogin keys of qqsso-login.pcap. */
+        "QQ_D2_KEY 486732996 97ae3d22287c97bd98bcfde94e4df326\n"
+        "QQ_WTLOGIN_KEY 486732996 e88b10f3f25708d646200792338f0ca2\n"
+        "QQ_WTLOGIN_KEY 486732996 3e74030d8c7a3a0c40eaedb8816645c4\n";
     GError *err = NULL;
     int fd = g_file_open_tmp("fuzz-qq-keys-XXXXXX", &qq_keylog_path, &err);
 
@@ -332,7 +336,7 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv)
     set_pref("tcp.desegment_tcp_streams", "TRUE");
     set_pref("tcp.check_checksum", "FALSE");
     set_pref("udp.check_checksum", "FALSE");
-    if (strcmp(FUZZ_TARGET, "qq") == 0 && g_getenv("FUZZ_QQ_KEYS") && strcmp(g_getenv("FUZZ_QQ_KEYS"), "1") == 0)
+    if ((strcmp(FUZZ_TARGET, "qq") == 0 || strcmp(FUZZ_TARGET, "qqsso") == 0) && g_getenv("FUZZ_QQ_KEYS") && strcmp(g_getenv("FUZZ_QQ_KEYS"), "1") == 0)
         set_qq_keys();
     prefs_apply_all();
 
