@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "packet-qqsso.h"
+#include "plugin.h"
 #include "qq-pb.h"
 #include "ws-compat.h"
 
@@ -295,8 +296,11 @@ qqsso_stats_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *
 }
 
 void
-qqsso_msg_register(int proto)
+qqsso_msg_register(void)
 {
+    /* A part of qqsso, registered after it from plugin.c's table. */
+    int proto = proto_get_id_by_filter_name("qqsso");
+
     static hf_register_info hf[] = {
         { &hf_qqsso_msg_text,
           { "Message text", "qqsso.msg.text", FT_STRING, BASE_NONE, NULL, 0x0,
@@ -319,7 +323,7 @@ qqsso_msg_register(int proto)
 }
 
 void
-qqsso_msg_register_stats(void)
+qqsso_msg_handoff(void)
 {
     ws_stats_tree_register("qqsso", "qqsso", "QQ/SSO PDUs", 0, qqsso_stats_tree_packet, qqsso_stats_tree_init,
             NULL);

@@ -25,6 +25,7 @@
 #include <epan/expert.h>
 
 #include "packet-qqsso.h"
+#include "plugin.h"
 #include "qq-keys.h"
 #include "qq-tea.h"
 #include "ws-compat.h"
@@ -324,8 +325,11 @@ qqsso_dissect_wtlogin(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qqsso
 }
 
 void
-qqsso_wtlogin_register(int proto, expert_module_t *expert)
+qqsso_wtlogin_register(void)
 {
+    /* A part of qqsso, registered after it from plugin.c's table. */
+    int proto = proto_get_id_by_filter_name("qqsso");
+
     static hf_register_info hf[] = {
         { &hf_wt_flag, { "Flag", "qqsso.wtlogin.flag", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL }},
         { &hf_wt_length, { "Length", "qqsso.wtlogin.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
@@ -366,5 +370,5 @@ qqsso_wtlogin_register(int proto, expert_module_t *expert)
 
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    expert_register_field_array(expert, ei, array_length(ei));
+    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
 }

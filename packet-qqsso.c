@@ -1210,13 +1210,10 @@ void
 proto_register_qqsso(void)
 {
     module_t *module;
-    expert_module_t *expert;
 
     proto_qqsso = proto_register_protocol("Tencent SSO (MSF) Protocol", "QQ SSO", "qqsso");
     qqsso_register_fields();
-    expert = qqsso_register_experts();
-    qqsso_wtlogin_register(proto_qqsso, expert);
-    qqsso_msg_register(proto_qqsso);
+    qqsso_register_experts();
     module = prefs_register_protocol(proto_qqsso, NULL);
     prefs_register_bool_preference(module, "desegment",
             "Reassemble SSO PDUs spanning multiple TCP segments",
@@ -1239,5 +1236,4 @@ proto_reg_handoff_qqsso(void)
         heur_dissector_add("qq_tcp_guard", dissect_qqsso_heur, "QQ SSO (MSF) on TCP 443/80/8080",
                 "qqsso_guard", proto_qqsso, HEURISTIC_ENABLE);
     protobuf_handle = find_dissector("protobuf");
-    qqsso_msg_register_stats();
 }

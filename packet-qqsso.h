@@ -33,12 +33,9 @@ wmem_tree_t *qqsso_wtlogin_random_keys(packet_info *pinfo);
 
 /* The wtlogin layer inside a `wtlogin.*` body (packet-qqsso-wtlogin.c). */
 void qqsso_dissect_wtlogin(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qqsso_info_t *info);
-void qqsso_wtlogin_register(int proto, expert_module_t *expert);
 
 /* Messages in bodies and the statistics (packet-qqsso-msg.c). */
 const char *qqsso_msg_pb_type(const char *cmd, bool is_response);
 void qqsso_dissect_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, qqsso_info_t *info);
-void qqsso_msg_register(int proto);
-void qqsso_msg_register_stats(void);
 
 #endif

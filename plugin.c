@@ -61,6 +61,8 @@ static const struct {
     { qq_keys_register,     NULL },
     { qq_login_register,    NULL },
     { proto_register_qqsso, proto_reg_handoff_qqsso },
+    { qqsso_wtlogin_register, NULL },
+    { qqsso_msg_register,   qqsso_msg_handoff },
     { proto_register_qqhighway, proto_reg_handoff_qqhighway },
 };
 

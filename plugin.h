@@ -29,5 +29,8 @@ void proto_register_qqhighway(void);
 void proto_reg_handoff_qqhighway(void);
 void proto_register_qqsso(void);
 void proto_reg_handoff_qqsso(void);
+void qqsso_wtlogin_register(void);    /* packet-qqsso-wtlogin.c */
+void qqsso_msg_register(void);        /* packet-qqsso-msg.c */
+void qqsso_msg_handoff(void);
 
 #endif

@@ -129,7 +129,7 @@ def test_tshark_examples_run_as_written(ws, checkout, block):
         assert p.returncode == 0, (command, p.stderr.decode("utf-8", "replace")[-2000:])
         made = {f: n for f, n in files_in(checkout).items() if f not in before}
         assert p.stdout.strip() or (made and all(made.values())), (command, "printed nothing, wrote nothing")
-        if "-z qq,chat" in command:
+        if "-z qq,chat" in command or "-z qqsso,chat" in command:
             # The secret it names really opens the messages.
             assert re.search(r"\(decrypted\): [1-9]", p.stdout.decode("utf-8")), command
 
