@@ -347,12 +347,14 @@ sample_summary() {
     mapfile -t secrets < <(sample_secrets "$name" "$(dirname "$pcap")")
     objects=$(mktemp -d)
     chmod 755 "$objects"
-    # -T fields lines (tab-separated, protocols first), then the taps:
+    # -T fields lines (tab-separated, protocols first; -e msnp builds the whole
+    # MSNP tree, so that expert infos added with tree items count on every
+    # version as in the GUI), then the taps:
     # -z expert sections "Errors (n)", "Warns (n)", "Notes (n)", "Chats (n)"
     # with rows "frequency group protocol summary" (only ours count), and
     # -z qq,keys key log lines.
     counts=$(tshark -n -2 -r "$pcap" "${secrets[@]}" -T fields -E separator=/t \
-                 -e frame.protocols -e msnp.msg.text -e qq.im.text -e qq.decrypted \
+                 -e frame.protocols -e msnp.msg.text -e qq.im.text -e qq.decrypted -e msnp \
                  --export-objects "msnp,$objects" -z expert -z qq,keys 2>/dev/null | awk -F'\t' '
         NF >= 4 && $1 ~ /^[a-z0-9_.-]+(:[a-z0-9_.-]+)*$/ {
             n++; m = 0; q = 0; split($1, p, ":")
