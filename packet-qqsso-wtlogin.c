@@ -115,7 +115,7 @@ wt_open(tvbuff_t *tvb, packet_info *pinfo, int off, int len, uint32_t uin, const
 
     if (len < QQ_TEA_MIN_LEN || len % QQ_TEA_BLOCK_LEN)
         return NULL;
-    cipher = tvb_get_ptr(tvb, off, len);
+    cipher = (const uint8_t *)tvb_memdup(pinfo->pool, tvb, off, len);
     plain = (uint8_t *)wmem_alloc(pinfo->pool, (size_t)len);
     n = qq_keys_lookup(uin, QQ_KEYTYPE_WTLOGIN, pinfo->num, keys, QQ_KEYS_MAX_PER_LOOKUP);
     for (i = 0; i < n; i++) {

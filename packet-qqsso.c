@@ -828,6 +828,7 @@ qqsso_decrypt(tvbuff_t *tvb, packet_info *pinfo, const qqsso_outer_t *o, uint32_
     unsigned n = qqsso_candidate_keys(pinfo, o, uin, tries), i;
     uint8_t *plain;
     size_t body_off, body_len;
+    const uint8_t *cipher;
     tvbuff_t *ptvb;
 
     if (n == 0) {
@@ -835,9 +836,10 @@ qqsso_decrypt(tvbuff_t *tvb, packet_info *pinfo, const qqsso_outer_t *o, uint32_
                 "Encrypted with the D2 key of %u: give it as a QQ_D2_KEY line in the key log (qq.keylog_file)", uin);
         return NULL;
     }
+    cipher = (const uint8_t *)tvb_memdup(pinfo->pool, tvb, o->payload_off, o->payload_len);
     plain = (uint8_t *)wmem_alloc(pinfo->pool, (size_t)o->payload_len);
     for (i = 0; i < n; i++) {
-        if (qq_tea_decrypt(tries[i].key, tvb_get_ptr(tvb, o->payload_off, o->payload_len),
+        if (qq_tea_decrypt(tries[i].key, cipher,
                     (size_t)o->payload_len, plain, &body_off, &body_len) != QQ_TEA_OK)
             continue;
         *used = tries[i];
